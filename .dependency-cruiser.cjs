@@ -1,0 +1,23 @@
+/** Dependencies point one way: domain <- machines <- actors <- (streams, venues, store, inspector) <- cli. */
+const io = '^(node:|fs|path|net|http|https|child_process|ws|level|classic-level|ccxt|pino|rxjs|elkjs)';
+module.exports = {
+  forbidden: [
+    { name: 'domain-is-pure', severity: 'error', comment: 'domain imports no other folder of src and no I/O',
+      from: { path: '^src/domain' }, to: { path: '^src/(?!domain)' } },
+    { name: 'domain-no-io', severity: 'error', from: { path: '^src/domain' }, to: { dependencyTypes: ['core', 'npm'], pathNot: '^node_modules/decimal\\.js' } },
+    { name: 'machines-only-domain', severity: 'error', comment: 'machines import domain only (and xstate, decimal.js)',
+      from: { path: '^src/machines' }, to: { path: '^src/(?!domain|machines)' } },
+    { name: 'machines-no-io', severity: 'error', from: { path: '^src/machines' }, to: { dependencyTypes: ['core', 'npm'], pathNot: '^node_modules/(xstate|decimal\\.js)' } },
+    { name: 'actors-below-edges', severity: 'error', from: { path: '^src/actors' }, to: { path: '^src/(cli|inspector|venues|streams)' } },
+    { name: 'config-no-runtime', severity: 'error', comment: 'config validates input and depends only on domain',
+      from: { path: '^src/config' }, to: { path: '^src/(?!domain|config)' } },
+    { name: 'nothing-imports-cli', severity: 'error', from: { path: '^src/(?!cli)' }, to: { path: '^src/cli' } },
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+  },
+};
