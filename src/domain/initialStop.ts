@@ -1,0 +1,14 @@
+import { Dec, HUNDRED, roundStop, towardLoss } from './money.ts';
+import type { InitialStopPolicy, Side } from './types.ts';
+
+/**
+ * Returns the stop placed when the position opens: entry × (1 − percent/100) for a long,
+ * × (1 + percent/100) for a short, or the absolute price — rounded toward the market.
+ */
+export function initialStop(policy: InitialStopPolicy, entry: Dec, side: Side, tickSize: Dec): Dec {
+  const raw =
+    'percent' in policy
+      ? towardLoss(entry, entry.times(new Dec(policy.percent)).div(HUNDRED), side)
+      : new Dec(policy.price);
+  return roundStop(raw, tickSize, side);
+}

@@ -1,0 +1,27 @@
+import { Dec } from './money.ts';
+import { scaledPercent } from './profit.ts';
+import { ticksInWindow, windowMillis, type WindowTick } from './window.ts';
+import type { MomentumPolicy, Millis, Side } from './types.ts';
+
+/**
+ * Returns the reference price of the momentum window ending at `now`: the price of its oldest
+ * tick. The window always holds the current tick, so undefined means an empty buffer.
+ */
+export function momentumReference(
+  policy: MomentumPolicy,
+  buffer: readonly WindowTick[],
+  now: Millis,
+): Dec | undefined {
+  const oldest = ticksInWindow(buffer, now, windowMillis(policy.windowSeconds))[0];
+  return oldest === undefined ? undefined : new Dec(oldest[1]);
+}
+
+/** Returns true when the favourable move from `ref` to `price` is at least thresholdPercent. */
+export function momentumAccelerates(policy: MomentumPolicy, price: Dec, ref: Dec, side: Side): boolean {
+  return scaledPercent(price, ref, side).gte(new Dec(policy.thresholdPercent).times(ref));
+}
+
+/** Returns true when the favourable move from `ref` to `price` has dropped below releasePercent. */
+export function momentumReleases(policy: MomentumPolicy, price: Dec, ref: Dec, side: Side): boolean {
+  return scaledPercent(price, ref, side).lt(new Dec(policy.releasePercent).times(ref));
+}

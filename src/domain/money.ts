@@ -1,0 +1,79 @@
+import { Decimal } from 'decimal.js';
+import type { DecimalString, Side } from './types.ts';
+
+/**
+ * The engine's own decimal constructor. A private clone keeps other libraries' global
+ * decimal.js settings from changing our arithmetic. Every decision is made with sums and
+ * products of finite decimals (exact at any precision); the precision only bounds the few
+ * divisions (quote-unit elastic candidates, percent locks printed for people).
+ */
+export const Dec = Decimal.clone({ precision: 80, rounding: Decimal.ROUND_HALF_EVEN, toExpNeg: -1e9, toExpPos: 1e9 });
+export type Dec = Decimal;
+
+export const ZERO = new Dec(0);
+export const HUNDRED = new Dec(100);
+
+const DECIMAL_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/**
+ * Returns the exact decimal written in `text`, or undefined when the text is not a finite
+ * decimal number ("NaN", "Infinity", "", "abc"). Never throws.
+ */
+export function parseDecimal(text: string | number): Dec | undefined {
+  const s = typeof text === 'number' ? (Number.isFinite(text) ? String(text) : '') : text.trim();
+  if (!DECIMAL_TEXT.test(s)) return undefined;
+  return new Dec(s);
+}
+
+/** Returns the decimal for text that validation has already accepted; throws on anything else. */
+export function dec(text: DecimalString): Dec {
+  return new Dec(text);
+}
+
+/** Returns the plain-notation text of a decimal (no exponent, no trailing zeros). */
+export function show(value: Dec): DecimalString {
+  return value.toFixed();
+}
+
+/**
+ * Returns `value` on a multiple of `tickSize`, rounded toward the market: up for a long's stop,
+ * down for a short's, so the stop is never looser than the policy asks.
+ */
+export function roundStop(value: Dec, tickSize: Dec, side: Side): Dec {
+  return value.toNearest(tickSize, side === 'long' ? Dec.ROUND_CEIL : Dec.ROUND_FLOOR);
+}
+
+/** Returns +1 for a long and −1 for a short: the sign that turns a price move into profit. */
+export function direction(side: Side): 1 | -1 {
+  return side === 'long' ? 1 : -1;
+}
+
+/** Returns true when stop `a` protects more than stop `b` (higher for a long, lower for a short). */
+export function tighter(a: Dec, b: Dec, side: Side): boolean {
+  return side === 'long' ? a.gt(b) : a.lt(b);
+}
+
+/** Returns the more favourable of two prices for the position (max for a long, min for a short). */
+export function favourable(a: Dec, b: Dec, side: Side): Dec {
+  return side === 'long' ? Dec.max(a, b) : Dec.min(a, b);
+}
+
+/** Returns the less favourable of two prices for the position (min for a long, max for a short). */
+export function unfavourable(a: Dec, b: Dec, side: Side): Dec {
+  return side === 'long' ? Dec.min(a, b) : Dec.max(a, b);
+}
+
+/** Returns true when price `p` crosses `stop`: a long's at p ≤ stop, a short's at p ≥ stop. */
+export function crosses(p: Dec, stop: Dec, side: Side): boolean {
+  return side === 'long' ? p.lte(stop) : p.gte(stop);
+}
+
+/** Returns `base` moved by `amount` toward profit (up for a long, down for a short). */
+export function towardProfit(base: Dec, amount: Dec, side: Side): Dec {
+  return side === 'long' ? base.plus(amount) : base.minus(amount);
+}
+
+/** Returns `base` moved by `amount` toward loss (down for a long, up for a short). */
+export function towardLoss(base: Dec, amount: Dec, side: Side): Dec {
+  return side === 'long' ? base.minus(amount) : base.plus(amount);
+}

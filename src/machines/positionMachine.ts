@@ -1,0 +1,419 @@
+import { and, enqueueActions, setup } from 'xstate';
+import { activationReason } from '../domain/activation.ts';
+import { breakevenStop, breakevenTriggered } from '../domain/breakeven.ts';
+import {
+  bigJumpLock,
+  elasticEngages,
+  elasticStop,
+  lockValue,
+  peakLockFloor,
+  peakLockTriggered,
+  pullbackLock,
+} from '../domain/elastic.ts';
+import { Dec, crosses, favourable } from '../domain/money.ts';
+import { momentumAccelerates, momentumReference, momentumReleases } from '../domain/momentum.ts';
+import { ratchet, type Candidate } from '../domain/ratchet.ts';
+import { activeDistance, trailingStop } from '../domain/trailing.ts';
+import { pushWindow } from '../domain/window.ts';
+import type { Millis, PositionEvent, RejectReason } from '../domain/types.ts';
+import {
+  createPositionContext,
+  elasticFrame,
+  priceProblem,
+  stepPrice,
+  type Offers,
+  type PositionContext,
+  type PositionInput,
+} from './positionContext.ts';
+
+/** A price observation for the position: `price` is the text as received. */
+export interface PriceEvent {
+  readonly type: 'PRICE';
+  readonly ts: Millis;
+  readonly price: string;
+}
+
+/** The current time, so time-based rules fire without price ticks. */
+export interface ClockEvent {
+  readonly type: 'CLOCK';
+  readonly ts: Millis;
+}
+
+/**
+ * The phases of one step, raised by the machine itself in SPEC order: `tick.activate`
+ * (activation, breakeven), `tick.trail` (extreme, momentum, SETE), `tick.settle` (the ratchet
+ * and the exit check). Splitting the step lets each region react in its own states while the
+ * SPEC's order across regions holds.
+ */
+export type StepPhaseEvent = { readonly type: 'tick.activate' } | { readonly type: 'tick.trail' } | { readonly type: 'tick.settle' };
+
+export type PositionMachineEvent = PriceEvent | ClockEvent | StepPhaseEvent;
+
+const entryOf = (c: PositionContext) => new Dec(c.position.entryPrice);
+const tickOf = (c: PositionContext) => new Dec(c.market.tickSize);
+
+function offersToCandidates(offers: Offers): Candidate[] {
+  const out: Candidate[] = [];
+  if (offers.trailing !== undefined) out.push({ source: 'trailing', stop: new Dec(offers.trailing) });
+  if (offers.elastic !== undefined) out.push({ source: 'elastic', stop: new Dec(offers.elastic) });
+  if (offers.breakeven !== undefined) out.push({ source: 'breakeven', stop: new Dec(offers.breakeven) });
+  return out;
+}
+
+/** Returns the stop after this step's ratchet (the standing stop when nothing improves it). */
+function settledStop(c: PositionContext): { stop: Dec; moved: Candidate | undefined } {
+  const stop = new Dec(c.stop);
+  const moved = ratchet(stop, offersToCandidates(c.offers), c.position.side);
+  return { stop: moved?.stop ?? stop, moved };
+}
+
+function momentumRef(c: PositionContext): Dec | undefined {
+  const momentum = c.policy.trailing?.momentum;
+  if (momentum === undefined || c.step === null) return undefined;
+  return momentumReference(momentum, c.window, c.step.ts);
+}
+
+function currentLock(c: PositionContext): Dec | undefined {
+  return c.lock === null ? undefined : new Dec(c.lock);
+}
+
+/**
+ * The position statechart of SPEC.md. Regions `distance`, `breakeven`, `elastic` and
+ * `protection` run in parallel inside `open`; `exited` is final. Time comes only from the
+ * `ts` of PRICE and CLOCK events: the machine has no timers. Emitted events are the SPEC's
+ * event lines, in SPEC order.
+ */
+export const positionMachine = setup({
+  types: {
+    context: {} as PositionContext,
+    events: {} as PositionMachineEvent,
+    input: {} as PositionInput,
+    emitted: {} as PositionEvent,
+  },
+  guards: {
+    hasTrailing: ({ context }) => context.policy.trailing !== undefined,
+    hasBreakeven: ({ context }) => context.policy.breakeven !== undefined,
+    hasElastic: ({ context }) => context.policy.elastic !== undefined,
+    priceNotANumber: ({ event }) => event.type === 'PRICE' && priceProblem(event.price) === 'not a number',
+    priceNotPositive: ({ event }) => event.type === 'PRICE' && priceProblem(event.price) === 'not positive',
+    tickOutOfOrder: ({ context, event }) =>
+      event.type === 'PRICE' && context.lastTs !== null && event.ts < context.lastTs,
+    tickCrossesStop: ({ context, event }) =>
+      event.type === 'PRICE' && crosses(new Dec(event.price), new Dec(context.stop), context.position.side),
+    clockAdvances: ({ context, event }) =>
+      event.type === 'CLOCK' &&
+      context.lastPrice !== null &&
+      context.lastTs !== null &&
+      event.ts > context.lastTs &&
+      (context.clockTs === null || event.ts > context.clockTs),
+    isPriceTick: ({ context }) => context.step !== null && !context.step.clock,
+    activationHolds: ({ context }) => {
+      const { ts, price } = stepPrice(context);
+      return (
+        activationReason(context.policy.activation, {
+          ts,
+          price,
+          openedAt: context.position.openedAt,
+          entry: entryOf(context),
+          side: context.position.side,
+        }) !== undefined
+      );
+    },
+    breakevenTriggers: ({ context }) =>
+      context.policy.breakeven !== undefined &&
+      breakevenTriggered(context.policy.breakeven, stepPrice(context).price, entryOf(context), context.position.side),
+    momentumAccelerates: ({ context }) => {
+      const momentum = context.policy.trailing?.momentum;
+      const ref = momentumRef(context);
+      if (momentum === undefined || ref === undefined || context.step?.clock !== false) return false;
+      return momentumAccelerates(momentum, stepPrice(context).price, ref, context.position.side);
+    },
+    momentumReleases: ({ context }) => {
+      const momentum = context.policy.trailing?.momentum;
+      const ref = momentumRef(context);
+      if (momentum === undefined || ref === undefined || context.step?.clock !== false) return false;
+      return momentumReleases(momentum, stepPrice(context).price, ref, context.position.side);
+    },
+    elasticEngages: ({ context }) =>
+      context.policy.elastic !== undefined &&
+      context.peakPrice !== null &&
+      elasticEngages(context.policy.elastic, elasticFrame(context), new Dec(context.peakPrice)),
+    peakLockTriggers: ({ context }) =>
+      context.policy.elastic?.peakLock !== undefined &&
+      context.peakPrice !== null &&
+      peakLockTriggered(context.policy.elastic.peakLock, elasticFrame(context), new Dec(context.peakPrice)),
+    settledStopCrossed: ({ context }) =>
+      context.step !== null &&
+      crosses(stepPrice(context).price, settledStop(context).stop, context.position.side),
+  },
+  actions: {
+    emitOpened: enqueueActions(({ context, enqueue }) => {
+      enqueue.emit({ type: 'opened', ts: context.position.openedAt, stop: context.stop });
+    }),
+    rejectTick: enqueueActions(({ event, enqueue }, params: { why: RejectReason }) => {
+      if (event.type !== 'PRICE') return;
+      enqueue.emit({ type: 'tickRejected', ts: event.ts, why: params.why });
+    }),
+    exitAtStandingStop: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'PRICE') return;
+      const price = new Dec(event.price).toFixed();
+      const exit = { ts: event.ts, price, stop: context.stop, reason: context.stopSource };
+      enqueue.assign({ exit, lastTs: event.ts, lastPrice: price });
+      enqueue.emit({ type: 'exited', ...exit });
+    }),
+    acceptTick: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'PRICE') return;
+      const price = new Dec(event.price);
+      const text = price.toFixed();
+      const peak =
+        context.peakPrice === null ? price : favourable(new Dec(context.peakPrice), price, context.position.side);
+      enqueue.assign({
+        lastTs: event.ts,
+        lastPrice: text,
+        peakPrice: peak.toFixed(),
+        window: pushWindow(context.window, [event.ts, text], context.windowMs),
+        step: { ts: event.ts, price: text, clock: false },
+        offers: {},
+      });
+    }),
+    acceptClock: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'CLOCK' || context.lastPrice === null) return;
+      enqueue.assign({
+        clockTs: event.ts,
+        step: { ts: event.ts, price: context.lastPrice, clock: true },
+        offers: {},
+      });
+    }),
+    runStep: enqueueActions(({ enqueue }) => {
+      enqueue.raise({ type: 'tick.activate' });
+      enqueue.raise({ type: 'tick.trail' });
+      enqueue.raise({ type: 'tick.settle' });
+    }),
+    activate: enqueueActions(({ context, enqueue }) => {
+      const { ts, price } = stepPrice(context);
+      const reason = activationReason(context.policy.activation, {
+        ts,
+        price,
+        openedAt: context.position.openedAt,
+        entry: entryOf(context),
+        side: context.position.side,
+      });
+      if (reason === undefined) return;
+      enqueue.assign({ extreme: price.toFixed() });
+      enqueue.emit({ type: 'activated', ts, price: price.toFixed(), reason });
+    }),
+    followExtreme: enqueueActions(({ context, enqueue }) => {
+      const { price } = stepPrice(context);
+      const extreme =
+        context.extreme === null ? price : favourable(new Dec(context.extreme), price, context.position.side);
+      enqueue.assign({ extreme: extreme.toFixed() });
+    }),
+    offerTrailingStop: enqueueActions(({ context, enqueue }, params: { accelerated: boolean }) => {
+      const trailing = context.policy.trailing;
+      if (trailing === undefined || context.extreme === null || context.peakPrice === null) return;
+      const side = context.position.side;
+      const distance = activeDistance(trailing, new Dec(context.peakPrice), entryOf(context), side, params.accelerated);
+      const stop = trailingStop(distance, new Dec(context.extreme), side, tickOf(context));
+      enqueue.assign({ offers: { ...context.offers, trailing: stop.toFixed() } });
+    }),
+    announceMomentum: enqueueActions(({ context, enqueue }, params: { type: 'accelerated' | 'decelerated' }) => {
+      const { ts, price } = stepPrice(context);
+      enqueue.emit({ type: params.type, ts, price: price.toFixed() });
+    }),
+    reachBreakeven: enqueueActions(({ context, enqueue }) => {
+      const { ts, price } = stepPrice(context);
+      enqueue.emit({ type: 'breakevenReached', ts, price: price.toFixed() });
+    }),
+    offerBreakevenStop: enqueueActions(({ context, enqueue }) => {
+      const breakeven = context.policy.breakeven;
+      if (breakeven === undefined) return;
+      const stop = breakevenStop(breakeven, entryOf(context), context.position.side, tickOf(context));
+      enqueue.assign({ offers: { ...context.offers, breakeven: stop.toFixed() } });
+    }),
+    engageElastic: enqueueActions(({ context, enqueue }) => {
+      const { ts, price } = stepPrice(context);
+      enqueue.emit({ type: 'elasticEngaged', ts, price: price.toFixed() });
+    }),
+    followPullback: enqueueActions(({ context, enqueue }) => {
+      const elastic = context.policy.elastic;
+      if (elastic === undefined || context.peakPrice === null) return;
+      const lock = pullbackLock(elastic, elasticFrame(context), new Dec(context.peakPrice), currentLock(context));
+      enqueue.assign({ lock: lock.toFixed() });
+    }),
+    checkBigJump: enqueueActions(({ context, enqueue }) => {
+      const bigJump = context.policy.elastic?.bigJump;
+      const lock = currentLock(context);
+      if (bigJump === undefined || lock === undefined) return;
+      const { ts, price } = stepPrice(context);
+      const frame = elasticFrame(context);
+      const jumped = bigJumpLock(bigJump, frame, context.window, ts, price, lock);
+      if (jumped === undefined) return;
+      enqueue.assign({ lock: jumped.toFixed() });
+      enqueue.emit({ type: 'bigJumpLocked', ts, lock: lockValue(frame, jumped).toFixed() });
+    }),
+    holdPeakLock: enqueueActions(({ context, enqueue }) => {
+      const peakLock = context.policy.elastic?.peakLock;
+      const lock = currentLock(context);
+      if (peakLock === undefined || lock === undefined) return;
+      enqueue.assign({ lock: peakLockFloor(peakLock, elasticFrame(context), lock).toFixed() });
+    }),
+    announcePeakLock: enqueueActions(({ context, enqueue }) => {
+      const { ts, price } = stepPrice(context);
+      enqueue.emit({ type: 'peakLocked', ts, price: price.toFixed() });
+    }),
+    offerElasticStop: enqueueActions(({ context, enqueue }) => {
+      const lock = currentLock(context);
+      if (lock === undefined) return;
+      enqueue.assign({ offers: { ...context.offers, elastic: elasticStop(elasticFrame(context), lock).toFixed() } });
+    }),
+    ratchetStop: enqueueActions(({ context, enqueue }) => {
+      const { moved } = settledStop(context);
+      if (moved === undefined || context.step === null) return;
+      const stop = moved.stop.toFixed();
+      enqueue.assign({ stop, stopSource: moved.source });
+      enqueue.emit({ type: 'stopMoved', ts: context.step.ts, price: context.step.price, stop, source: moved.source });
+    }),
+    exitAtSettledStop: enqueueActions(({ context, enqueue }) => {
+      if (context.step === null) return;
+      const exit = { ts: context.step.ts, price: context.step.price, stop: context.stop, reason: context.stopSource };
+      enqueue.assign({ exit });
+      enqueue.emit({ type: 'exited', ...exit });
+    }),
+    endStep: enqueueActions(({ enqueue }) => {
+      enqueue.assign({ step: null, offers: {} });
+    }),
+  },
+}).createMachine({
+  id: 'position',
+  context: ({ input }) => createPositionContext(input),
+  initial: 'open',
+  states: {
+    open: {
+      type: 'parallel',
+      entry: 'emitOpened',
+      on: {
+        PRICE: [
+          { guard: 'priceNotANumber', actions: { type: 'rejectTick', params: { why: 'not a number' } } },
+          { guard: 'priceNotPositive', actions: { type: 'rejectTick', params: { why: 'not positive' } } },
+          { guard: 'tickOutOfOrder', actions: { type: 'rejectTick', params: { why: 'out of order' } } },
+          { guard: 'tickCrossesStop', target: '#position.exited', actions: 'exitAtStandingStop' },
+          { actions: ['acceptTick', 'runStep'] },
+        ],
+        CLOCK: { guard: 'clockAdvances', actions: ['acceptClock', 'runStep'] },
+        'tick.settle': [
+          { guard: 'settledStopCrossed', target: '#position.exited', actions: ['ratchetStop', 'exitAtSettledStop', 'endStep'] },
+          { actions: ['ratchetStop', 'endStep'] },
+        ],
+      },
+      states: {
+        distance: {
+          initial: 'off',
+          states: {
+            off: { always: { guard: 'hasTrailing', target: 'armed' } },
+            armed: {
+              on: { 'tick.activate': { guard: 'activationHolds', target: 'trailing', actions: 'activate' } },
+            },
+            trailing: {
+              initial: 'normal',
+              states: {
+                normal: {
+                  on: {
+                    'tick.trail': [
+                      {
+                        guard: 'momentumAccelerates',
+                        target: 'accelerated',
+                        actions: [
+                          'followExtreme',
+                          { type: 'announceMomentum', params: { type: 'accelerated' } },
+                          { type: 'offerTrailingStop', params: { accelerated: true } },
+                        ],
+                      },
+                      { actions: ['followExtreme', { type: 'offerTrailingStop', params: { accelerated: false } }] },
+                    ],
+                  },
+                },
+                accelerated: {
+                  on: {
+                    'tick.trail': [
+                      {
+                        guard: 'momentumReleases',
+                        target: 'normal',
+                        actions: [
+                          'followExtreme',
+                          { type: 'announceMomentum', params: { type: 'decelerated' } },
+                          { type: 'offerTrailingStop', params: { accelerated: false } },
+                        ],
+                      },
+                      { actions: ['followExtreme', { type: 'offerTrailingStop', params: { accelerated: true } }] },
+                    ],
+                  },
+                },
+              },
+            },
+          },
+        },
+        breakeven: {
+          initial: 'off',
+          states: {
+            off: { always: { guard: 'hasBreakeven', target: 'waiting' } },
+            waiting: {
+              on: { 'tick.activate': { guard: 'breakevenTriggers', target: 'reached', actions: 'reachBreakeven' } },
+            },
+            reached: {
+              on: { 'tick.trail': { actions: 'offerBreakevenStop' } },
+            },
+          },
+        },
+        elastic: {
+          initial: 'off',
+          states: {
+            off: { always: { guard: 'hasElastic', target: 'waiting' } },
+            waiting: {
+              on: {
+                'tick.trail': [
+                  {
+                    guard: and(['isPriceTick', 'elasticEngages', 'peakLockTriggers']),
+                    target: 'peakLocked',
+                    actions: ['engageElastic', 'followPullback', 'checkBigJump', 'announcePeakLock', 'holdPeakLock', 'offerElasticStop'],
+                  },
+                  {
+                    guard: and(['isPriceTick', 'elasticEngages']),
+                    target: 'engaged',
+                    actions: ['engageElastic', 'followPullback', 'checkBigJump', 'offerElasticStop'],
+                  },
+                ],
+              },
+            },
+            engaged: {
+              on: {
+                'tick.trail': [
+                  {
+                    guard: and(['isPriceTick', 'peakLockTriggers']),
+                    target: 'peakLocked',
+                    actions: ['followPullback', 'checkBigJump', 'announcePeakLock', 'holdPeakLock', 'offerElasticStop'],
+                  },
+                  { guard: 'isPriceTick', actions: ['followPullback', 'checkBigJump', 'offerElasticStop'] },
+                ],
+              },
+            },
+            peakLocked: {
+              on: {
+                'tick.trail': {
+                  guard: 'isPriceTick',
+                  actions: ['followPullback', 'checkBigJump', 'holdPeakLock', 'offerElasticStop'],
+                },
+              },
+            },
+          },
+        },
+        protection: {
+          initial: 'off',
+          states: { off: {} },
+        },
+      },
+    },
+    exited: { type: 'final' },
+  },
+});
+
+export type PositionMachine = typeof positionMachine;
