@@ -1,0 +1,61 @@
+import { readdirSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { replayScenario } from '../actors/replayScenario.ts';
+import { outcomeOf } from '../domain/outcome.ts';
+import { table } from './format.ts';
+import { loadScenarioSource } from './scenarioInput.ts';
+import type { CliIo } from './io.ts';
+
+/** The scenarios shipped with the project, the demo's default input. */
+export const EXAMPLES_DIR = resolve(fileURLToPath(new URL('../../examples', import.meta.url)));
+
+/** Returns every scenario file (.json, .yaml, .yml) under `dir`, sorted, skipping expectations. */
+export function scenarioFiles(dir: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...scenarioFiles(path));
+    else if (/\.(json|ya?ml)$/.test(entry.name) && !entry.name.includes('.expected.')) found.push(path);
+  }
+  return found.sort();
+}
+
+/** Returns the demo table rows: per scenario its exit, its stop's path and the share of the peak move kept. */
+export async function demoRows(files: readonly string[]): Promise<string[][]> {
+  const rows: string[][] = [];
+  for (const file of files) {
+    const scenario = await loadScenarioSource({ file });
+    const result = replayScenario(scenario);
+    const { position } = scenario;
+    const outcome = outcomeOf(position, result.events, result.context.peakPrice, result.summary.finalStop);
+    const path = outcome.stopPath;
+    const shown = path.length > 6 ? [...path.slice(0, 2), `…${path.length - 4} more…`, ...path.slice(-2)] : path;
+    const exit = result.summary.exited
+      ? `${result.summary.exitReason ?? ''} @ ${result.summary.exitPrice ?? ''}`
+      : 'open';
+    rows.push([
+      basename(file).replace(/\.(json|ya?ml)$/, ''),
+      `${position.side} ${position.quantity} @ ${position.entryPrice}`,
+      exit,
+      shown.join(' → '),
+      outcome.keptPercent === null ? '—' : `${outcome.keptPercent} %`,
+    ]);
+  }
+  return rows;
+}
+
+/** Returns the `ratchet demo` command (what `npm start` runs). */
+export function demoCommand(io: CliIo): Command {
+  return new Command('demo')
+    .description('Replay every example scenario and show where each stop went and how much of the peak move it kept')
+    .option('--examples <dir>', 'folder of scenarios', EXAMPLES_DIR)
+    .action(async (options: { examples: string }) => {
+      const files = scenarioFiles(options.examples);
+      io.out(`Ratchet demo: ${files.length} scenarios from ${options.examples}\n`);
+      const rows = await demoRows(files);
+      io.out(table(['scenario', 'position', 'exit', 'stop path', 'kept of peak move'], rows));
+      io.out('\nReplay one yourself: npm run --silent ratchet -- replay examples/spec/sete-bigjump.json --format table');
+    });
+}
