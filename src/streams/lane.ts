@@ -6,9 +6,10 @@
  * last price, so a slow lane costs the actor fewer events but never an extreme. A tick that
  * crosses the position's stop skips the wait. See docs/lanes.md for the diagram.
  */
-import { Decimal } from 'decimal.js';
+import type { Decimal } from 'decimal.js';
 import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
 
+import { Dec } from '../domain/money.ts';
 import type { DecimalString, Side } from '../domain/types.ts';
 import { crossesStop, type PriceTick } from './priceTick.ts';
 import type { FastWhenProfit } from './streamConfig.ts';
@@ -72,7 +73,7 @@ export interface LaneOptions {
  * both mirrored for a short.
  */
 export function reachesFastThreshold(position: LanePosition, p: Decimal, threshold: FastWhenProfit): boolean {
-  const move = position.side === 'long' ? p.minus(position.entryPrice) : new Decimal(position.entryPrice).minus(p);
+  const move = position.side === 'long' ? p.minus(position.entryPrice) : new Dec(position.entryPrice).minus(p);
   return 'quote' in threshold
     ? move.times(position.quantity).gte(threshold.quote)
     : move.div(position.entryPrice).times(100).gte(threshold.percent);

@@ -5,8 +5,9 @@
  * "100.1 crosses a stop at 100.1" depend on rounding noise, so every comparison here goes
  * through decimal.js and the text itself is what reaches the actor.
  */
-import { Decimal } from 'decimal.js';
+import type { Decimal } from 'decimal.js';
 
+import { parseDecimal } from '../domain/money.ts';
 import type { DecimalString, Millis, RejectReason, Side } from '../domain/types.ts';
 
 /** One price observation of one symbol; `price` is the text as received and may be invalid. */
@@ -24,22 +25,15 @@ export interface TickRejection {
   readonly why: RejectReason;
 }
 
-/*
- * Only plain decimal notation (optionally with an exponent) counts as a number. decimal.js
- * alone would also accept "0x1f", "Infinity" and "NaN", none of which an exchange means as a
- * price, so the text is screened first.
- */
-const DECIMAL_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
-
 /**
  * Returns the exact value of a price text, or undefined when the text is not a finite
- * decimal number (e.g. "NaN", "Infinity", "", "1,5"). Never throws.
+ * decimal number (e.g. "NaN", "Infinity", "0x10", "", "1,5"). Never throws.
+ *
+ * It is the domain's parser on purpose: the streams must reject exactly what the position
+ * machine would reject, or a tick could be counted twice or slip through once.
  */
 export function parsePrice(text: string): Decimal | undefined {
-  if (!DECIMAL_TEXT.test(text)) return undefined;
-  const value = new Decimal(text);
-  // An exponent like 1e999999999 parses to Infinity in decimal.js: still not a price.
-  return value.isFinite() ? value : undefined;
+  return parseDecimal(text);
 }
 
 /**

@@ -1,0 +1,140 @@
+import { readFileSync } from 'node:fs';
+
+import { describe, expect, it } from 'vitest';
+
+import { RejectionCounters, rejectReason, validateTicks } from '../../src/streams/validateTicks.ts';
+import type { PriceTick, TickRejection } from '../../src/streams/priceTick.ts';
+import { newScheduler, tick } from './helpers.ts';
+
+describe('rejectReason', () => {
+  // One row per case: price text, last accepted ts, tick ts, expected reason.
+  const rows: [string, number | undefined, number, string | undefined][] = [
+    ['100.5', undefined, 1, undefined], // first tick of a symbol: nothing to be out of order with
+    ['NaN', undefined, 1, 'not a number'],
+    ['Infinity', undefined, 1, 'not a number'], // decimal.js would parse it; not a price
+    ['0x10', undefined, 1, 'not a number'], // hex is accepted by decimal.js; not a price
+    [' 1.5 ', undefined, 1, undefined], // padded text: the position machine accepts it, so must we
+    ['', undefined, 1, 'not a number'],
+    ['1,5', undefined, 1, 'not a number'],
+    ['0', undefined, 1, 'not positive'],
+    ['-0', undefined, 1, 'not positive'],
+    ['-4', undefined, 1, 'not positive'],
+    ['-4', 5, 1, 'not positive'], // price is checked before order, as the SPEC lists them
+    ['1e-8', undefined, 1, undefined], // tiny but positive
+    ['101', 5, 4, 'out of order'],
+    ['101', 5, 5, undefined], // same ts as the last accepted: accepted (SPEC step 0)
+  ];
+  it.each(rows)('price %j after ts %j at ts %j → %j', (price, last, ts, why) => {
+    expect(rejectReason(tick(ts, price), last)).toBe(why);
+  });
+
+  it('rejects a tick whose ts is not a finite number', () => {
+    expect(rejectReason(tick(Number.NaN, '1'), undefined)).toBe('not a number');
+  });
+});
+
+describe('validateTicks', () => {
+  it('forwards valid ticks unchanged and reports each bad one with its reason', () => {
+    const rejected: TickRejection[] = [];
+    const counters = new RejectionCounters();
+    const v = {
+      a: tick(1, '100'),
+      b: tick(2, '-4'),
+      c: tick(3, '101'),
+      d: tick(2, '102'), // older than c
+      e: tick(3, 'NaN'),
+      f: tick(3, '103'), // same ts as c: fine
+    };
+    newScheduler().run(({ cold, expectObservable }) => {
+      const out = cold('abcdef|', v).pipe(validateTicks({ counters, onRejected: (r) => rejected.push(r) }));
+      expectObservable(out).toBe('a-c--f|', v);
+    });
+    expect(rejected).toEqual([
+      { ...v.b, why: 'not positive' },
+      { ...v.d, why: 'out of order' },
+      { ...v.e, why: 'not a number' },
+    ]);
+    expect(counters.snapshot()).toEqual({
+      'BTC/USDT:USDT': { 'not positive': 1, 'out of order': 1, 'not a number': 1 },
+    });
+    expect(counters.total()).toBe(3);
+  });
+
+  it('judges order per symbol, so interleaved symbols are not out of order', () => {
+    const counters = new RejectionCounters();
+    const v = { a: tick(10, '1', 'BTC'), b: tick(5, '2', 'ETH'), c: tick(9, '3', 'BTC'), d: tick(5, '4', 'ETH') };
+    newScheduler().run(({ cold, expectObservable }) => {
+      expectObservable(cold('abcd|', v).pipe(validateTicks({ counters }))).toBe('ab-d|', v);
+    });
+    expect(counters.count('BTC', 'out of order')).toBe(1);
+    expect(counters.count('ETH', 'out of order')).toBe(0);
+    expect(counters.total('ETH')).toBe(0);
+  });
+
+  it('rejects exactly the ticks the SPEC example rejects, with the same reasons', () => {
+    const url = new URL('../../examples/spec/bad-ticks-and-ticks-distance.json', import.meta.url);
+    const scenario = JSON.parse(readFileSync(url, 'utf8')) as { ticks: [number, string][] };
+    const expected = readFileSync(new URL('../../examples/spec/bad-ticks-and-ticks-distance.expected.jsonl', import.meta.url), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; ts?: number; why?: string })
+      .filter((e) => e.type === 'tickRejected')
+      .map((e) => ({ ts: e.ts, why: e.why }));
+    const rejected: { ts: number; why: string }[] = [];
+    const accepted: number[] = [];
+    newScheduler().run(({ cold }) => {
+      const ticks = scenario.ticks.map(([ts, price]) => tick(ts, price));
+      const letters = ticks.map((_, i) => String.fromCharCode(97 + i));
+      const values: Record<string, PriceTick> = {};
+      ticks.forEach((t, i) => (values[letters[i] ?? '?'] = t));
+      cold(`${letters.join('')}|`, values)
+        .pipe(validateTicks({ onRejected: (r) => rejected.push({ ts: r.ts, why: r.why }) }))
+        .subscribe((t) => accepted.push(t.ts));
+    });
+    expect(rejected).toEqual(expected);
+    expect(accepted).toEqual([1000, 3000, 4000, 5000, 6000, 7000, 8000, 9000]);
+  });
+
+  it('completes at once on an empty source', () => {
+    newScheduler().run(({ cold, expectObservable }) => {
+      expectObservable(cold<PriceTick>('|').pipe(validateTicks())).toBe('|');
+    });
+  });
+
+  it('forwards an error after the ticks before it', () => {
+    const v = { a: tick(1, '1') };
+    newScheduler().run(({ cold, expectObservable }) => {
+      expectObservable(cold('a#', v, new Error('boom')).pipe(validateTicks())).toBe('a#', v, new Error('boom'));
+    });
+  });
+
+  it('errors the stream when the side channel throws, rather than hiding the rejection', () => {
+    const v = { a: tick(1, 'NaN') };
+    const broken = new Error('sink down');
+    newScheduler().run(({ cold, expectObservable }) => {
+      const out = cold('a|', v).pipe(validateTicks({ onRejected: () => { throw broken; } }));
+      expectObservable(out).toBe('#', undefined, broken);
+    });
+  });
+
+  it('unsubscribes from its source when the consumer leaves early', () => {
+    const v = { a: tick(1, '1'), b: tick(2, '2'), c: tick(3, '3') };
+    newScheduler().run(({ hot, expectObservable, expectSubscriptions }) => {
+      const source = hot('a-b-c|', v);
+      expectObservable(source.pipe(validateTicks()), '^--!').toBe('a-b', v);
+      expectSubscriptions(source.subscriptions).toBe('^--!');
+    });
+  });
+
+  it('starts each subscription with a fresh order history', () => {
+    const v = { a: tick(5, '1'), b: tick(6, '2') };
+    const counters = new RejectionCounters();
+    newScheduler().run(({ cold, expectObservable }) => {
+      const once = cold('ab|', v).pipe(validateTicks({ counters }));
+      // Replaying the same source twice would reject a's second run if history leaked.
+      expectObservable(once).toBe('ab|', v);
+      expectObservable(once).toBe('ab|', v);
+    });
+    expect(counters.total()).toBe(0);
+  });
+});
