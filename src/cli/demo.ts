@@ -22,6 +22,11 @@ export function scenarioFiles(dir: string): string[] {
   return found.sort();
 }
 
+function keptText(kept: string | null): string {
+  if (kept === null) return '— (never in profit)';
+  return kept.startsWith('-') ? 'none (exit below entry)' : `${kept} %`;
+}
+
 /** Returns the demo table rows: per scenario its exit, its stop's path and the share of the peak move kept. */
 export async function demoRows(files: readonly string[]): Promise<string[][]> {
   const rows: string[][] = [];
@@ -40,7 +45,7 @@ export async function demoRows(files: readonly string[]): Promise<string[][]> {
       `${position.side} ${position.quantity} @ ${position.entryPrice}`,
       exit,
       shown.join(' → '),
-      outcome.keptPercent === null ? '—' : `${outcome.keptPercent} %`,
+      keptText(outcome.keptPercent),
     ]);
   }
   return rows;

@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import { loadPolicyFile, loadPositionFile, loadScenarioFile, loadTicksCsv } from '../config/index.ts';
+import { loadReplayInputs, loadScenarioFile } from '../config/index.ts';
 import type { Scenario } from '../domain/types.ts';
 import { UsageError } from './usageError.ts';
 
@@ -25,15 +25,9 @@ export async function loadScenarioSource(source: ScenarioSource): Promise<Scenar
     return await loadScenarioFile(source.file);
   }
   if (source.position === undefined || source.policy === undefined) {
-    throw new ConfigError(
-      [],
+    throw new UsageError(
       `${source.file}: a CSV holds only ticks, so replaying it needs --position FILE (the position and market) and --policy FILE (the stop policy).`,
     );
   }
-  const [position, policy, ticks] = await Promise.all([
-    loadPositionFile(source.position),
-    loadPolicyFile(source.policy),
-    loadTicksCsv(source.file),
-  ]);
-  return { market: position.market, position: position.position, policy, ticks };
+  return await loadReplayInputs({ ticks: source.file, position: source.position, policy: source.policy });
 }
