@@ -1,0 +1,216 @@
+import { defer, NEVER, type Observable } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+
+import { backoffDelay, FallbackSource, type SourceFailure, type SourceSwitch } from '../../src/streams/fallbackSource.ts';
+import type { PriceSource } from '../../src/streams/priceSource.ts';
+import type { PriceTick } from '../../src/streams/priceTick.ts';
+import { newScheduler, tick } from './helpers.ts';
+
+const SYM = 'BTC/USDT:USDT';
+const v = { a: tick(1, '100'), b: tick(2, '101'), c: tick(8, '103'), d: tick(9, '104'), r: tick(3, '101.5'), s: tick(6, '102'), t: tick(10, '102.5') };
+
+/** A source whose n-th subscription to a symbol plays the n-th scripted stream, then nothing. */
+function scripted(kind: 'websocket' | 'rest', bySymbol: Record<string, Observable<PriceTick>[]>): PriceSource & { dials: Record<string, number> } {
+  const dials: Record<string, number> = {};
+  return {
+    kind,
+    dials,
+    ticks: (symbol) =>
+      defer(() => {
+        const n = dials[symbol] ?? 0;
+        dials[symbol] = n + 1;
+        return bySymbol[symbol]?.[n] ?? NEVER;
+      }),
+  };
+}
+
+function record(source: FallbackSource): { switches: SourceSwitch[]; failures: Omit<SourceFailure, 'error'>[] } {
+  const switches: SourceSwitch[] = [];
+  const failures: Omit<SourceFailure, 'error'>[] = [];
+  source.switches$.subscribe((s) => switches.push(s));
+  source.failures$.subscribe(({ error: _error, ...f }) => failures.push(f));
+  return { switches, failures };
+}
+
+const backoff = { initialMs: 4, maxMs: 10, factor: 2 };
+
+describe('backoffDelay', () => {
+  it('grows by the factor from initialMs and stops at maxMs', () => {
+    expect([1, 2, 3, 4, 5].map((n) => backoffDelay(n, backoff))).toEqual([4, 8, 10, 10, 10]);
+  });
+});
+
+describe('FallbackSource', () => {
+  it('falls back to REST when the WebSocket errors and returns on its first price after the redial', () => {
+    const scheduler = newScheduler();
+    let log: ReturnType<typeof record> | undefined;
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const ws1 = cold('ab#', v);
+      const ws2 = cold('--cd', v); // redialled at 2 + 4 = 6: prices at 8 and 9
+      const rest = cold('r 3ms s 3ms t', v); // polled from 2: r at 2, s at 6, t would be at 10
+      const source = new FallbackSource(scripted('websocket', { [SYM]: [ws1, ws2] }), scripted('rest', { [SYM]: [rest] }), {
+        maxPriceAgeMs: 5,
+        backoff,
+        scheduler,
+      });
+      log = record(source);
+      expectObservable(source.ticks(SYM), '^ 11ms !').toBe('abr 3ms s-cd', v);
+      expectSubscriptions(ws1.subscriptions).toBe('^-!');
+      expectSubscriptions(ws2.subscriptions).toBe('6ms ^ 5ms !');
+      // Polling stops as soon as the WebSocket speaks again: t is never fetched.
+      expectSubscriptions(rest.subscriptions).toBe('--^-----!');
+    });
+    expect(log?.switches).toEqual([
+      { symbol: SYM, from: 'websocket', to: 'rest', ts: 2, reason: 'error' },
+      { symbol: SYM, from: 'rest', to: 'websocket', ts: 8, reason: 'recovered' },
+    ]);
+    expect(log?.failures).toEqual([{ symbol: SYM, source: 'websocket', ts: 2, attempt: 1, retryInMs: 4 }]);
+  });
+
+  it('falls back when the WebSocket stays silent longer than maxPriceAgeMs, and returns when it speaks', () => {
+    const scheduler = newScheduler();
+    let log: ReturnType<typeof record> | undefined;
+    let source: FallbackSource | undefined;
+    scheduler.run(({ cold, expectObservable }) => {
+      const ws = cold('a 9ms b', v); // a at 0, then silent until 10
+      const rest = cold('r 3ms s 3ms t', v);
+      source = new FallbackSource(scripted('websocket', { [SYM]: [ws] }), scripted('rest', { [SYM]: [rest] }), {
+        maxPriceAgeMs: 5,
+        backoff,
+        scheduler,
+      });
+      log = record(source);
+      expectObservable(source.ticks(SYM), '^ 11ms !').toBe('a 4ms r 3ms sb', v);
+    });
+    expect(log?.switches).toEqual([
+      { symbol: SYM, from: 'websocket', to: 'rest', ts: 5, reason: 'silent' },
+      { symbol: SYM, from: 'rest', to: 'websocket', ts: 10, reason: 'recovered' },
+    ]);
+    expect(log?.failures).toEqual([]);
+    expect(source?.switchCount(SYM)).toBe(2);
+    expect(source?.mode(SYM)).toBeUndefined(); // nobody subscribed any more
+  });
+
+  it('treats a WebSocket that connects but never speaks as silent', () => {
+    const scheduler = newScheduler();
+    let log: ReturnType<typeof record> | undefined;
+    scheduler.run(({ cold, expectObservable }) => {
+      const source = new FallbackSource(scripted('websocket', {}), scripted('rest', { [SYM]: [cold('r', v)] }), {
+        maxPriceAgeMs: 5,
+        backoff,
+        scheduler,
+      });
+      log = record(source);
+      expectObservable(source.ticks(SYM), '^ 9ms !').toBe('5ms r', v);
+    });
+    expect(log?.switches.map((s) => [s.ts, s.reason])).toEqual([[5, 'silent']]);
+  });
+
+  it('redials with growing, capped delays while the WebSocket keeps failing, switching only once', () => {
+    const scheduler = newScheduler();
+    let log: ReturnType<typeof record> | undefined;
+    scheduler.run(({ cold, expectObservable }) => {
+      const fails = [cold('#'), cold('#'), cold('#'), cold('#')];
+      const source = new FallbackSource(
+        scripted('websocket', { [SYM]: fails }),
+        scripted('rest', { [SYM]: [cold('r', v)] }),
+        { maxPriceAgeMs: 5, backoff, scheduler },
+      );
+      log = record(source);
+      expectObservable(source.ticks(SYM), '^ 39ms !').toBe('r', v);
+    });
+    // Dials at 0, 4 (+4), 12 (+8), 22 (+10, capped), 32 (+10).
+    expect(log?.failures.map((f) => [f.source, f.ts, f.attempt, f.retryInMs])).toEqual([
+      ['websocket', 0, 1, 4],
+      ['websocket', 4, 2, 8],
+      ['websocket', 12, 3, 10],
+      ['websocket', 22, 4, 10],
+    ]);
+    expect(log?.switches).toHaveLength(1);
+  });
+
+  it('starts the backoff over once the WebSocket has delivered a price', () => {
+    const scheduler = newScheduler();
+    let log: ReturnType<typeof record> | undefined;
+    scheduler.run(({ cold, expectObservable }) => {
+      const source = new FallbackSource(
+        scripted('websocket', { [SYM]: [cold('#'), cold('a#', v)] }),
+        scripted('rest', { [SYM]: [cold('r', v), cold('s', v)] }),
+        { maxPriceAgeMs: 5, backoff, scheduler },
+      );
+      log = record(source);
+      expectObservable(source.ticks(SYM), '^ 11ms !').toBe('r 3ms as', v);
+    });
+    expect(log?.failures.map((f) => [f.ts, f.attempt, f.retryInMs])).toEqual([
+      [0, 1, 4],
+      [5, 1, 4], // not attempt 2 / 8 ms: the price at 4 proved the socket healthy
+    ]);
+  });
+
+  it('retries a failing REST poll with backoff instead of ending the feed', () => {
+    const scheduler = newScheduler();
+    let log: ReturnType<typeof record> | undefined;
+    scheduler.run(({ cold, expectObservable }) => {
+      const source = new FallbackSource(
+        scripted('websocket', { [SYM]: [cold('#')] }),
+        scripted('rest', { [SYM]: [cold('r#', v), cold('s', v)] }),
+        { maxPriceAgeMs: 5, backoff, scheduler },
+      );
+      log = record(source);
+      expectObservable(source.ticks(SYM), '^ 9ms !').toBe('r 4ms s', v);
+    });
+    expect(log?.failures.map((f) => [f.source, f.ts, f.attempt])).toEqual([
+      ['websocket', 0, 1],
+      ['rest', 1, 1],
+    ]);
+  });
+
+  it('completes when the WebSocket source completes, without polling', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const rest = cold('r', v);
+      const source = new FallbackSource(scripted('websocket', { [SYM]: [cold('|')] }), scripted('rest', { [SYM]: [rest] }), {
+        maxPriceAgeMs: 5,
+        backoff,
+        scheduler,
+      });
+      expectObservable(source.ticks(SYM)).toBe('|');
+      expectSubscriptions(rest.subscriptions).toBe([]);
+    });
+  });
+
+  it('tears down both legs and every timer when the last consumer leaves during a fallback', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const ws = cold('a#', v);
+      const rest = cold('r 2ms s 2ms t 2ms u', v);
+      const source = new FallbackSource(scripted('websocket', { [SYM]: [ws] }), scripted('rest', { [SYM]: [rest] }), {
+        maxPriceAgeMs: 5,
+        backoff,
+        scheduler,
+      });
+      expectObservable(source.ticks(SYM), '^ 3ms !').toBe('ar', v);
+      expectSubscriptions(rest.subscriptions).toBe('-^--!');
+    });
+    // The pending redial (due at 5) was cancelled too: nothing is left to run.
+    expect(scheduler.actions).toHaveLength(0);
+  });
+
+  it('serves many consumers of a symbol from one WebSocket subscription, and symbols independently', () => {
+    const scheduler = newScheduler();
+    let dials: Record<string, number> = {};
+    let log: ReturnType<typeof record> | undefined;
+    scheduler.run(({ cold, expectObservable }) => {
+      const ws = scripted('websocket', { BTC: [cold('a--b', v)], ETH: [cold('c#', v)] });
+      dials = ws.dials;
+      const source = new FallbackSource(ws, scripted('rest', { ETH: [cold('s', v)] }), { maxPriceAgeMs: 5, backoff, scheduler });
+      log = record(source);
+      expectObservable(source.ticks('BTC'), '^ 4ms !').toBe('a--b', v);
+      expectObservable(source.ticks('BTC'), '^ 4ms !').toBe('a--b', v);
+      expectObservable(source.ticks('ETH'), '^ 4ms !').toBe('cs', v);
+    });
+    expect(dials).toEqual({ BTC: 1, ETH: 1 });
+    // ETH's failure switched ETH alone.
+    expect(log?.switches.map((s) => s.symbol)).toEqual(['ETH']);
+  });
+});
