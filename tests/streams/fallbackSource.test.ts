@@ -110,7 +110,7 @@ describe('FallbackSource', () => {
     const scheduler = newScheduler();
     let log: ReturnType<typeof record> | undefined;
     scheduler.run(({ cold, expectObservable }) => {
-      const fails = [cold('#'), cold('#'), cold('#'), cold('#')];
+      const fails = [cold<PriceTick>('#'), cold<PriceTick>('#'), cold<PriceTick>('#'), cold<PriceTick>('#')];
       const source = new FallbackSource(
         scripted('websocket', { [SYM]: fails }),
         scripted('rest', { [SYM]: [cold('r', v)] }),
