@@ -1,0 +1,117 @@
+import { Decimal } from 'decimal.js';
+import { z } from 'zod';
+import type { EmulatedExchange } from './exchange.ts';
+import { faultsSchema, type FaultInjector } from './faults.ts';
+import { algoOrderJson, marketOrderJson, unrealized } from './wire.ts';
+
+/** What the admin API acts upon. */
+export interface AdminDeps {
+  readonly exchange: EmulatedExchange;
+  readonly faults: FaultInjector;
+  /** Drops every WebSocket connection; returns how many were open. */
+  readonly disconnectWebSockets: () => number;
+}
+
+/** An admin answer: HTTP status and JSON body. */
+export interface AdminReply {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+const decimalString = z.string().regex(/^\d+(\.\d+)?$/, 'a positive decimal string such as "123.45"');
+const symbol = z.string().regex(/^[A-Z0-9]+$/);
+
+const positionBody = z.object({ symbol, side: z.enum(['long', 'short']), quantity: decimalString }).strict();
+const priceBody = z
+  .object({ symbol, price: decimalString, markPrice: decimalString.optional(), quantity: decimalString.optional() })
+  .strict();
+
+/** Returns true for the loopback addresses the admin API serves. */
+export function isLoopback(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+}
+
+/**
+ * Handles `/admin/*` (not part of Binance's API): opening positions, moving prices, injecting
+ * faults, and the state snapshot with `unprotectedMs`. Returns undefined for an unknown route.
+ */
+export function handleAdmin(deps: AdminDeps, method: string, path: string, body: unknown): AdminReply | undefined {
+  const ex = deps.exchange;
+  const key = `${method} ${path}`;
+  try {
+    switch (key) {
+      case 'GET /admin/state':
+        return { status: 200, body: state(deps) };
+      case 'POST /admin/positions': {
+        const b = positionBody.parse(body);
+        const order = ex.placeMarket({
+          symbol: b.symbol,
+          side: b.side === 'long' ? 'BUY' : 'SELL',
+          quantity: new Decimal(b.quantity),
+          reduceOnly: false,
+          clientOrderId: undefined,
+        });
+        return { status: 200, body: { order: marketOrderJson(order), position: positionView(deps, b.symbol) } };
+      }
+      case 'POST /admin/price': {
+        const b = priceBody.parse(body);
+        const mark = b.markPrice === undefined ? undefined : new Decimal(b.markPrice);
+        ex.trade(b.symbol, new Decimal(b.price), new Decimal(b.quantity ?? '0'), mark);
+        const book = ex.book(b.symbol);
+        return { status: 200, body: { symbol: b.symbol, price: book.last.toString(), markPrice: book.mark.toString() } };
+      }
+      case 'POST /admin/faults': {
+        const f = faultsSchema.parse(body);
+        deps.faults.apply(f);
+        const disconnected = f.wsDisconnect === true ? deps.disconnectWebSockets() : 0;
+        return { status: 200, body: { faults: deps.faults.describe(), disconnected } };
+      }
+      default:
+        return undefined;
+    }
+  } catch (e) {
+    if (e instanceof z.ZodError) {
+      const detail = e.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+      return { status: 400, body: { error: detail } };
+    }
+    if (e instanceof Error && 'code' in e) return { status: 400, body: { error: e.message, code: (e as { code: unknown }).code } };
+    throw e;
+  }
+}
+
+function positionView(deps: AdminDeps, symbol: string): Record<string, unknown> {
+  const ex = deps.exchange;
+  const p = ex.position(symbol);
+  const book = ex.book(symbol);
+  const now = ex.clock.now();
+  return {
+    symbol,
+    side: p.amount.isZero() ? 'flat' : p.amount.isPos() ? 'long' : 'short',
+    amount: p.amount.toString(),
+    entryPrice: p.entryPrice.toString(),
+    markPrice: book.mark.toString(),
+    lastPrice: book.last.toString(),
+    unrealizedPnl: unrealized(p, book.mark).toString(),
+    realizedPnl: p.realizedPnl.toString(),
+    openedAt: p.openedAt,
+    unprotectedMs: ex.protection.unprotectedMs(symbol, now) ?? 0,
+  };
+}
+
+function state(deps: AdminDeps): Record<string, unknown> {
+  const ex = deps.exchange;
+  const now = ex.clock.now();
+  const symbols = ex.specs().map((s) => s.symbol);
+  return {
+    time: now,
+    prices: Object.fromEntries(symbols.map((s) => [s, { last: ex.book(s).last.toString(), mark: ex.book(s).mark.toString() }])),
+    positions: symbols.filter((s) => !ex.position(s).amount.isZero()).map((s) => positionView(deps, s)),
+    openOrders: ex.openAlgos().map(algoOrderJson),
+    orders: ex.allOrders().map(marketOrderJson),
+    fills: ex.fills,
+    protection: ex.protection.records(now),
+    wallet: ex.walletBalance().toString(),
+    faults: deps.faults.describe(),
+  };
+}

@@ -1,0 +1,359 @@
+import { Decimal } from 'decimal.js';
+import type { Clock } from './clock.ts';
+import { errors } from './errors.ts';
+import { applyFill, reducibleQty } from './ledger.ts';
+import { isMultipleOf, roundTo, type SymbolSpec } from './markets.ts';
+import { ProtectionTracker } from './protection.ts';
+import { TickerStats } from './tickerStats.ts';
+import { observe, watchedPrice, wouldTriggerImmediately } from './triggers.ts';
+import type { AlgoOrder, AlgoOrderType, Fill, MarketOrder, OrderSide, Position, WorkingType } from './types.ts';
+import { accountUpdate, algoUpdate, orderTradeUpdate } from './wire.ts';
+
+/** A request for a market order, already parsed from the wire. */
+export interface MarketOrderRequest {
+  readonly symbol: string;
+  readonly side: OrderSide;
+  readonly quantity: Decimal | undefined;
+  readonly reduceOnly: boolean;
+  readonly clientOrderId: string | undefined;
+}
+
+/** A request for a conditional (algo) order, already parsed from the wire. */
+export interface AlgoOrderRequest {
+  readonly symbol: string;
+  readonly side: OrderSide;
+  readonly orderType: AlgoOrderType;
+  readonly quantity: Decimal | undefined;
+  readonly triggerPrice: Decimal | undefined;
+  readonly callbackRate: Decimal | undefined;
+  readonly activatePrice: Decimal | undefined;
+  readonly workingType: WorkingType;
+  readonly reduceOnly: boolean;
+  readonly closePosition: boolean;
+  readonly priceProtect: boolean;
+  readonly clientAlgoId: string | undefined;
+}
+
+/** One public trade, as the market streams publish it. */
+export interface TradeTick {
+  readonly symbol: string;
+  readonly tradeId: number;
+  readonly price: Decimal;
+  readonly qty: Decimal;
+  readonly time: number;
+  readonly isBuyerMaker: boolean;
+}
+
+/** What the exchange tells its listeners. */
+export interface ExchangeListener {
+  trade?(tick: TradeTick): void;
+  user?(event: Record<string, unknown>): void;
+}
+
+/** The per-symbol market state. */
+interface Book {
+  readonly spec: SymbolSpec;
+  last: Decimal;
+  mark: Decimal;
+  readonly stats: TickerStats;
+}
+
+/**
+ * The emulated account and matching engine: prices, one-way positions, market orders that fill
+ * at the last price, and conditional orders that trigger by Binance's rules. Every state change
+ * emits the user-data events a real account would, and updates the unprotected-time tracker.
+ */
+export class EmulatedExchange {
+  private readonly books = new Map<string, Book>();
+  private readonly positions = new Map<string, Position>();
+  private readonly algos = new Map<number, AlgoOrder>();
+  private readonly orders = new Map<number, MarketOrder>();
+  private readonly listeners = new Set<ExchangeListener>();
+  readonly fills: Fill[] = [];
+  readonly protection = new ProtectionTracker();
+  private wallet: Decimal;
+  private nextOrderId = 8_000_000_001;
+  private nextAlgoId = 4_000_000_001;
+  private nextTradeId = 1;
+  private clientSeq = 0;
+
+  /** Returns an exchange listing `specs`, each starting at its spec's start price. */
+  constructor(
+    specs: readonly SymbolSpec[],
+    readonly clock: Clock,
+    initialWallet = new Decimal(10_000),
+  ) {
+    for (const spec of specs) {
+      const start = new Decimal(spec.startPrice);
+      this.books.set(spec.symbol, { spec, last: start, mark: start, stats: new TickerStats() });
+    }
+    this.wallet = initialWallet;
+  }
+
+  /** Subscribes to trades and user-data events; returns the unsubscribe function. */
+  subscribe(listener: ExchangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Returns the listed specs in listing order. */
+  specs(): SymbolSpec[] {
+    return [...this.books.values()].map((b) => b.spec);
+  }
+
+  /** Returns the book of `symbol`; throws -1121 for an unlisted symbol. */
+  book(symbol: string): Readonly<Book> {
+    const book = this.books.get(symbol);
+    if (book === undefined) throw errors.badSymbol();
+    return book;
+  }
+
+  /**
+   * Records a trade at `price` (rounded to the tick) and, when given, a new mark price; then lets
+   * every resting conditional order of the symbol observe the prices it watches.
+   */
+  trade(symbol: string, price: Decimal, qty: Decimal = new Decimal(0), mark?: Decimal, isBuyerMaker = false): void {
+    const book = this.books.get(symbol);
+    if (book === undefined) throw errors.badSymbol();
+    const now = this.clock.now();
+    book.last = roundTo(price, book.spec.tickSize);
+    book.mark = mark ?? book.last;
+    const tick: TradeTick = { symbol, tradeId: this.nextTradeId++, price: book.last, qty, time: now, isBuyerMaker };
+    book.stats.add(book.last, qty, tick.tradeId, now);
+    for (const l of this.listeners) l.trade?.(tick);
+    for (const algo of [...this.algos.values()]) {
+      if (algo.symbol !== symbol || algo.status !== 'NEW') continue;
+      if (observe(algo, watchedPrice(algo, book.last, book.mark))) this.fire(algo);
+    }
+  }
+
+  /** Executes a market order at the last price; throws Binance's error on refusal. */
+  placeMarket(req: MarketOrderRequest, origin?: { algo: AlgoOrder }): MarketOrder {
+    const book = this.book(req.symbol);
+    if (req.quantity === undefined) throw errors.mandatoryMissing('quantity');
+    if (req.quantity.lte(0)) throw errors.badStep();
+    if (!isMultipleOf(req.quantity, book.spec.stepSize)) throw errors.badParam('quantity');
+    const position = this.position(req.symbol);
+    let qty = req.quantity;
+    if (req.reduceOnly) {
+      qty = reducibleQty(position, req.side, req.quantity);
+      if (qty.isZero()) throw errors.reduceOnlyRejected();
+    }
+    return this.execute(req.symbol, req.side, qty, req.quantity, req.reduceOnly, req.clientOrderId, origin);
+  }
+
+  /** Accepts a conditional order; throws -4045, -2021, -2007, -4014 or -1102 as Binance does. */
+  placeAlgo(req: AlgoOrderRequest): AlgoOrder {
+    const book = this.book(req.symbol);
+    if (!req.closePosition) {
+      if (req.quantity === undefined) throw errors.mandatoryMissing('quantity');
+      if (req.quantity.lte(0)) throw errors.badStep();
+      if (!isMultipleOf(req.quantity, book.spec.stepSize)) throw errors.badParam('quantity');
+    }
+    if (req.orderType === 'TRAILING_STOP_MARKET') {
+      const rate = req.callbackRate;
+      if (rate === undefined || rate.lt('0.1') || rate.gt(10)) throw errors.badCallbackRate();
+      if (req.activatePrice !== undefined && !isMultipleOf(req.activatePrice, book.spec.tickSize)) throw errors.badTick();
+    } else {
+      if (req.triggerPrice === undefined) throw errors.mandatoryMissing('triggerPrice');
+      if (!isMultipleOf(req.triggerPrice, book.spec.tickSize)) throw errors.badTick();
+    }
+    const resting = [...this.algos.values()].filter((a) => a.symbol === req.symbol && a.status === 'NEW').length;
+    if (resting >= book.spec.maxAlgoOrders) throw errors.tooManyStops();
+    const now = this.clock.now();
+    const algo: AlgoOrder = {
+      algoId: this.nextAlgoId++,
+      clientAlgoId: req.clientAlgoId ?? `emu${++this.clientSeq}`,
+      symbol: req.symbol,
+      side: req.side,
+      orderType: req.orderType,
+      quantity: req.closePosition ? undefined : req.quantity,
+      triggerPrice: req.orderType === 'TRAILING_STOP_MARKET' ? undefined : req.triggerPrice,
+      callbackRate: req.orderType === 'TRAILING_STOP_MARKET' ? req.callbackRate : undefined,
+      activatePrice: req.orderType === 'TRAILING_STOP_MARKET' ? req.activatePrice : undefined,
+      workingType: req.workingType,
+      reduceOnly: req.reduceOnly,
+      closePosition: req.closePosition,
+      priceProtect: req.priceProtect,
+      createTime: now,
+      activated: false,
+      extreme: undefined,
+      status: 'NEW',
+      updateTime: now,
+      triggerTime: 0,
+      actualOrderId: undefined,
+      executedQty: new Decimal(0),
+      avgPrice: new Decimal(0),
+      rejectReason: '',
+    };
+    const price = watchedPrice(algo, book.last, book.mark);
+    if (wouldTriggerImmediately(algo, price)) throw errors.wouldTrigger();
+    // Without an activation price a trailing order is active at once, tracking from now.
+    observe(algo, price);
+    this.algos.set(algo.algoId, algo);
+    this.emit(algoUpdate(algo, now));
+    this.refreshProtection(req.symbol);
+    return algo;
+  }
+
+  /** Cancels a resting conditional order by id or client id; throws -2011 if none rests. */
+  cancelAlgo(symbol: string | undefined, algoId: number | undefined, clientAlgoId: string | undefined): AlgoOrder {
+    const algo = this.findAlgo(algoId, clientAlgoId);
+    if (algo === undefined || algo.status !== 'NEW' || (symbol !== undefined && algo.symbol !== symbol)) {
+      throw errors.unknownOrder();
+    }
+    this.finishAlgo(algo, 'CANCELED');
+    return algo;
+  }
+
+  /** Cancels every resting conditional order of `symbol`; returns how many were canceled. */
+  cancelAllAlgos(symbol: string): number {
+    this.book(symbol);
+    const open = this.openAlgos(symbol);
+    for (const algo of open) this.finishAlgo(algo, 'CANCELED');
+    return open.length;
+  }
+
+  /** Returns the conditional order with that id or client id, in any status. */
+  findAlgo(algoId: number | undefined, clientAlgoId: string | undefined): AlgoOrder | undefined {
+    if (algoId !== undefined) return this.algos.get(algoId);
+    return [...this.algos.values()].find((a) => a.clientAlgoId === clientAlgoId);
+  }
+
+  /** Returns the resting conditional orders, of one symbol or all, oldest first. */
+  openAlgos(symbol?: string): AlgoOrder[] {
+    return [...this.algos.values()].filter((a) => a.status === 'NEW' && (symbol === undefined || a.symbol === symbol));
+  }
+
+  /** Returns the matching-engine order with that id or client id. */
+  findOrder(orderId: number | undefined, clientOrderId: string | undefined): MarketOrder | undefined {
+    if (orderId !== undefined) return this.orders.get(orderId);
+    return [...this.orders.values()].find((o) => o.clientOrderId === clientOrderId);
+  }
+
+  /** Returns every matching-engine order, oldest first. */
+  allOrders(): MarketOrder[] {
+    return [...this.orders.values()];
+  }
+
+  /** Returns the position of `symbol` (a flat one when none is open). */
+  position(symbol: string): Position {
+    const found = this.positions.get(symbol);
+    if (found !== undefined) return found;
+    const now = this.clock.now();
+    const flat: Position = { symbol, amount: new Decimal(0), entryPrice: new Decimal(0), realizedPnl: new Decimal(0), openedAt: now, updateTime: 0 };
+    this.positions.set(symbol, flat);
+    return flat;
+  }
+
+  /** Returns the USDT wallet balance (initial balance plus realised PnL; no fees are charged). */
+  walletBalance(): Decimal {
+    return this.wallet;
+  }
+
+  private fire(algo: AlgoOrder): void {
+    const now = this.clock.now();
+    algo.status = 'TRIGGERING';
+    algo.triggerTime = now;
+    algo.updateTime = now;
+    this.emit(algoUpdate(algo, now));
+    const position = this.position(algo.symbol);
+    const restricted = algo.reduceOnly || algo.closePosition;
+    const qty = restricted ? reducibleQty(position, algo.side, algo.quantity) : algo.quantity ?? new Decimal(0);
+    if (qty.isZero()) {
+      algo.rejectReason = 'Reduce Only reject';
+      this.finishAlgo(algo, 'EXPIRED');
+      return;
+    }
+    const order = this.execute(algo.symbol, algo.side, qty, algo.quantity ?? qty, restricted, undefined, { algo });
+    algo.actualOrderId = order.orderId;
+    algo.executedQty = order.executedQty;
+    algo.avgPrice = order.avgPrice;
+    algo.status = 'TRIGGERED';
+    this.emit(algoUpdate(algo, now));
+    this.finishAlgo(algo, 'FINISHED');
+  }
+
+  private finishAlgo(algo: AlgoOrder, status: 'CANCELED' | 'EXPIRED' | 'FINISHED'): void {
+    const now = this.clock.now();
+    algo.status = status;
+    algo.updateTime = now;
+    this.emit(algoUpdate(algo, now));
+    this.refreshProtection(algo.symbol);
+  }
+
+  private execute(
+    symbol: string,
+    side: OrderSide,
+    qty: Decimal,
+    origQty: Decimal,
+    reduceOnly: boolean,
+    clientOrderId: string | undefined,
+    origin: { algo: AlgoOrder } | undefined,
+  ): MarketOrder {
+    const book = this.book(symbol);
+    const now = this.clock.now();
+    const price = book.last;
+    const order: MarketOrder = {
+      orderId: this.nextOrderId++,
+      clientOrderId: clientOrderId ?? `emu${++this.clientSeq}`,
+      symbol,
+      side,
+      origType: origin?.algo.orderType ?? 'MARKET',
+      origQty,
+      reduceOnly,
+      closePosition: origin?.algo.closePosition ?? false,
+      workingType: origin?.algo.workingType ?? 'CONTRACT_PRICE',
+      stopPrice: origin?.algo.triggerPrice ?? new Decimal(0),
+      time: now,
+      status: 'FILLED',
+      executedQty: qty,
+      avgPrice: price,
+      realizedPnl: new Decimal(0),
+      updateTime: now,
+    };
+    this.orders.set(order.orderId, order);
+    this.emit(orderTradeUpdate(order, 'NEW', now, undefined));
+    const position = this.position(symbol);
+    const effect = applyFill(position, side, qty, price);
+    if (position.amount.isZero() || effect.amount.isZero() || position.amount.isNeg() !== effect.amount.isNeg()) {
+      position.openedAt = now;
+      position.realizedPnl = new Decimal(0);
+    }
+    position.amount = effect.amount;
+    position.entryPrice = effect.entryPrice;
+    position.realizedPnl = position.realizedPnl.plus(effect.realized);
+    position.updateTime = now;
+    order.realizedPnl = effect.realized;
+    this.wallet = this.wallet.plus(effect.realized);
+    const tradeId = this.nextTradeId++;
+    this.fills.push({
+      tradeId,
+      orderId: order.orderId,
+      algoId: origin?.algo.algoId,
+      symbol,
+      side,
+      price: price.toString(),
+      quantity: qty.toString(),
+      realizedPnl: effect.realized.toString(),
+      time: now,
+    });
+    this.emit(orderTradeUpdate(order, 'TRADE', now, { qty, price, tradeId }));
+    this.emit(accountUpdate(position, book.mark, this.wallet, now));
+    this.refreshProtection(symbol);
+    return order;
+  }
+
+  /** A position counts as protected while a conditional order on the closing side rests. */
+  private refreshProtection(symbol: string): void {
+    const position = this.position(symbol);
+    const side = position.amount.isZero() ? undefined : position.amount.isPos() ? 'long' : 'short';
+    const closing: OrderSide = side === 'long' ? 'SELL' : 'BUY';
+    const isProtected = this.openAlgos(symbol).some((a) => a.side === closing && a.orderType !== 'TAKE_PROFIT_MARKET');
+    this.protection.update(symbol, side, isProtected, this.clock.now());
+  }
+
+  private emit(event: Record<string, unknown>): void {
+    for (const l of this.listeners) l.user?.(event);
+  }
+}

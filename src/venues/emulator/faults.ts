@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { BinanceError, errors } from './errors.ts';
+import type { Random } from './random.ts';
+
+/**
+ * Faults an operator or a test injects through `POST /admin/faults`. Endpoint keys are paths
+ * ("/fapi/v1/algoOrder") optionally prefixed by a method ("POST /fapi/v1/algoOrder"); "*" means
+ * every Binance endpoint.
+ */
+export const faultsSchema = z
+  .object({
+    /** Delay before every answer, or per endpoint. */
+    latencyMs: z.union([z.number().int().min(0), z.record(z.string(), z.number().int().min(0))]).optional(),
+    /** Probability per endpoint that a request answers HTTP 503 / -1001. */
+    errorRate: z.record(z.string(), z.number().min(0).max(1)).optional(),
+    /** The next `requests` requests answer HTTP 429 with Retry-After. */
+    burst429: z.object({ requests: z.number().int().min(1), retryAfterSec: z.number().int().min(0).default(1) }).optional(),
+    /** Drops every open WebSocket connection now (as an abrupt TCP close). */
+    wsDisconnect: z.boolean().optional(),
+    /** The next `count` order placements (or requests to `endpoint`) are refused with this error. */
+    reject: z
+      .object({
+        count: z.number().int().min(1).default(1),
+        endpoint: z.string().optional(),
+        code: z.number().int().default(-2019),
+        msg: z.string().default('Margin is insufficient.'),
+        status: z.number().int().min(400).max(599).default(400),
+      })
+      .optional(),
+    /** Removes every standing fault before applying the others. */
+    clear: z.boolean().optional(),
+  })
+  .strict();
+
+/** The parsed body of `POST /admin/faults`. */
+export type FaultsInput = z.infer<typeof faultsSchema>;
+
+interface Rejection {
+  remaining: number;
+  endpoint: string | undefined;
+  error: BinanceError;
+}
+
+const ORDER_PLACEMENTS = ['POST /fapi/v1/order', 'POST /fapi/v1/algoOrder'];
+
+function matches(key: string, method: string, path: string): boolean {
+  return key === '*' || key === path || key === `${method} ${path}`;
+}
+
+/** The standing faults and the decisions they imply for each request. */
+export class FaultInjector {
+  private latency: number | Record<string, number> = 0;
+  private errorRates: Record<string, number> = {};
+  private burst: { remaining: number; retryAfterSec: number } | undefined;
+  private rejection: Rejection | undefined;
+
+  /** Returns an injector drawing its error-rate coin flips from `random` (seeded). */
+  constructor(private readonly random: Random) {}
+
+  /** Applies a parsed admin request; the WebSocket disconnect is the caller's to perform. */
+  apply(input: FaultsInput): void {
+    if (input.clear === true) this.clear();
+    if (input.latencyMs !== undefined) this.latency = input.latencyMs;
+    if (input.errorRate !== undefined) this.errorRates = { ...this.errorRates, ...input.errorRate };
+    if (input.burst429 !== undefined) this.burst = { remaining: input.burst429.requests, retryAfterSec: input.burst429.retryAfterSec };
+    if (input.reject !== undefined) {
+      const r = input.reject;
+      this.rejection = { remaining: r.count, endpoint: r.endpoint, error: new BinanceError(r.code, r.msg, r.status) };
+    }
+  }
+
+  /** Removes every fault. */
+  clear(): void {
+    this.latency = 0;
+    this.errorRates = {};
+    this.burst = undefined;
+    this.rejection = undefined;
+  }
+
+  /** Returns the delay to apply before answering this request. */
+  latencyFor(method: string, path: string): number {
+    if (typeof this.latency === 'number') return this.latency;
+    let ms = 0;
+    for (const [key, value] of Object.entries(this.latency)) if (matches(key, method, path)) ms = Math.max(ms, value);
+    return ms;
+  }
+
+  /** Returns the error a fault imposes on this request, consuming one unit of a burst/rejection. */
+  intercept(method: string, path: string): BinanceError | undefined {
+    if (this.burst !== undefined) {
+      const burst = this.burst;
+      burst.remaining -= 1;
+      if (burst.remaining <= 0) this.burst = undefined;
+      return errors.tooManyRequests(burst.retryAfterSec, 0);
+    }
+    for (const [key, rate] of Object.entries(this.errorRates)) {
+      if (matches(key, method, path) && this.random.next() < rate) return errors.internal();
+    }
+    const rej = this.rejection;
+    if (rej !== undefined) {
+      const hit = rej.endpoint === undefined ? ORDER_PLACEMENTS.includes(`${method} ${path}`) : matches(rej.endpoint, method, path);
+      if (hit) {
+        rej.remaining -= 1;
+        if (rej.remaining <= 0) this.rejection = undefined;
+        return rej.error;
+      }
+    }
+    return undefined;
+  }
+
+  /** Returns a JSON view of the standing faults for `GET /admin/state`. */
+  describe(): Record<string, unknown> {
+    return { latencyMs: this.latency, errorRate: this.errorRates, burst429: this.burst ?? null, reject: this.rejection === undefined ? null : { remaining: this.rejection.remaining, endpoint: this.rejection.endpoint ?? null, code: this.rejection.error.code } };
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * A local Binance USDⓈ-M futures exchange for tests and demos, driven by the real ccxt client.
+ * See docs/exchange-emulator.md.
+ */
+export { startEmulator, type Emulator, type EmulatorOptions, type FeedOption, type AdminState } from './server.ts';
+export { createCcxtClient, type BinanceUsdm, type EmulatorEndpoint } from './ccxtClient.ts';
+export { ManualClock, systemClock, type Clock } from './clock.ts';
+export { EmulatedExchange } from './exchange.ts';
+export { SyntheticGenerator, syntheticFeed, type Regime } from './feeds/synthetic.ts';
+export { parseBinanceCsv, CsvError, type CsvFormat } from './feeds/csv.ts';
+export { replayFeed } from './feeds/replay.ts';
+export type { FeedTick, PriceFeed } from './feeds/types.ts';
+export type { FaultsInput } from './faults.ts';

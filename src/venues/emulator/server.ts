@@ -1,0 +1,185 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Decimal } from 'decimal.js';
+import { handleAdmin, type AdminDeps } from './admin.ts';
+import type { Credentials } from './auth.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { EmulatedExchange } from './exchange.ts';
+import { FaultInjector, faultsSchema, type FaultsInput } from './faults.ts';
+import { parseBinanceCsv, symbolFromFileName } from './feeds/csv.ts';
+import { replayFeed } from './feeds/replay.ts';
+import { syntheticFeed } from './feeds/synthetic.ts';
+import type { PriceFeed } from './feeds/types.ts';
+import { ListenKeys } from './listenKeys.ts';
+import { symbolSpec, type SymbolSpec } from './markets.ts';
+import { createRandom } from './random.ts';
+import { WeightLimiter } from './rateLimiter.ts';
+import { RequestCounter } from './requestCounter.ts';
+import { createRestHandler } from './restServer.ts';
+import { StreamServer } from './streamServer.ts';
+
+/** Where prices come from: nothing (tests move them), a seeded random walk, or a Binance CSV. */
+export type FeedOption =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'synthetic'; readonly seed?: number; readonly ticksPerSecond?: number; readonly speed?: number }
+  | { readonly kind: 'csv'; readonly path: string; readonly speed?: number; readonly symbol?: string };
+
+/** Options of startEmulator; every field has a default. */
+export interface EmulatorOptions {
+  /** TCP port; 0 (default) picks a free one. */
+  readonly port?: number;
+  /** Interface to bind; default 127.0.0.1. */
+  readonly host?: string;
+  readonly apiKey?: string;
+  readonly secret?: string;
+  /** Listed symbols; default BTCUSDT and ETHUSDT. */
+  readonly symbols?: readonly string[];
+  /** Start prices overriding the specs' defaults, e.g. `{ BTCUSDT: "65000" }`. */
+  readonly startPrices?: Readonly<Record<string, string>>;
+  /** Default `{ kind: 'none' }`: prices move only through `/admin/price` or `setPrice`. */
+  readonly feed?: FeedOption;
+  /** Seed of the fault injector's coin flips (and the synthetic feed's default seed). */
+  readonly seed?: number;
+  readonly clock?: Clock;
+  /** REQUEST_WEIGHT per minute before 429; default 2400 as on Binance USDⓈ-M. */
+  readonly weightLimit?: number;
+  readonly markPriceIntervalMs?: number;
+  /** Receives unexpected errors (bugs); default writes them to stderr. */
+  readonly onError?: (err: unknown) => void;
+}
+
+/** A running emulator. */
+export interface Emulator {
+  /** Base URL of the REST API, e.g. `http://127.0.0.1:8787` (endpoints live under /fapi). */
+  readonly restUrl: string;
+  /** Base URL ccxt's `urls.api.ws.future` takes, e.g. `ws://127.0.0.1:8787/ws`. */
+  readonly wsUrl: string;
+  readonly host: string;
+  readonly port: number;
+  readonly apiKey: string;
+  readonly secret: string;
+  readonly exchange: EmulatedExchange;
+  readonly streams: StreamServer;
+  readonly counter: RequestCounter;
+  /** Moves the last (and mark) price now, as `POST /admin/price` does. */
+  setPrice(symbol: string, price: string, markPrice?: string): void;
+  /** Opens or adds to a position at the current price, as `POST /admin/positions` does. */
+  openPosition(symbol: string, side: 'long' | 'short', quantity: string): void;
+  /** Applies faults, as `POST /admin/faults` does. */
+  injectFaults(faults: FaultsInput): void;
+  /** Returns the `GET /admin/state` body. */
+  state(): AdminState;
+  /** Stops the feed and closes every connection and the listener. */
+  close(): Promise<void>;
+}
+
+/** The `GET /admin/state` body, typed loosely: see docs/exchange-emulator.md for fields. */
+export interface AdminState {
+  readonly time: number;
+  readonly positions: ReadonlyArray<{ symbol: string; side: string; amount: string; entryPrice: string; unprotectedMs: number }>;
+  readonly openOrders: ReadonlyArray<Record<string, unknown>>;
+  readonly fills: ReadonlyArray<Record<string, unknown>>;
+  readonly protection: ReadonlyArray<{ symbol: string; side: string; unprotectedMs: number; closedAt: number | undefined }>;
+  readonly [key: string]: unknown;
+}
+
+function key(): string {
+  return randomBytes(48).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 64);
+}
+
+function makeFeed(opt: FeedOption, specs: readonly SymbolSpec[], seed: number): PriceFeed | undefined {
+  switch (opt.kind) {
+    case 'none':
+      return undefined;
+    case 'synthetic':
+      return syntheticFeed({ seed: opt.seed ?? seed, specs, ...(opt.ticksPerSecond === undefined ? {} : { ticksPerSecond: opt.ticksPerSecond }), ...(opt.speed === undefined ? {} : { speed: opt.speed }) });
+    case 'csv': {
+      const symbol = opt.symbol ?? symbolFromFileName(opt.path) ?? specs[0]?.symbol ?? 'BTCUSDT';
+      const { ticks } = parseBinanceCsv(readFileSync(opt.path, 'utf8'), symbol, opt.path);
+      return replayFeed(ticks, opt.speed ?? 1);
+    }
+  }
+}
+
+/**
+ * Starts a Binance USDⓈ-M compatible exchange on `host:port` and resolves once it listens.
+ * Throws on a bad symbol, an unreadable CSV, or a port that cannot be bound.
+ */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const clock = options.clock ?? systemClock;
+  const seed = options.seed ?? 1;
+  const feedOption = options.feed ?? { kind: 'none' };
+  // A replayed file names its own symbol; list it unless the caller chose the symbols.
+  const csvSymbol = feedOption.kind === 'csv' ? (feedOption.symbol ?? symbolFromFileName(feedOption.path)) : undefined;
+  const symbols = options.symbols ?? (csvSymbol !== undefined ? [csvSymbol] : ['BTCUSDT', 'ETHUSDT']);
+  const specs = symbols.map((s) => {
+    const spec = symbolSpec(s);
+    const start = options.startPrices?.[s];
+    return start === undefined ? spec : { ...spec, startPrice: start };
+  });
+  const feed = makeFeed(feedOption, specs, seed);
+  const exchange = new EmulatedExchange(specs, clock);
+  const credentials: Credentials = { apiKey: options.apiKey ?? key(), secret: options.secret ?? key() };
+  const faults = new FaultInjector(createRandom(seed ^ 0x5eed));
+  const listenKeys = new ListenKeys();
+  const streams = new StreamServer(exchange, listenKeys, options.markPriceIntervalMs === undefined ? {} : { markPriceIntervalMs: options.markPriceIntervalMs });
+  const admin: AdminDeps = { exchange, faults, disconnectWebSockets: () => streams.disconnectAll() };
+  const counter = new RequestCounter();
+  const onError = options.onError ?? ((e: unknown) => process.stderr.write(`emulator: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`));
+  const limiter = new WeightLimiter(options.weightLimit ?? 2400, () => clock.now());
+  const server: Server = createServer(createRestHandler({ admin, listenKeys, faults, limiter, credentials, counter, onError }));
+  server.on('upgrade', (req, socket, head: Buffer) => streams.handleUpgrade(req, socket, head));
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  feed?.start((t) => exchange.trade(t.symbol, t.price, t.qty, t.mark, t.isBuyerMaker));
+  const adminCall = (method: string, path: string, body: unknown): unknown => {
+    const reply = handleAdmin(admin, method, path, body);
+    if (reply === undefined || reply.status !== 200) throw new Error(JSON.stringify(reply?.body));
+    return reply.body;
+  };
+  let closed: Promise<void> | undefined;
+  return {
+    restUrl: `http://${urlHost}:${port}`,
+    wsUrl: `ws://${urlHost}:${port}/ws`,
+    host,
+    port,
+    apiKey: credentials.apiKey,
+    secret: credentials.secret,
+    exchange,
+    streams,
+    counter,
+    setPrice(symbol, price, markPrice) {
+      exchange.trade(symbol, new Decimal(price), new Decimal(0), markPrice === undefined ? undefined : new Decimal(markPrice));
+    },
+    openPosition(symbol, side, quantity) {
+      adminCall('POST', '/admin/positions', { symbol, side, quantity });
+    },
+    injectFaults(f) {
+      const parsed = faultsSchema.parse(f);
+      faults.apply(parsed);
+      if (parsed.wsDisconnect === true) streams.disconnectAll();
+    },
+    state() {
+      return adminCall('GET', '/admin/state', {}) as AdminState;
+    },
+    close() {
+      closed ??= (async () => {
+        feed?.stop();
+        await streams.close();
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      })();
+      return closed;
+    },
+  };
+}
