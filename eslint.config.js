@@ -2,7 +2,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'test-results/', 'coverage/', 'snapshots/', 'src/inspector/public/'] },
+  {
+    ignores: ['node_modules/', 'test-results/', 'coverage/', 'snapshots/', 'src/inspector/public/'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -21,8 +23,16 @@ export default tseslint.config(
   {
     files: ['src/domain/**', 'src/machines/**'],
     rules: {
-      'no-restricted-globals': ['error', { name: 'setTimeout', message: 'Time is data: use event timestamps.' }, { name: 'setInterval', message: 'Time is data: use event timestamps.' }],
-      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'Time is data: use event timestamps.' }, { object: 'Number', property: 'parseFloat', message: 'Money is exact: use Decimal.' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'setTimeout', message: 'Time is data: use event timestamps.' },
+        { name: 'setInterval', message: 'Time is data: use event timestamps.' },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'Time is data: use event timestamps.' },
+        { object: 'Number', property: 'parseFloat', message: 'Money is exact: use Decimal.' },
+      ],
     },
   },
 );

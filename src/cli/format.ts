@@ -9,12 +9,17 @@ export type OutputLine = PositionEvent | ReplaySummary;
  * Lines are flat objects: keys keep the order the events were built in.
  */
 export function jsonLine(line: OutputLine): string {
-  const parts = Object.entries(line).map(([key, value]) => `${JSON.stringify(key)}: ${JSON.stringify(value)}`);
+  const parts = Object.entries(line).map(
+    ([key, value]) => `${JSON.stringify(key)}: ${JSON.stringify(value)}`,
+  );
   return `{${parts.join(', ')}}`;
 }
 
 function pad(cells: readonly string[], widths: readonly number[]): string {
-  return cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return cells
+    .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+    .join('  ')
+    .trimEnd();
 }
 
 /** Returns rows laid out in aligned columns under a header. */

@@ -5,7 +5,6 @@ import { processIo, type CliIo } from './io.ts';
 import { replayCommand } from './replay.ts';
 import { UsageError } from './usageError.ts';
 
-
 /** Returns the program with every command, writing through `io`. */
 export function buildProgram(io: CliIo): Command {
   const program = new Command('ratchet')
@@ -38,7 +37,9 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
       io.err(`ratchet: ${error.message}`);
       return 2;
     }
-    io.err(`ratchet: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    io.err(
+      `ratchet: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
     return 1;
   }
 }

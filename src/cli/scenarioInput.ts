@@ -29,5 +29,9 @@ export async function loadScenarioSource(source: ScenarioSource): Promise<Scenar
       `${source.file}: a CSV holds only ticks, so replaying it needs --position FILE (the position and market) and --policy FILE (the stop policy).`,
     );
   }
-  return await loadReplayInputs({ ticks: source.file, position: source.position, policy: source.policy });
+  return await loadReplayInputs({
+    ticks: source.file,
+    position: source.position,
+    policy: source.policy,
+  });
 }

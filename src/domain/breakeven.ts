@@ -3,7 +3,12 @@ import { profitAtLeast } from './profit.ts';
 import type { BreakevenPolicy, Side } from './types.ts';
 
 /** Returns true when profit % at `price` has reached the breakeven trigger. */
-export function breakevenTriggered(policy: BreakevenPolicy, price: Dec, entry: Dec, side: Side): boolean {
+export function breakevenTriggered(
+  policy: BreakevenPolicy,
+  price: Dec,
+  entry: Dec,
+  side: Side,
+): boolean {
   return profitAtLeast(price, entry, side, new Dec(policy.triggerPercent));
 }
 

@@ -1,7 +1,14 @@
 import { Dec, HUNDRED, roundStop, towardProfit, unfavourable } from './money.ts';
 import { profitQuote, scaledPercent } from './profit.ts';
 import { ticksInWindow, windowMillis, type WindowTick } from './window.ts';
-import type { BigJumpPolicy, ElasticPolicy, ElasticUnit, Millis, PeakLockPolicy, Side } from './types.ts';
+import type {
+  BigJumpPolicy,
+  ElasticPolicy,
+  ElasticUnit,
+  Millis,
+  PeakLockPolicy,
+  Side,
+} from './types.ts';
 
 /**
  * What SETE needs to know about the position. Amounts in the `percent` unit are kept
@@ -30,7 +37,11 @@ export function elasticAmount(frame: ElasticFrame, amount: string): Dec {
 }
 
 /** Returns true when the peak profit has reached `engageAt` (WAITING → ENGAGED). */
-export function elasticEngages(policy: ElasticPolicy, frame: ElasticFrame, peakPrice: Dec): boolean {
+export function elasticEngages(
+  policy: ElasticPolicy,
+  frame: ElasticFrame,
+  peakPrice: Dec,
+): boolean {
   return elasticProfit(frame, peakPrice).gte(elasticAmount(frame, policy.engageAt));
 }
 
@@ -45,7 +56,10 @@ export function pullbackLock(
   lock: Dec | undefined,
 ): Dec {
   const peak = elasticProfit(frame, peakPrice);
-  const target = Dec.max(elasticAmount(frame, policy.floor), peak.times(new Dec(1).minus(policy.pullback)));
+  const target = Dec.max(
+    elasticAmount(frame, policy.floor),
+    peak.times(new Dec(1).minus(policy.pullback)),
+  );
   if (lock === undefined) return target;
   return target.gte(lock.plus(elasticAmount(frame, policy.minStep))) ? target : lock;
 }
@@ -69,12 +83,17 @@ export function bigJumpLock(
   const current = elasticProfit(frame, price);
   const lowest = elasticProfit(frame, worst);
   const locked = current.minus(elasticAmount(frame, policy.margin));
-  if (current.minus(lowest).gte(elasticAmount(frame, policy.threshold)) && locked.gt(lock)) return locked;
+  if (current.minus(lowest).gte(elasticAmount(frame, policy.threshold)) && locked.gt(lock))
+    return locked;
   return undefined;
 }
 
 /** Returns true when the peak profit has reached peakLock.trigger (ENGAGED → PEAK_LOCKED). */
-export function peakLockTriggered(policy: PeakLockPolicy, frame: ElasticFrame, peakPrice: Dec): boolean {
+export function peakLockTriggered(
+  policy: PeakLockPolicy,
+  frame: ElasticFrame,
+  peakPrice: Dec,
+): boolean {
   return elasticProfit(frame, peakPrice).gte(elasticAmount(frame, policy.trigger));
 }
 

@@ -17,11 +17,21 @@ export function momentumReference(
 }
 
 /** Returns true when the favourable move from `ref` to `price` is at least thresholdPercent. */
-export function momentumAccelerates(policy: MomentumPolicy, price: Dec, ref: Dec, side: Side): boolean {
+export function momentumAccelerates(
+  policy: MomentumPolicy,
+  price: Dec,
+  ref: Dec,
+  side: Side,
+): boolean {
   return scaledPercent(price, ref, side).gte(new Dec(policy.thresholdPercent).times(ref));
 }
 
 /** Returns true when the favourable move from `ref` to `price` has dropped below releasePercent. */
-export function momentumReleases(policy: MomentumPolicy, price: Dec, ref: Dec, side: Side): boolean {
+export function momentumReleases(
+  policy: MomentumPolicy,
+  price: Dec,
+  ref: Dec,
+  side: Side,
+): boolean {
   return scaledPercent(price, ref, side).lt(new Dec(policy.releasePercent).times(ref));
 }

@@ -7,7 +7,12 @@ import type { DecimalString, Side } from './types.ts';
  * products of finite decimals (exact at any precision); the precision only bounds the few
  * divisions (quote-unit elastic candidates, percent locks printed for people).
  */
-export const Dec = Decimal.clone({ precision: 80, rounding: Decimal.ROUND_HALF_EVEN, toExpNeg: -1e9, toExpPos: 1e9 });
+export const Dec = Decimal.clone({
+  precision: 80,
+  rounding: Decimal.ROUND_HALF_EVEN,
+  toExpNeg: -1e9,
+  toExpPos: 1e9,
+});
 export type Dec = Decimal;
 
 export const ZERO = new Dec(0);

@@ -36,5 +36,9 @@ export function outcomeOf(
   const peakMove = new Dec(peakPrice).minus(entry).times(sign);
   if (peakMove.lte(0)) return { stopPath, peakPrice, keptPercent: null };
   const kept = new Dec(exitPrice ?? finalStop).minus(entry).times(sign);
-  return { stopPath, peakPrice, keptPercent: kept.div(peakMove).times(100).toDecimalPlaces(2).toFixed() };
+  return {
+    stopPath,
+    peakPrice,
+    keptPercent: kept.div(peakMove).times(100).toDecimalPlaces(2).toFixed(),
+  };
 }

@@ -15,11 +15,16 @@ export const TIE_ORDER: readonly Candidate['source'][] = ['trailing', 'elastic',
  * short; ties by {@link TIE_ORDER}) when it is strictly better — or undefined for "no
  * improvement": a stop never loosens and an equal stop is not a move.
  */
-export function ratchet(stop: Dec, candidates: readonly Candidate[], side: Side): Candidate | undefined {
+export function ratchet(
+  stop: Dec,
+  candidates: readonly Candidate[],
+  side: Side,
+): Candidate | undefined {
   let best: Candidate | undefined;
   for (const source of TIE_ORDER) {
     const offer = candidates.find((c) => c.source === source);
-    if (offer !== undefined && (best === undefined || tighter(offer.stop, best.stop, side))) best = offer;
+    if (offer !== undefined && (best === undefined || tighter(offer.stop, best.stop, side)))
+      best = offer;
   }
   return best !== undefined && tighter(best.stop, stop, side) ? best : undefined;
 }

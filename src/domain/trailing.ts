@@ -42,7 +42,12 @@ export function activeDistance(
  * Returns the trailing candidate `distance` behind `extreme` (below for a long, above for a
  * short), rounded toward the market.
  */
-export function trailingStop(distance: ResolvedDistance, extreme: Dec, side: Side, tickSize: Dec): Dec {
+export function trailingStop(
+  distance: ResolvedDistance,
+  extreme: Dec,
+  side: Side,
+  tickSize: Dec,
+): Dec {
   const gap =
     distance.kind === 'percent'
       ? extreme.times(distance.size).div(HUNDRED)

@@ -26,8 +26,7 @@ export interface PositionSpec {
 }
 
 export type InitialStopPolicy =
-  | { readonly percent: DecimalString }
-  | { readonly price: DecimalString };
+  { readonly percent: DecimalString } | { readonly price: DecimalString };
 
 export interface ActivationPolicy {
   readonly immediate?: boolean;

@@ -13,7 +13,11 @@ export function windowMillis(seconds: DecimalString): number {
 }
 
 /** Returns the ticks of `buffer` inside the window that ends at `now` (SPEC "Window"). */
-export function ticksInWindow(buffer: readonly WindowTick[], now: Millis, lengthMs: number): WindowTick[] {
+export function ticksInWindow(
+  buffer: readonly WindowTick[],
+  now: Millis,
+  lengthMs: number,
+): WindowTick[] {
   const from = now - lengthMs;
   let i = 0;
   while (i < buffer.length && (buffer[i] as WindowTick)[0] < from) i++;
@@ -24,7 +28,11 @@ export function ticksInWindow(buffer: readonly WindowTick[], now: Millis, length
  * Returns `buffer` with `tick` appended and the ticks older than the longest window any rule
  * needs dropped, so a snapshot stays small however long the position lives.
  */
-export function pushWindow(buffer: readonly WindowTick[], tick: WindowTick, keepMs: number): WindowTick[] {
+export function pushWindow(
+  buffer: readonly WindowTick[],
+  tick: WindowTick,
+  keepMs: number,
+): WindowTick[] {
   if (keepMs < 0) return [];
   const kept = ticksInWindow(buffer, tick[0], keepMs);
   kept.push(tick);

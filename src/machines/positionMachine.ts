@@ -45,7 +45,10 @@ export interface ClockEvent {
  * and the exit check). Splitting the step lets each region react in its own states while the
  * SPEC's order across regions holds.
  */
-export type StepPhaseEvent = { readonly type: 'tick.activate' } | { readonly type: 'tick.trail' } | { readonly type: 'tick.settle' };
+export type StepPhaseEvent =
+  | { readonly type: 'tick.activate' }
+  | { readonly type: 'tick.trail' }
+  | { readonly type: 'tick.settle' };
 
 export type PositionMachineEvent = PriceEvent | ClockEvent | StepPhaseEvent;
 
@@ -54,9 +57,11 @@ const tickOf = (c: PositionContext) => new Dec(c.market.tickSize);
 
 function offersToCandidates(offers: Offers): Candidate[] {
   const out: Candidate[] = [];
-  if (offers.trailing !== undefined) out.push({ source: 'trailing', stop: new Dec(offers.trailing) });
+  if (offers.trailing !== undefined)
+    out.push({ source: 'trailing', stop: new Dec(offers.trailing) });
   if (offers.elastic !== undefined) out.push({ source: 'elastic', stop: new Dec(offers.elastic) });
-  if (offers.breakeven !== undefined) out.push({ source: 'breakeven', stop: new Dec(offers.breakeven) });
+  if (offers.breakeven !== undefined)
+    out.push({ source: 'breakeven', stop: new Dec(offers.breakeven) });
   return out;
 }
 
@@ -94,12 +99,15 @@ export const positionMachine = setup({
     hasTrailing: ({ context }) => context.policy.trailing !== undefined,
     hasBreakeven: ({ context }) => context.policy.breakeven !== undefined,
     hasElastic: ({ context }) => context.policy.elastic !== undefined,
-    priceNotANumber: ({ event }) => event.type === 'PRICE' && priceProblem(event.price) === 'not a number',
-    priceNotPositive: ({ event }) => event.type === 'PRICE' && priceProblem(event.price) === 'not positive',
+    priceNotANumber: ({ event }) =>
+      event.type === 'PRICE' && priceProblem(event.price) === 'not a number',
+    priceNotPositive: ({ event }) =>
+      event.type === 'PRICE' && priceProblem(event.price) === 'not positive',
     tickOutOfOrder: ({ context, event }) =>
       event.type === 'PRICE' && context.lastTs !== null && event.ts < context.lastTs,
     tickCrossesStop: ({ context, event }) =>
-      event.type === 'PRICE' && crosses(new Dec(event.price), new Dec(context.stop), context.position.side),
+      event.type === 'PRICE' &&
+      crosses(new Dec(event.price), new Dec(context.stop), context.position.side),
     clockAdvances: ({ context, event }) =>
       event.type === 'CLOCK' &&
       context.lastPrice !== null &&
@@ -121,17 +129,24 @@ export const positionMachine = setup({
     },
     breakevenTriggers: ({ context }) =>
       context.policy.breakeven !== undefined &&
-      breakevenTriggered(context.policy.breakeven, stepPrice(context).price, entryOf(context), context.position.side),
+      breakevenTriggered(
+        context.policy.breakeven,
+        stepPrice(context).price,
+        entryOf(context),
+        context.position.side,
+      ),
     momentumAccelerates: ({ context }) => {
       const momentum = context.policy.trailing?.momentum;
       const ref = momentumRef(context);
-      if (momentum === undefined || ref === undefined || context.step?.clock !== false) return false;
+      if (momentum === undefined || ref === undefined || context.step?.clock !== false)
+        return false;
       return momentumAccelerates(momentum, stepPrice(context).price, ref, context.position.side);
     },
     momentumReleases: ({ context }) => {
       const momentum = context.policy.trailing?.momentum;
       const ref = momentumRef(context);
-      if (momentum === undefined || ref === undefined || context.step?.clock !== false) return false;
+      if (momentum === undefined || ref === undefined || context.step?.clock !== false)
+        return false;
       return momentumReleases(momentum, stepPrice(context).price, ref, context.position.side);
     },
     elasticEngages: ({ context }) =>
@@ -141,7 +156,11 @@ export const positionMachine = setup({
     peakLockTriggers: ({ context }) =>
       context.policy.elastic?.peakLock !== undefined &&
       context.peakPrice !== null &&
-      peakLockTriggered(context.policy.elastic.peakLock, elasticFrame(context), new Dec(context.peakPrice)),
+      peakLockTriggered(
+        context.policy.elastic.peakLock,
+        elasticFrame(context),
+        new Dec(context.peakPrice),
+      ),
     settledStopCrossed: ({ context }) =>
       context.step !== null &&
       crosses(stepPrice(context).price, settledStop(context).stop, context.position.side),
@@ -166,7 +185,9 @@ export const positionMachine = setup({
       const price = new Dec(event.price);
       const text = price.toFixed();
       const peak =
-        context.peakPrice === null ? price : favourable(new Dec(context.peakPrice), price, context.position.side);
+        context.peakPrice === null
+          ? price
+          : favourable(new Dec(context.peakPrice), price, context.position.side);
       enqueue.assign({
         lastTs: event.ts,
         lastPrice: text,
@@ -205,21 +226,31 @@ export const positionMachine = setup({
     followExtreme: enqueueActions(({ context, enqueue }) => {
       const { price } = stepPrice(context);
       const extreme =
-        context.extreme === null ? price : favourable(new Dec(context.extreme), price, context.position.side);
+        context.extreme === null
+          ? price
+          : favourable(new Dec(context.extreme), price, context.position.side);
       enqueue.assign({ extreme: extreme.toFixed() });
     }),
     offerTrailingStop: enqueueActions(({ context, enqueue }, params: { accelerated: boolean }) => {
       const trailing = context.policy.trailing;
       if (trailing === undefined || context.extreme === null || context.peakPrice === null) return;
       const side = context.position.side;
-      const distance = activeDistance(trailing, new Dec(context.peakPrice), entryOf(context), side, params.accelerated);
+      const distance = activeDistance(
+        trailing,
+        new Dec(context.peakPrice),
+        entryOf(context),
+        side,
+        params.accelerated,
+      );
       const stop = trailingStop(distance, new Dec(context.extreme), side, tickOf(context));
       enqueue.assign({ offers: { ...context.offers, trailing: stop.toFixed() } });
     }),
-    announceMomentum: enqueueActions(({ context, enqueue }, params: { type: 'accelerated' | 'decelerated' }) => {
-      const { ts, price } = stepPrice(context);
-      enqueue.emit({ type: params.type, ts, price: price.toFixed() });
-    }),
+    announceMomentum: enqueueActions(
+      ({ context, enqueue }, params: { type: 'accelerated' | 'decelerated' }) => {
+        const { ts, price } = stepPrice(context);
+        enqueue.emit({ type: params.type, ts, price: price.toFixed() });
+      },
+    ),
     reachBreakeven: enqueueActions(({ context, enqueue }) => {
       const { ts, price } = stepPrice(context);
       enqueue.emit({ type: 'breakevenReached', ts, price: price.toFixed() });
@@ -227,7 +258,12 @@ export const positionMachine = setup({
     offerBreakevenStop: enqueueActions(({ context, enqueue }) => {
       const breakeven = context.policy.breakeven;
       if (breakeven === undefined) return;
-      const stop = breakevenStop(breakeven, entryOf(context), context.position.side, tickOf(context));
+      const stop = breakevenStop(
+        breakeven,
+        entryOf(context),
+        context.position.side,
+        tickOf(context),
+      );
       enqueue.assign({ offers: { ...context.offers, breakeven: stop.toFixed() } });
     }),
     engageElastic: enqueueActions(({ context, enqueue }) => {
@@ -237,7 +273,12 @@ export const positionMachine = setup({
     followPullback: enqueueActions(({ context, enqueue }) => {
       const elastic = context.policy.elastic;
       if (elastic === undefined || context.peakPrice === null) return;
-      const lock = pullbackLock(elastic, elasticFrame(context), new Dec(context.peakPrice), currentLock(context));
+      const lock = pullbackLock(
+        elastic,
+        elasticFrame(context),
+        new Dec(context.peakPrice),
+        currentLock(context),
+      );
       enqueue.assign({ lock: lock.toFixed() });
     }),
     checkBigJump: enqueueActions(({ context, enqueue }) => {
@@ -264,18 +305,31 @@ export const positionMachine = setup({
     offerElasticStop: enqueueActions(({ context, enqueue }) => {
       const lock = currentLock(context);
       if (lock === undefined) return;
-      enqueue.assign({ offers: { ...context.offers, elastic: elasticStop(elasticFrame(context), lock).toFixed() } });
+      enqueue.assign({
+        offers: { ...context.offers, elastic: elasticStop(elasticFrame(context), lock).toFixed() },
+      });
     }),
     ratchetStop: enqueueActions(({ context, enqueue }) => {
       const { moved } = settledStop(context);
       if (moved === undefined || context.step === null) return;
       const stop = moved.stop.toFixed();
       enqueue.assign({ stop, stopSource: moved.source });
-      enqueue.emit({ type: 'stopMoved', ts: context.step.ts, price: context.step.price, stop, source: moved.source });
+      enqueue.emit({
+        type: 'stopMoved',
+        ts: context.step.ts,
+        price: context.step.price,
+        stop,
+        source: moved.source,
+      });
     }),
     exitAtSettledStop: enqueueActions(({ context, enqueue }) => {
       if (context.step === null) return;
-      const exit = { ts: context.step.ts, price: context.step.price, stop: context.stop, reason: context.stopSource };
+      const exit = {
+        ts: context.step.ts,
+        price: context.step.price,
+        stop: context.stop,
+        reason: context.stopSource,
+      };
       enqueue.assign({ exit });
       enqueue.emit({ type: 'exited', ...exit });
     }),
@@ -293,15 +347,28 @@ export const positionMachine = setup({
       entry: 'emitOpened',
       on: {
         PRICE: [
-          { guard: 'priceNotANumber', actions: { type: 'rejectTick', params: { why: 'not a number' } } },
-          { guard: 'priceNotPositive', actions: { type: 'rejectTick', params: { why: 'not positive' } } },
-          { guard: 'tickOutOfOrder', actions: { type: 'rejectTick', params: { why: 'out of order' } } },
+          {
+            guard: 'priceNotANumber',
+            actions: { type: 'rejectTick', params: { why: 'not a number' } },
+          },
+          {
+            guard: 'priceNotPositive',
+            actions: { type: 'rejectTick', params: { why: 'not positive' } },
+          },
+          {
+            guard: 'tickOutOfOrder',
+            actions: { type: 'rejectTick', params: { why: 'out of order' } },
+          },
           { guard: 'tickCrossesStop', target: '#position.exited', actions: 'exitAtStandingStop' },
           { actions: ['acceptTick', 'runStep'] },
         ],
         CLOCK: { guard: 'clockAdvances', actions: ['acceptClock', 'runStep'] },
         'tick.settle': [
-          { guard: 'settledStopCrossed', target: '#position.exited', actions: ['ratchetStop', 'exitAtSettledStop', 'endStep'] },
+          {
+            guard: 'settledStopCrossed',
+            target: '#position.exited',
+            actions: ['ratchetStop', 'exitAtSettledStop', 'endStep'],
+          },
           { actions: ['ratchetStop', 'endStep'] },
         ],
       },
@@ -311,7 +378,13 @@ export const positionMachine = setup({
           states: {
             off: { always: { guard: 'hasTrailing', target: 'armed' } },
             armed: {
-              on: { 'tick.activate': { guard: 'activationHolds', target: 'trailing', actions: 'activate' } },
+              on: {
+                'tick.activate': {
+                  guard: 'activationHolds',
+                  target: 'trailing',
+                  actions: 'activate',
+                },
+              },
             },
             trailing: {
               initial: 'normal',
@@ -328,7 +401,12 @@ export const positionMachine = setup({
                           { type: 'offerTrailingStop', params: { accelerated: true } },
                         ],
                       },
-                      { actions: ['followExtreme', { type: 'offerTrailingStop', params: { accelerated: false } }] },
+                      {
+                        actions: [
+                          'followExtreme',
+                          { type: 'offerTrailingStop', params: { accelerated: false } },
+                        ],
+                      },
                     ],
                   },
                 },
@@ -344,7 +422,12 @@ export const positionMachine = setup({
                           { type: 'offerTrailingStop', params: { accelerated: false } },
                         ],
                       },
-                      { actions: ['followExtreme', { type: 'offerTrailingStop', params: { accelerated: true } }] },
+                      {
+                        actions: [
+                          'followExtreme',
+                          { type: 'offerTrailingStop', params: { accelerated: true } },
+                        ],
+                      },
                     ],
                   },
                 },
@@ -357,7 +440,13 @@ export const positionMachine = setup({
           states: {
             off: { always: { guard: 'hasBreakeven', target: 'waiting' } },
             waiting: {
-              on: { 'tick.activate': { guard: 'breakevenTriggers', target: 'reached', actions: 'reachBreakeven' } },
+              on: {
+                'tick.activate': {
+                  guard: 'breakevenTriggers',
+                  target: 'reached',
+                  actions: 'reachBreakeven',
+                },
+              },
             },
             reached: {
               on: { 'tick.trail': { actions: 'offerBreakevenStop' } },
@@ -374,12 +463,24 @@ export const positionMachine = setup({
                   {
                     guard: and(['isPriceTick', 'elasticEngages', 'peakLockTriggers']),
                     target: 'peakLocked',
-                    actions: ['engageElastic', 'followPullback', 'checkBigJump', 'announcePeakLock', 'holdPeakLock', 'offerElasticStop'],
+                    actions: [
+                      'engageElastic',
+                      'followPullback',
+                      'checkBigJump',
+                      'announcePeakLock',
+                      'holdPeakLock',
+                      'offerElasticStop',
+                    ],
                   },
                   {
                     guard: and(['isPriceTick', 'elasticEngages']),
                     target: 'engaged',
-                    actions: ['engageElastic', 'followPullback', 'checkBigJump', 'offerElasticStop'],
+                    actions: [
+                      'engageElastic',
+                      'followPullback',
+                      'checkBigJump',
+                      'offerElasticStop',
+                    ],
                   },
                 ],
               },
@@ -390,9 +491,18 @@ export const positionMachine = setup({
                   {
                     guard: and(['isPriceTick', 'peakLockTriggers']),
                     target: 'peakLocked',
-                    actions: ['followPullback', 'checkBigJump', 'announcePeakLock', 'holdPeakLock', 'offerElasticStop'],
+                    actions: [
+                      'followPullback',
+                      'checkBigJump',
+                      'announcePeakLock',
+                      'holdPeakLock',
+                      'offerElasticStop',
+                    ],
                   },
-                  { guard: 'isPriceTick', actions: ['followPullback', 'checkBigJump', 'offerElasticStop'] },
+                  {
+                    guard: 'isPriceTick',
+                    actions: ['followPullback', 'checkBigJump', 'offerElasticStop'],
+                  },
                 ],
               },
             },

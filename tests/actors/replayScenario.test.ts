@@ -24,7 +24,10 @@ describe('the SPEC examples replay exactly', () => {
   it.each(scenarios)('%s', async (file) => {
     const scenario = await loadScenarioFile(join(SPEC_DIR, file));
     const { events, summary } = replayScenario(scenario);
-    const expected = readFileSync(join(SPEC_DIR, file.replace(/\.json$/, '.expected.jsonl')), 'utf8')
+    const expected = readFileSync(
+      join(SPEC_DIR, file.replace(/\.json$/, '.expected.jsonl')),
+      'utf8',
+    )
       .trim()
       .split('\n')
       .map((line) => normalize(JSON.parse(line) as Record<string, unknown>));

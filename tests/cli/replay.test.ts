@@ -37,7 +37,12 @@ const base = {
 
 describe('ratchet replay', () => {
   it('prints the SPEC lines of sete-bigjump exactly as the expectation file writes them', async () => {
-    const { code, out } = await ratchet(['replay', join(SPEC, 'sete-bigjump.json'), '--format', 'jsonl']);
+    const { code, out } = await ratchet([
+      'replay',
+      join(SPEC, 'sete-bigjump.json'),
+      '--format',
+      'jsonl',
+    ]);
     expect(code).toBe(0);
     expect(out).toBe(readFileSync(join(SPEC, 'sete-bigjump.expected.jsonl'), 'utf8').trim());
   });
@@ -51,9 +56,24 @@ describe('ratchet replay', () => {
 
   it('replays a CSV of ticks with --position and --policy files', async () => {
     const csv = tempFile('ticks.csv', 'ts,price\n1000,101\n2000,102\n3000,100.9\n');
-    const position = tempFile('position.json', JSON.stringify({ market: base.market, position: base.position }));
-    const policy = tempFile('policy.yaml', 'initialStop: { percent: 2 }\ntrailing: { percent: 1 }\n');
-    const { code, out, err } = await ratchet(['replay', csv, '--position', position, '--policy', policy, '--format', 'jsonl']);
+    const position = tempFile(
+      'position.json',
+      JSON.stringify({ market: base.market, position: base.position }),
+    );
+    const policy = tempFile(
+      'policy.yaml',
+      'initialStop: { percent: 2 }\ntrailing: { percent: 1 }\n',
+    );
+    const { code, out, err } = await ratchet([
+      'replay',
+      csv,
+      '--position',
+      position,
+      '--policy',
+      policy,
+      '--format',
+      'jsonl',
+    ]);
     expect(err).toBe('');
     expect(code).toBe(0);
     expect(out.split('\n').map((l) => JSON.parse(l) as { type: string; stop?: string })).toEqual([
@@ -62,25 +82,54 @@ describe('ratchet replay', () => {
       { type: 'stopMoved', ts: 1000, price: '101', stop: '99.99', source: 'trailing' },
       { type: 'stopMoved', ts: 2000, price: '102', stop: '100.98', source: 'trailing' },
       { type: 'exited', ts: 3000, price: '100.9', stop: '100.98', reason: 'trailing' },
-      { type: 'summary', exited: true, exitTs: 3000, exitPrice: '100.9', exitReason: 'trailing', finalStop: '100.98' },
+      {
+        type: 'summary',
+        exited: true,
+        exitTs: 3000,
+        exitPrice: '100.9',
+        exitReason: 'trailing',
+        finalStop: '100.98',
+      },
     ]);
   });
 
   const bad: [note: string, mutate: (s: typeof base) => unknown, mentions: RegExp][] = [
-    ['pullback outside (0, 1)', (s) => ({ ...s, policy: { ...s.policy, elastic: { unit: 'quote', engageAt: 1, pullback: 1.4 } } }), /policy\.elastic\.pullback: 1\.4.*\(0, 1\)/],
-    ['a misspelt key, with a suggestion', (s) => ({ ...s, policy: { ...s.policy, trailling: { percent: 1 } } }), /policy\.trailling.*did you mean .?trailing/i],
-    ['a non-positive tick size', (s) => ({ ...s, market: { tickSize: '0' } }), /market\.tickSize: .*0/],
-    ['a side that is neither long nor short', (s) => ({ ...s, position: { ...s.position, side: 'flat' } }), /position\.side/],
+    [
+      'pullback outside (0, 1)',
+      (s) => ({
+        ...s,
+        policy: { ...s.policy, elastic: { unit: 'quote', engageAt: 1, pullback: 1.4 } },
+      }),
+      /policy\.elastic\.pullback: 1\.4.*\(0, 1\)/,
+    ],
+    [
+      'a misspelt key, with a suggestion',
+      (s) => ({ ...s, policy: { ...s.policy, trailling: { percent: 1 } } }),
+      /policy\.trailling.*did you mean .?trailing/i,
+    ],
+    [
+      'a non-positive tick size',
+      (s) => ({ ...s, market: { tickSize: '0' } }),
+      /market\.tickSize: .*0/,
+    ],
+    [
+      'a side that is neither long nor short',
+      (s) => ({ ...s, position: { ...s.position, side: 'flat' } }),
+      /position\.side/,
+    ],
     ['a non-integer timestamp', (s) => ({ ...s, ticks: [[1000.5, '101']] }), /ticks\[0\]\[0\]/],
   ];
-  it.each(bad)('refuses %s with exit 2 and a message naming the key, no stack trace', async (_note, mutate, mentions) => {
-    const file = tempFile('scenario.json', JSON.stringify(mutate(base)));
-    const { code, out, err } = await ratchet(['replay', file, '--format', 'jsonl']);
-    expect(code).toBe(2);
-    expect(out).toBe('');
-    expect(err).toMatch(mentions);
-    expect(err).not.toMatch(/\n\s+at /);
-  });
+  it.each(bad)(
+    'refuses %s with exit 2 and a message naming the key, no stack trace',
+    async (_note, mutate, mentions) => {
+      const file = tempFile('scenario.json', JSON.stringify(mutate(base)));
+      const { code, out, err } = await ratchet(['replay', file, '--format', 'jsonl']);
+      expect(code).toBe(2);
+      expect(out).toBe('');
+      expect(err).toMatch(mentions);
+      expect(err).not.toMatch(/\n\s+at /);
+    },
+  );
 
   it('refuses a missing file, a CSV without its position and policy, and an unknown format', async () => {
     expect((await ratchet(['replay', '/nonexistent/scenario.json'])).code).toBe(2);
@@ -88,15 +137,34 @@ describe('ratchet replay', () => {
     const noPolicy = await ratchet(['replay', csv]);
     expect(noPolicy.code).toBe(2);
     expect(noPolicy.err).toMatch(/--position FILE .* --policy FILE/);
-    expect((await ratchet(['replay', join(SPEC, 'sete-bigjump.json'), '--format', 'xml'])).code).toBe(2);
+    expect(
+      (await ratchet(['replay', join(SPEC, 'sete-bigjump.json'), '--format', 'xml'])).code,
+    ).toBe(2);
   });
 
   it('works as a real process through the npm script, exit codes included', async () => {
     const exec = promisify(execFile);
-    const ok = await exec('npm', ['run', '--silent', 'ratchet', '--', 'replay', join(SPEC, 'sete-bigjump.json'), '--format', 'jsonl'], { cwd: ROOT });
-    expect(ok.stdout.trim()).toBe(readFileSync(join(SPEC, 'sete-bigjump.expected.jsonl'), 'utf8').trim());
+    const ok = await exec(
+      'npm',
+      [
+        'run',
+        '--silent',
+        'ratchet',
+        '--',
+        'replay',
+        join(SPEC, 'sete-bigjump.json'),
+        '--format',
+        'jsonl',
+      ],
+      { cwd: ROOT },
+    );
+    expect(ok.stdout.trim()).toBe(
+      readFileSync(join(SPEC, 'sete-bigjump.expected.jsonl'), 'utf8').trim(),
+    );
     const file = tempFile('bad.json', '{"market": {"tickSize": "0.01"}, ');
-    const failed = await exec('node', [join(ROOT, 'bin/ratchet.mjs'), 'replay', file]).catch((e: { code: number; stderr: string }) => e);
+    const failed = await exec('node', [join(ROOT, 'bin/ratchet.mjs'), 'replay', file]).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect('code' in failed ? failed.code : 0).toBe(2);
     expect('stderr' in failed ? failed.stderr : '').toMatch(/bad\.json/);
   });
@@ -106,7 +174,9 @@ describe('ratchet demo', () => {
   it('replays every example and shows exit, stop path and kept share', async () => {
     const { code, out } = await ratchet(['demo']);
     expect(code).toBe(0);
-    expect(out).toMatch(/sete-bigjump +long 10 @ 100 +elastic @ 100\.064 +98 → 100\.0336 → 100\.078 +72\.73 %/);
+    expect(out).toMatch(
+      /sete-bigjump +long 10 @ 100 +elastic @ 100\.064 +98 → 100\.0336 → 100\.078 +72\.73 %/,
+    );
     expect(out).toMatch(/13 scenarios/);
   });
 });

@@ -47,17 +47,34 @@ describe('pullbackLock', () => {
     ['first lock is the target: 0.56 × 0.6', '100.056', undefined, '0.336'],
     ['target 0.528 ≥ 0.336 + 0.10 moves the lock', '100.088', '0.336', '0.528'],
     ['target 0.432 < 0.336 + 0.10 keeps the lock', '100.072', '0.336', '0.336'],
-    ['target exactly lock + minStep moves it', '100.0726666666666666666666666667', '0.336', '0.436'],
+    [
+      'target exactly lock + minStep moves it',
+      '100.0726666666666666666666666667',
+      '0.336',
+      '0.436',
+    ],
   ];
   it.each(rows)('%s', (_note, peak, lock, expected) => {
-    const got = pullbackLock(policy, frame('long'), new Dec(peak), lock === undefined ? undefined : new Dec(lock));
+    const got = pullbackLock(
+      policy,
+      frame('long'),
+      new Dec(peak),
+      lock === undefined ? undefined : new Dec(lock),
+    );
     expect(got.toDecimalPlaces(3).toFixed()).toBe(expected);
-    const short = pullbackLock(policy, frame('short'), new Dec(mirror(peak)), lock === undefined ? undefined : new Dec(lock));
+    const short = pullbackLock(
+      policy,
+      frame('short'),
+      new Dec(mirror(peak)),
+      lock === undefined ? undefined : new Dec(lock),
+    );
     expect(short.toDecimalPlaces(3).toFixed()).toBe(expected);
   });
   it('the floor holds when the pullback target is below it', () => {
     const floored = { ...policy, floor: '0.5' };
-    expect(pullbackLock(floored, frame('long'), new Dec('100.056'), undefined).toFixed()).toBe('0.5');
+    expect(pullbackLock(floored, frame('long'), new Dec('100.056'), undefined).toFixed()).toBe(
+      '0.5',
+    );
   });
 });
 
@@ -67,7 +84,13 @@ describe('bigJumpLock (window 5 s, threshold 0.40, margin 0.10)', () => {
     [1000, '100.034'],
     [2000, '100.088'],
   ] as const;
-  const rows: [note: string, now: number, price: string, lock: string, expected: string | undefined][] = [
+  const rows: [
+    note: string,
+    now: number,
+    price: string,
+    lock: string,
+    expected: string | undefined,
+  ][] = [
     ['SPEC: 0.88 − lowest 0.34 ≥ 0.40 locks 0.78', 2000, '100.088', '0.528', '0.78'],
     ['a lock already above now − margin is kept', 2000, '100.088', '0.8', undefined],
     ['the low left the window: no jump', 6001, '100.088', '0.528', undefined],
@@ -78,7 +101,14 @@ describe('bigJumpLock (window 5 s, threshold 0.40, margin 0.10)', () => {
     const long = bigJumpLock(bj, frame('long'), buffer, now, new Dec(price), new Dec(lock));
     expect(long?.toFixed()).toBe(expected);
     const mirrored = buffer.map(([ts, p]) => [ts, mirror(p)] as const);
-    const short = bigJumpLock(bj, frame('short'), mirrored, now, new Dec(mirror(price)), new Dec(lock));
+    const short = bigJumpLock(
+      bj,
+      frame('short'),
+      mirrored,
+      now,
+      new Dec(mirror(price)),
+      new Dec(lock),
+    );
     expect(short?.toFixed()).toBe(expected);
   });
 });
@@ -98,7 +128,13 @@ describe('peakLock', () => {
 });
 
 describe('elasticStop: the price whose profit equals the lock', () => {
-  const rows: [note: string, unit: 'quote' | 'percent', side: Side, lock: string, expected: string][] = [
+  const rows: [
+    note: string,
+    unit: 'quote' | 'percent',
+    side: Side,
+    lock: string,
+    expected: string,
+  ][] = [
     ['quote long: 100 + 0.336 / 10', 'quote', 'long', '0.336', '100.0336'],
     ['quote short: 100 − 0.336 / 10', 'quote', 'short', '0.336', '99.9664'],
     ['quote long, non-terminating: rounds up', 'quote', 'long', '0.1', '100.01'],

@@ -4,7 +4,13 @@ import { Dec } from '../../src/domain/money.ts';
 import type { InitialStopPolicy, Side } from '../../src/domain/types.ts';
 
 describe('initialStop', () => {
-  const rows: [policy: InitialStopPolicy, entry: string, side: Side, tick: string, expected: string][] = [
+  const rows: [
+    policy: InitialStopPolicy,
+    entry: string,
+    side: Side,
+    tick: string,
+    expected: string,
+  ][] = [
     [{ percent: '2' }, '100', 'long', '0.0001', '98'], // SPEC SETE example
     [{ percent: '2' }, '1830', 'long', '0.5', '1793.5'], // 1793.4 rounds up to the tick
     [{ percent: '1.5' }, '64250', 'short', '0.1', '65213.7'], // 65213.75 rounds down for a short

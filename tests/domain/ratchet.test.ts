@@ -3,23 +3,70 @@ import { Dec } from '../../src/domain/money.ts';
 import { ratchet, type Candidate } from '../../src/domain/ratchet.ts';
 import type { Side } from '../../src/domain/types.ts';
 
-const c = (source: Candidate['source'], stop: string): Candidate => ({ source, stop: new Dec(stop) });
+const c = (source: Candidate['source'], stop: string): Candidate => ({
+  source,
+  stop: new Dec(stop),
+});
 
 describe('ratchet', () => {
-  const rows: [note: string, stop: string, candidates: Candidate[], side: Side, expected: [string, string] | undefined][] = [
+  const rows: [
+    note: string,
+    stop: string,
+    candidates: Candidate[],
+    side: Side,
+    expected: [string, string] | undefined,
+  ][] = [
     ['no candidates: no move', '98', [], 'long', undefined],
-    ['a better candidate moves a long stop up', '98', [c('trailing', '99')], 'long', ['trailing', '99']],
+    [
+      'a better candidate moves a long stop up',
+      '98',
+      [c('trailing', '99')],
+      'long',
+      ['trailing', '99'],
+    ],
     ['an equal candidate is not a move', '99', [c('trailing', '99')], 'long', undefined],
     ['a looser candidate never moves the stop', '99', [c('trailing', '98.5')], 'long', undefined],
-    ['the highest wins for a long', '98', [c('trailing', '99'), c('elastic', '99.5'), c('breakeven', '99.2')], 'long', ['elastic', '99.5']],
-    ['the lowest wins for a short', '102', [c('trailing', '101'), c('elastic', '100.5'), c('breakeven', '100.8')], 'short', ['elastic', '100.5']],
-    ['a tie goes to trailing first', '98', [c('breakeven', '99'), c('elastic', '99'), c('trailing', '99')], 'long', ['trailing', '99']],
-    ['then elastic before breakeven', '98', [c('breakeven', '99'), c('elastic', '99')], 'long', ['elastic', '99']],
-    ['short tie: trailing first', '102', [c('elastic', '101'), c('trailing', '101')], 'short', ['trailing', '101']],
+    [
+      'the highest wins for a long',
+      '98',
+      [c('trailing', '99'), c('elastic', '99.5'), c('breakeven', '99.2')],
+      'long',
+      ['elastic', '99.5'],
+    ],
+    [
+      'the lowest wins for a short',
+      '102',
+      [c('trailing', '101'), c('elastic', '100.5'), c('breakeven', '100.8')],
+      'short',
+      ['elastic', '100.5'],
+    ],
+    [
+      'a tie goes to trailing first',
+      '98',
+      [c('breakeven', '99'), c('elastic', '99'), c('trailing', '99')],
+      'long',
+      ['trailing', '99'],
+    ],
+    [
+      'then elastic before breakeven',
+      '98',
+      [c('breakeven', '99'), c('elastic', '99')],
+      'long',
+      ['elastic', '99'],
+    ],
+    [
+      'short tie: trailing first',
+      '102',
+      [c('elastic', '101'), c('trailing', '101')],
+      'short',
+      ['trailing', '101'],
+    ],
     ['a short stop never moves up', '101', [c('trailing', '101.5')], 'short', undefined],
   ];
   it.each(rows)('%s', (_note, stop, candidates, side, expected) => {
     const moved = ratchet(new Dec(stop), candidates, side);
-    expect(moved === undefined ? undefined : [moved.source, moved.stop.toFixed()]).toEqual(expected);
+    expect(moved === undefined ? undefined : [moved.source, moved.stop.toFixed()]).toEqual(
+      expected,
+    );
   });
 });

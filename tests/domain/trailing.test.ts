@@ -4,8 +4,22 @@ import { activeDistance, trailingStop } from '../../src/domain/trailing.ts';
 import type { Side, TrailingPolicy } from '../../src/domain/types.ts';
 
 describe('trailingStop per distance kind', () => {
-  const rows: [note: string, policy: TrailingPolicy, extreme: string, side: Side, tick: string, expected: string][] = [
-    ['percent, long (Nautilus BASIS_POINTS row: 50 bp of 102)', { percent: '0.5' }, '102', 'long', '0.01', '101.49'],
+  const rows: [
+    note: string,
+    policy: TrailingPolicy,
+    extreme: string,
+    side: Side,
+    tick: string,
+    expected: string,
+  ][] = [
+    [
+      'percent, long (Nautilus BASIS_POINTS row: 50 bp of 102)',
+      { percent: '0.5' },
+      '102',
+      'long',
+      '0.01',
+      '101.49',
+    ],
     ['price, long (Nautilus PRICE row)', { price: '1' }, '102', 'long', '0.01', '101'],
     ['ticks, long (Nautilus TICKS row: 5 × 0.01)', { ticks: '5' }, '102', 'long', '0.01', '101.95'],
     ['percent, short', { percent: '0.8' }, '63900', 'short', '0.1', '64411.2'],
@@ -29,7 +43,14 @@ describe('activeDistance: tiers and momentum (entry 100)', () => {
     ],
     momentum: { windowSeconds: '10', thresholdPercent: '1', releasePercent: '0.5', factor: '0.5' },
   };
-  const rows: [note: string, peak: string, side: Side, accelerated: boolean, kind: string, size: string][] = [
+  const rows: [
+    note: string,
+    peak: string,
+    side: Side,
+    accelerated: boolean,
+    kind: string,
+    size: string,
+  ][] = [
     ['below the first tier: base distance', '100.99', 'long', false, 'percent', '2'],
     ['exactly on the first tier threshold: tier applies', '101', 'long', false, 'percent', '1'],
     ['between tiers: the first tier', '102.99', 'long', false, 'percent', '1'],

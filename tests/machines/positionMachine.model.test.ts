@@ -35,7 +35,11 @@ type Snap = ReturnType<typeof positionMachine.transition>;
 function eventsFor(side: Side) {
   return (state: Snap): PositionMachineEvent[] => {
     const last = state.context.lastTs ?? 0;
-    const ticks = LONG_PRICES.map((p) => ({ type: 'PRICE' as const, ts: last + 1000, price: mirror(side, p) }));
+    const ticks = LONG_PRICES.map((p) => ({
+      type: 'PRICE' as const,
+      ts: last + 1000,
+      price: mirror(side, p),
+    }));
     return [
       ...ticks,
       { type: 'PRICE', ts: last + 1000, price: 'NaN' },
@@ -49,14 +53,18 @@ function eventsFor(side: Side) {
 /** Every transition the statechart declares, `always` ones included. */
 function allTransitions(): Set<unknown> {
   const found = new Set<unknown>();
-  for (const node of getStateNodes(positionMachine.root) as AnyStateNode[]) {
+  for (const node of getStateNodes(positionMachine.root)) {
     for (const list of node.transitions.values()) for (const t of list) found.add(t);
     for (const t of node.always ?? []) found.add(t);
   }
   return found;
 }
 
-function describeTransition(t: { source: AnyStateNode; eventType: string; target?: readonly AnyStateNode[] | undefined }) {
+function describeTransition(t: {
+  source: AnyStateNode;
+  eventType: string;
+  target?: readonly AnyStateNode[] | undefined;
+}) {
   return `${t.source.id} --${t.eventType}--> ${(t.target ?? []).map((n) => n.id).join(',') || '(self)'}`;
 }
 
@@ -66,9 +74,14 @@ function replay(side: Side, steps: readonly PositionMachineEvent[]) {
   const emitted: PositionEvent[][] = [];
   let current: PositionEvent[] = [];
   const actor = createActor(positionMachine, {
-    input: { market: { tickSize: '0.01' }, position: { side, entryPrice: '100', quantity: '1', openedAt: 0 }, policy },
+    input: {
+      market: { tickSize: '0.01' },
+      position: { side, entryPrice: '100', quantity: '1', openedAt: 0 },
+      policy,
+    },
     inspect: (e: InspectionEvent) => {
-      if (e.type === '@xstate.microstep') for (const t of (e as unknown as { _transitions: unknown[] })._transitions) taken.add(t);
+      if (e.type === '@xstate.microstep')
+        for (const t of (e as unknown as { _transitions: unknown[] })._transitions) taken.add(t);
     },
   });
   actor.on('*', (event) => current.push(event));
@@ -86,7 +99,11 @@ function replay(side: Side, steps: readonly PositionMachineEvent[]) {
 
 describe.each(['long', 'short'] as const)('position statechart, model-based (%s)', (side) => {
   const paths = getShortestPaths(positionMachine, {
-    input: { market: { tickSize: '0.01' }, position: { side, entryPrice: '100', quantity: '1', openedAt: 0 }, policy },
+    input: {
+      market: { tickSize: '0.01' },
+      position: { side, entryPrice: '100', quantity: '1', openedAt: 0 },
+      policy,
+    },
     events: eventsFor(side),
     // Transition coverage: a state is "new" for every (previous value, event kind, value).
     serializeState: (state, event, prev) =>
@@ -99,17 +116,24 @@ describe.each(['long', 'short'] as const)('position statechart, model-based (%s)
   const tightenedPast = (side === 'long' ? ['110', '108', '109.1'] : ['90', '91.6', '90.6']).map(
     (price, i): PositionMachineEvent => ({ type: 'PRICE', ts: [1000, 4000, 5500][i] ?? 0, price }),
   );
-  const runs = [...paths.map((path) => path.steps.map((s) => s.event)), tightenedPast].map((steps) => replay(side, steps));
+  const runs = [...paths.map((path) => path.steps.map((s) => s.event)), tightenedPast].map(
+    (steps) => replay(side, steps),
+  );
 
   it('exits on the settled stop when momentum tightens it past the price', () => {
-    const last = runs.at(-1)?.emitted.at(-1)?.map((e) => e.type);
+    const last = runs
+      .at(-1)
+      ?.emitted.at(-1)
+      ?.map((e) => e.type);
     expect(last).toEqual(['accelerated', 'stopMoved', 'exited']);
   });
 
   it('takes every transition of the statechart at least once', () => {
     const taken = new Set<unknown>();
     for (const run of runs) for (const t of run.taken) taken.add(t);
-    const missing = [...allTransitions()].filter((t) => !taken.has(t)).map((t) => describeTransition(t as never));
+    const missing = [...allTransitions()]
+      .filter((t) => !taken.has(t))
+      .map((t) => describeTransition(t as never));
     expect(missing).toEqual([]);
     expect(paths.length).toBeGreaterThan(20);
   });
@@ -125,12 +149,20 @@ describe.each(['long', 'short'] as const)('position statechart, model-based (%s)
           expect(types.at(-1)).toBe('exited');
           continue;
         }
-        const region = (name: string, v: string) => (JSON.parse(v) as { open: Record<string, unknown> }).open[name];
-        const changed = (name: string) => JSON.stringify(region(name, before)) !== JSON.stringify(region(name, after));
-        expect(types.includes('activated')).toBe(changed('distance') && region('distance', before) === 'armed');
+        const region = (name: string, v: string) =>
+          (JSON.parse(v) as { open: Record<string, unknown> }).open[name];
+        const changed = (name: string) =>
+          JSON.stringify(region(name, before)) !== JSON.stringify(region(name, after));
+        expect(types.includes('activated')).toBe(
+          changed('distance') && region('distance', before) === 'armed',
+        );
         expect(types.includes('breakevenReached')).toBe(changed('breakeven'));
-        expect(types.includes('elasticEngaged')).toBe(changed('elastic') && region('elastic', before) === 'waiting');
-        expect(types.includes('peakLocked')).toBe(changed('elastic') && region('elastic', after) === 'peakLocked');
+        expect(types.includes('elasticEngaged')).toBe(
+          changed('elastic') && region('elastic', before) === 'waiting',
+        );
+        expect(types.includes('peakLocked')).toBe(
+          changed('elastic') && region('elastic', after) === 'peakLocked',
+        );
         const wasAcc = JSON.stringify(region('distance', before)) === '{"trailing":"accelerated"}';
         const isAcc = JSON.stringify(region('distance', after)) === '{"trailing":"accelerated"}';
         expect(types.includes('accelerated')).toBe(!wasAcc && isAcc);

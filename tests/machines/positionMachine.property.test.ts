@@ -4,7 +4,14 @@ import { createActor } from 'xstate';
 import { replayScenario } from '../../src/actors/replayScenario.ts';
 import { Dec } from '../../src/domain/money.ts';
 import { positionMachine } from '../../src/machines/positionMachine.ts';
-import type { Distance, Policy, PositionEvent, Scenario, Side, Tick } from '../../src/domain/types.ts';
+import type {
+  Distance,
+  Policy,
+  PositionEvent,
+  Scenario,
+  Side,
+  Tick,
+} from '../../src/domain/types.ts';
 
 const TICKS = ['0.01', '0.5', '0.0001', '1'] as const;
 
@@ -20,7 +27,10 @@ const shapeArb: fc.Arbitrary<Shape> = fc.record({
   tick: fc.constantFrom(...TICKS),
   entryTicks: fc.integer({ min: 1000, max: 5000 }),
   steps: fc.array(
-    fc.record({ dTicks: fc.integer({ min: -40, max: 40 }), dt: fc.constantFrom(0, 1, 250, 1000, 5000) }),
+    fc.record({
+      dTicks: fc.integer({ min: -40, max: 40 }),
+      dt: fc.constantFrom(0, 1, 250, 1000, 5000),
+    }),
     { minLength: 1, maxLength: 80 },
   ),
 });
@@ -31,7 +41,10 @@ function pathOf(shape: Shape): Tick[] {
   let at = shape.entryTicks;
   let ts = 0;
   return shape.steps.map(({ dTicks, dt }) => {
-    at = Math.min(Math.max(at + dTicks, Math.ceil(shape.entryTicks / 2)), Math.floor((shape.entryTicks * 3) / 2));
+    at = Math.min(
+      Math.max(at + dTicks, Math.ceil(shape.entryTicks / 2)),
+      Math.floor((shape.entryTicks * 3) / 2),
+    );
     ts += dt;
     return { ts, price: tick.times(at).toFixed() };
   });
@@ -40,7 +53,10 @@ function pathOf(shape: Shape): Tick[] {
 const pct = (values: string[]) => fc.constantFrom(...values);
 const distanceArb = (symmetric: boolean): fc.Arbitrary<Distance> =>
   symmetric
-    ? fc.oneof(fc.record({ price: pct(['0.5', '2', '7.5']) }), fc.record({ ticks: pct(['3', '12', '40']) }))
+    ? fc.oneof(
+        fc.record({ price: pct(['0.5', '2', '7.5']) }),
+        fc.record({ ticks: pct(['3', '12', '40']) }),
+      )
     : fc.oneof(
         fc.record({ percent: pct(['0.3', '1', '2.5']) }),
         fc.record({ price: pct(['0.5', '2', '7.5']) }),
@@ -78,17 +94,29 @@ const policyArb = (symmetric: boolean): fc.Arbitrary<Policy> =>
           },
           { requiredKeys: ['base', 'tiers', 'tierDistance'] },
         ),
-        breakeven: fc.record({ triggerPercent: pct(['0.5', '1.5']), offsetPercent: pct(['0', '0.1']) }),
+        breakeven: fc.record({
+          triggerPercent: pct(['0.5', '1.5']),
+          offsetPercent: pct(['0', '0.1']),
+        }),
         elastic: fc.record({
           unit: fc.constantFrom<'quote' | 'percent'>('quote', 'percent'),
           engageAt: pct(['0.2', '1']),
           pullback: pct(['0.3', '0.5']),
           floor: pct(['0', '0.1']),
           minStep: pct(['0', '0.1']),
-          bigJump: fc.option(fc.record({ threshold: pct(['0.5', '1']), windowSeconds: pct(['3', '10']), margin: pct(['0.1', '0.2']) }), {
+          bigJump: fc.option(
+            fc.record({
+              threshold: pct(['0.5', '1']),
+              windowSeconds: pct(['3', '10']),
+              margin: pct(['0.1', '0.2']),
+            }),
+            {
+              nil: undefined,
+            },
+          ),
+          peakLock: fc.option(fc.record({ trigger: pct(['2', '3']), lock: pct(['1', '1.5']) }), {
             nil: undefined,
           }),
-          peakLock: fc.option(fc.record({ trigger: pct(['2', '3']), lock: pct(['1', '1.5']) }), { nil: undefined }),
         }),
       },
       { requiredKeys: ['initialStop'] },
@@ -98,13 +126,19 @@ const policyArb = (symmetric: boolean): fc.Arbitrary<Policy> =>
       if (trailing !== undefined) {
         policy.trailing = {
           ...trailing.base,
-          ...(trailing.tiers ? { tiers: [{ fromProfitPercent: '1', ...trailing.tierDistance }] } : {}),
+          ...(trailing.tiers
+            ? { tiers: [{ fromProfitPercent: '1', ...trailing.tierDistance }] }
+            : {}),
           ...(trailing.momentum === undefined ? {} : { momentum: trailing.momentum }),
         };
       }
       if (elastic !== undefined) {
         const { bigJump, peakLock, ...core } = elastic;
-        policy.elastic = { ...core, ...(bigJump ? { bigJump } : {}), ...(peakLock ? { peakLock } : {}) };
+        policy.elastic = {
+          ...core,
+          ...(bigJump ? { bigJump } : {}),
+          ...(peakLock ? { peakLock } : {}),
+        };
       }
       return policy as unknown as Policy;
     });
@@ -130,7 +164,8 @@ describe('position statechart invariants (random policies, random paths)', () =>
         for (const e of events) {
           if (e.type !== 'opened' && e.type !== 'stopMoved') continue;
           const next = new Dec(e.stop);
-          if (stop !== undefined) expect(shape.side === 'long' ? next.gt(stop) : next.lt(stop)).toBe(true);
+          if (stop !== undefined)
+            expect(shape.side === 'long' ? next.gt(stop) : next.lt(stop)).toBe(true);
           stop = next;
         }
       }),
@@ -169,7 +204,10 @@ describe('position statechart invariants (random policies, random paths)', () =>
       fc.property(shapeArb, policyArb(true), (shape, policy) => {
         const long = scenarioOf({ ...shape, side: 'long' }, policy);
         const twice = new Dec(long.position.entryPrice).times(2);
-        const mirroredTicks = long.ticks.map((t) => ({ ts: t.ts, price: twice.minus(t.price).toFixed() }));
+        const mirroredTicks = long.ticks.map((t) => ({
+          ts: t.ts,
+          price: twice.minus(t.price).toFixed(),
+        }));
         const short = scenarioOf({ ...shape, side: 'short' }, policy, mirroredTicks);
         const a = replayScenario(long).events.map((e) => mirrorEvent(e, twice));
         const b = replayScenario(short).events;
@@ -194,33 +232,40 @@ describe('position statechart invariants (random policies, random paths)', () =>
 
   it('never lets a bad tick change the state', () => {
     const badTick = fc.oneof(
-      fc.constantFrom('NaN', 'Infinity', 'abc', '', '-1', '0', '-0.0001').map((price) => ({ price, back: false })),
+      fc
+        .constantFrom('NaN', 'Infinity', 'abc', '', '-1', '0', '-0.0001')
+        .map((price) => ({ price, back: false })),
       fc.constant({ price: '', back: true }),
     );
     fc.assert(
-      fc.property(shapeArb, policyArb(false), fc.array(fc.tuple(fc.nat(), badTick), { maxLength: 10 }), (shape, policy, bads) => {
-        const clean = scenarioOf(shape, policy);
-        const actor = createActor(positionMachine, { input: clean }).start();
-        const rejected: PositionEvent[] = [];
-        actor.on('tickRejected', (e) => rejected.push(e));
-        const inserts = new Map(bads.map(([at, bad]) => [at % clean.ticks.length, bad]));
-        clean.ticks.forEach((tick, i) => {
-          const bad = inserts.get(i);
-          if (bad !== undefined && i > 0 && actor.getSnapshot().status === 'active') {
-            const before = JSON.stringify(actor.getSnapshot());
-            const lastTs = actor.getSnapshot().context.lastTs ?? 0;
-            const price = bad.back ? tick.price : bad.price;
-            const ts = bad.back ? lastTs - 1 : tick.ts;
-            if (bad.back && actor.getSnapshot().context.lastTs === null) return;
-            const count = rejected.length;
-            actor.send({ type: 'PRICE', ts, price });
-            expect(JSON.stringify(actor.getSnapshot())).toBe(before);
-            expect(rejected.length).toBe(count + 1);
-          }
-          if (actor.getSnapshot().status === 'active') actor.send({ type: 'PRICE', ...tick });
-        });
-        expect(actor.getSnapshot().context).toEqual(replayScenario(clean).context);
-      }),
+      fc.property(
+        shapeArb,
+        policyArb(false),
+        fc.array(fc.tuple(fc.nat(), badTick), { maxLength: 10 }),
+        (shape, policy, bads) => {
+          const clean = scenarioOf(shape, policy);
+          const actor = createActor(positionMachine, { input: clean }).start();
+          const rejected: PositionEvent[] = [];
+          actor.on('tickRejected', (e) => rejected.push(e));
+          const inserts = new Map(bads.map(([at, bad]) => [at % clean.ticks.length, bad]));
+          clean.ticks.forEach((tick, i) => {
+            const bad = inserts.get(i);
+            if (bad !== undefined && i > 0 && actor.getSnapshot().status === 'active') {
+              const before = JSON.stringify(actor.getSnapshot());
+              const lastTs = actor.getSnapshot().context.lastTs ?? 0;
+              const price = bad.back ? tick.price : bad.price;
+              const ts = bad.back ? lastTs - 1 : tick.ts;
+              if (bad.back && actor.getSnapshot().context.lastTs === null) return;
+              const count = rejected.length;
+              actor.send({ type: 'PRICE', ts, price });
+              expect(JSON.stringify(actor.getSnapshot())).toBe(before);
+              expect(rejected.length).toBe(count + 1);
+            }
+            if (actor.getSnapshot().status === 'active') actor.send({ type: 'PRICE', ...tick });
+          });
+          expect(actor.getSnapshot().context).toEqual(replayScenario(clean).context);
+        },
+      ),
       RUNS,
     );
   });
