@@ -45,7 +45,8 @@ export function formatIssues(issues: readonly ConfigIssue[], file?: string): str
 
 /** Returns a ConfigIssue whose message is "path: value problem". */
 export function makeIssue(path: string, value: string, problem: string, allowed: string): ConfigIssue {
-  const where = path === '' ? '' : `${path}: `;
+  // The root has no key; "document" keeps every message in the "where: what" shape.
+  const where = path === '' ? 'document: ' : `${path}: `;
   // "x: (missing) is required" reads badly; a missing key gets its own sentence.
   const message = value === MISSING ? `${where}missing; required: ${allowed}` : `${where}${value} ${problem}`;
   return { path, value, allowed, message };

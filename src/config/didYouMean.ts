@@ -17,16 +17,20 @@ export function levenshtein(a: string, b: string): number {
 }
 
 /**
- * Returns the known key closest to `key`, or undefined when none is close enough to be a
- * plausible typo (more than a third of the longer word would have to change).
+ * Returns the known key closest to `key` (case slips and truncations count as close), or
+ * undefined when none is close enough to be a plausible typo (more than a third of the longer
+ * word would have to change).
  */
 export function closestKey(key: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestScore = Infinity;
   for (const candidate of known) {
-    // Case slips ("ticksize") are the commonest typo; rank them as a near-exact match.
+    const a = key.toLowerCase();
+    const b = candidate.toLowerCase();
+    // Case slips ("ticksize") and truncations ("entry" for "entryPrice") are the commonest
+    // slips, yet far in edit distance; rank them as near matches.
     const score =
-      candidate.toLowerCase() === key.toLowerCase() ? 0.5 : levenshtein(key.toLowerCase(), candidate.toLowerCase());
+      a === b ? 0.5 : a.length >= 3 && (b.startsWith(a) || a.startsWith(b)) ? 1 : levenshtein(a, b);
     if (score < bestScore) {
       bestScore = score;
       best = candidate;

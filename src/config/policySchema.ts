@@ -54,7 +54,7 @@ function exactlyOne<K extends 'percent' | 'price' | 'ticks'>(
           ? `has none of ${keys.join(', ')}; exactly one is required`
           : `has ${given.join(' and ')}; ${allowed} is allowed`,
       allowed,
-      value: given.length === 0 ? '{ }' : `{ ${given.join(', ')}, … }`,
+      value: given.length === 0 ? '{ }' : `{ ${given.join(', ')} }`,
     });
     return undefined;
   }
@@ -99,7 +99,7 @@ export const activationSchema = strictObject({
   if (o.immediate !== true && o.price === undefined && o.profitPercent === undefined && o.afterSeconds === undefined) {
     refuse(ctx, o, {
       problem:
-        'has no condition that can ever hold (an absent activation block means immediate; an empty one would never activate)',
+        'has no condition that can ever hold; give immediate: true or at least one of price, profitPercent, afterSeconds (or leave activation out to activate at once)',
       allowed: 'immediate: true, or at least one of price, profitPercent, afterSeconds',
       value: o.immediate === false ? '{ immediate: false }' : '{ }',
     });

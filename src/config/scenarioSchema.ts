@@ -26,7 +26,7 @@ export const scenarioSchema = strictObject({
     refuse(ctx, o, {
       problem: 'has both ticks and candles; exactly one of them is allowed',
       allowed: 'exactly one of ticks, candles',
-      value: '{ ticks, candles, … }',
+      value: '{ ticks, candles }',
     });
   } else if (o.ticks === undefined && o.candles === undefined) {
     refuse(ctx, o, {
