@@ -31,10 +31,10 @@ export const backoffSchema = z
   .refine((b) => b.maxMs >= b.initialMs, { message: 'maxMs must be ≥ initialMs', path: ['maxMs'] });
 
 /** The profit from which a position rides the fast lane, in quote currency or in percent of entry. */
-export const fastWhenProfitSchema = z.union([
-  z.object({ quote: decimalText }).strict(),
-  z.object({ percent: decimalText }).strict(),
-]);
+export const fastWhenProfitSchema = z.union(
+  [z.object({ quote: decimalText }).strict(), z.object({ percent: decimalText }).strict()],
+  { error: 'must be { quote: <decimal> } or { percent: <decimal> }' },
+);
 
 /** Schema of the `streams` block; every key is optional and defaults as documented in docs/lanes.md. */
 export const streamConfigSchema = z
@@ -93,7 +93,8 @@ export function parseStreamConfig(input: unknown = {}, prefix = 'streams'): Stre
       return `${key} has unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; allowed are ${Object.keys(streamConfigSchema.shape).join(', ')}`;
     }
     // Cross-field refinements see the whole object; naming that object as the value is noise.
-    const value = issue.code === 'custom' ? '' : `: ${describe(issue.input)}`;
+    const wholeObject = issue.code === 'custom' && typeof issue.input === 'object' && issue.input !== null;
+    const value = wholeObject ? '' : `: ${describe(issue.input)}`;
     return `${key}${value} is not allowed: ${issue.message}`;
   });
   throw new StreamConfigError(`Invalid stream configuration. ${problems.join('; ')}.`);
