@@ -44,11 +44,17 @@ export function formatIssues(issues: readonly ConfigIssue[], file?: string): str
 }
 
 /** Returns a ConfigIssue whose message is "path: value problem". */
-export function makeIssue(path: string, value: string, problem: string, allowed: string): ConfigIssue {
+export function makeIssue(
+  path: string,
+  value: string,
+  problem: string,
+  allowed: string,
+): ConfigIssue {
   // The root has no key; "document" keeps every message in the "where: what" shape.
   const where = path === '' ? 'document: ' : `${path}: `;
   // "x: (missing) is required" reads badly; a missing key gets its own sentence.
-  const message = value === MISSING ? `${where}missing; required: ${allowed}` : `${where}${value} ${problem}`;
+  const message =
+    value === MISSING ? `${where}missing; required: ${allowed}` : `${where}${value} ${problem}`;
   return { path, value, allowed, message };
 }
 
@@ -62,6 +68,7 @@ export function renderValue(value: unknown): string {
     // Numbers are shown as their literal text, not re-quoted as strings.
     v instanceof NumberText ? `\u0000${v.text}\u0000` : v,
   );
-  const shown = (text ?? String(value)).replace(/"\\u0000(.*?)\\u0000"/g, '$1');
+  // JSON.stringify gives undefined only for functions and symbols, which no parser produces.
+  const shown = (text ?? typeof value).replace(/"\\u0000(.*?)\\u0000"/g, '$1');
   return shown.length > MAX_RENDER ? `${shown.slice(0, MAX_RENDER - 1)}…` : shown;
 }

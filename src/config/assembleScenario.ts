@@ -29,7 +29,8 @@ export function assembleScenario(
           path: 'market.tickSize',
           value: '(missing)',
           allowed: '> 0',
-          message: 'market.tickSize: missing; required: > 0 (add market: { tickSize } to the position file)',
+          message:
+            'market.tickSize: missing; required: > 0 (add market: { tickSize } to the position file)',
         },
       ],
       files.position,
@@ -37,7 +38,12 @@ export function assembleScenario(
   }
   const issues = checkPolicyForPosition(parts.policy, parts.position, []);
   if (issues.length > 0) throw new ConfigError(issues, files.policy);
-  return { market: parts.market, position: parts.position, policy: parts.policy, ticks: parts.ticks };
+  return {
+    market: parts.market,
+    position: parts.position,
+    policy: parts.policy,
+    ticks: parts.ticks,
+  };
 }
 
 /**
@@ -52,5 +58,8 @@ export async function loadReplayInputs(paths: {
   const position = await loadPositionFile(paths.position);
   const policy = await loadPolicyFile(paths.policy);
   const ticks = await loadTicksCsv(paths.ticks);
-  return assembleScenario({ ...position, policy, ticks }, { position: paths.position, policy: paths.policy });
+  return assembleScenario(
+    { ...position, policy, ticks },
+    { position: paths.position, policy: paths.policy },
+  );
 }

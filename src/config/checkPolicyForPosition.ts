@@ -22,14 +22,24 @@ export function checkPolicyForPosition(
   prefix: readonly PropertyKey[] = ['policy'],
 ): ConfigIssue[] {
   return policyRefusals(policy, position).map((r) =>
-    makeIssue(formatPath([...prefix, ...r.path]), r.params.value, r.params.problem, r.params.allowed),
+    makeIssue(
+      formatPath([...prefix, ...r.path]),
+      r.params.value,
+      r.params.problem,
+      r.params.allowed,
+    ),
   );
 }
 
 /** Returns the side-dependent refusals of {@link checkPolicyForPosition}, paths relative to the policy. */
 export function policyRefusals(policy: Policy, position: PositionSpec): PolicyRefusal[] {
   const issues: PolicyRefusal[] = [];
-  const refusal = (path: PropertyKey[], value: string, problem: string, allowed: string): PolicyRefusal => ({
+  const refusal = (
+    path: PropertyKey[],
+    value: string,
+    problem: string,
+    allowed: string,
+  ): PolicyRefusal => ({
     path,
     params: { value, problem, allowed },
   });
@@ -42,7 +52,7 @@ export function policyRefusals(policy: Policy, position: PositionSpec): PolicyRe
       refusal(
         ['initialStop', 'percent'],
         stop.percent,
-        'is not in (0, 100) (a long\'s stop would be at or below zero)',
+        "is not in (0, 100) (a long's stop would be at or below zero)",
         'in (0, 100) for a long',
       ),
     );
@@ -78,7 +88,7 @@ export function policyRefusals(policy: Policy, position: PositionSpec): PolicyRe
           refusal(
             [...keys, 'percent'],
             distance.percent,
-            'is not in (0, 100) (a long\'s stop would be at or below zero)',
+            "is not in (0, 100) (a long's stop would be at or below zero)",
             'in (0, 100) for a long',
           ),
         );

@@ -38,7 +38,8 @@ export function normalizeDecimal(text: string): string {
 export function describeBounds(bounds: Bounds): string {
   const low = bounds.gt ?? bounds.ge;
   const high = bounds.lt ?? bounds.le;
-  if (bounds.integer === true && bounds.gt === '0' && high === undefined) return 'a positive integer';
+  if (bounds.integer === true && bounds.gt === '0' && high === undefined)
+    return 'a positive integer';
   let range: string;
   if (low !== undefined && high !== undefined) {
     range = `in ${bounds.gt !== undefined ? '(' : '['}${low}, ${high}${bounds.lt !== undefined ? ')' : ']'}`;
@@ -73,7 +74,10 @@ export function decimal(bounds: Bounds = {}) {
   return z.unknown().transform((input, ctx): string => {
     const allowed = describeBounds(bounds);
     if (input === undefined) {
-      refuse(ctx, input, { problem: 'is required', allowed: allowed === 'a decimal number' ? NOT_A_DECIMAL : allowed });
+      refuse(ctx, input, {
+        problem: 'is required',
+        allowed: allowed === 'a decimal number' ? NOT_A_DECIMAL : allowed,
+      });
       return z.NEVER;
     }
     const text = numericText(input);
@@ -98,7 +102,10 @@ export function integerMillis() {
   return z.unknown().transform((input, ctx): number => {
     const millis = millisOf(input);
     if (millis === undefined) {
-      refuse(ctx, input, { problem: input === undefined ? 'is required' : `is not ${MILLIS}`, allowed: MILLIS });
+      refuse(ctx, input, {
+        problem: input === undefined ? 'is required' : `is not ${MILLIS}`,
+        allowed: MILLIS,
+      });
       return z.NEVER;
     }
     return millis;
@@ -112,7 +119,8 @@ export const MILLIS = 'an integer (milliseconds)';
 export function millisOf(input: unknown): number | undefined {
   const text = numericText(input);
   const value = text === undefined ? undefined : parseDecimal(text);
-  if (value === undefined || !value.isInteger() || !Number.isSafeInteger(value.toNumber())) return undefined;
+  if (value === undefined || !value.isInteger() || !Number.isSafeInteger(value.toNumber()))
+    return undefined;
   // toNumber of "-0" is -0; a timestamp has no sign of zero.
   return value.toNumber() + 0;
 }

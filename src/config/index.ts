@@ -6,7 +6,13 @@ export { ConfigError, formatIssues, type ConfigIssue } from './ConfigError.ts';
 export { NumberText } from './numberText.ts';
 export { closestKey, levenshtein } from './didYouMean.ts';
 export { normalizeDecimal, parseDecimal } from './decimals.ts';
-export { formatOf, parseJsonText, parseText, parseYamlText, type DocumentFormat } from './parseDocument.ts';
+export {
+  formatOf,
+  parseJsonText,
+  parseText,
+  parseYamlText,
+  type DocumentFormat,
+} from './parseDocument.ts';
 export { marketSchema } from './marketSchema.ts';
 export { positionSchema } from './positionSchema.ts';
 export {

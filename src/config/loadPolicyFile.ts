@@ -8,7 +8,12 @@ import { validate } from './validate.ts';
 const policyWrapperSchema = strictObject({ policy: z.unknown() });
 
 function isWrapped(document: unknown): document is { policy: unknown } {
-  return typeof document === 'object' && document !== null && !Array.isArray(document) && 'policy' in document;
+  return (
+    typeof document === 'object' &&
+    document !== null &&
+    !Array.isArray(document) &&
+    'policy' in document
+  );
 }
 
 /**

@@ -17,18 +17,19 @@ export interface PositionFile {
 export const nestedPositionFileSchema = strictObject({
   market: marketSchema.optional(),
   position: positionSchema,
-}).transform((o): PositionFile => ({ position: o.position, ...(o.market !== undefined ? { market: o.market } : {}) }));
+}).transform((o): PositionFile => ({
+  position: o.position,
+  ...(o.market !== undefined ? { market: o.market } : {}),
+}));
 
 /** Schema of the flat form `{ side, entryPrice, quantity, openedAt, tickSize? }`. */
 export const flatPositionFileSchema = strictObject({
   ...positionShape,
   tickSize: decimal({ gt: '0' }).optional(),
-}).transform(
-  (o): PositionFile => ({
-    position: { side: o.side, entryPrice: o.entryPrice, quantity: o.quantity, openedAt: o.openedAt },
-    ...(o.tickSize !== undefined ? { market: { tickSize: o.tickSize } } : {}),
-  }),
-);
+}).transform((o): PositionFile => ({
+  position: { side: o.side, entryPrice: o.entryPrice, quantity: o.quantity, openedAt: o.openedAt },
+  ...(o.tickSize !== undefined ? { market: { tickSize: o.tickSize } } : {}),
+}));
 
 /**
  * Returns the position (and market) of a parsed position document, nested (it has a `position`

@@ -16,7 +16,10 @@ export function parseScenario(document: unknown, file?: string): Scenario {
  * Returns the validated Scenario written in `text` (JSON unless `format` says yaml, or `file`
  * ends in .yaml/.yml); throws ConfigError for syntax errors and invalid values.
  */
-export function parseScenarioText(text: string, options: { format?: DocumentFormat; file?: string } = {}): Scenario {
+export function parseScenarioText(
+  text: string,
+  options: { format?: DocumentFormat; file?: string } = {},
+): Scenario {
   const format = options.format ?? (options.file !== undefined ? formatOf(options.file) : 'json');
   return parseScenario(parseText(text, format, options.file), options.file);
 }

@@ -7,7 +7,9 @@ const HEADER = /^\s*ts\s*,\s*price\s*$/i;
 
 function unquote(field: string): string {
   const trimmed = field.trim();
-  return trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"') ? trimmed.slice(1, -1) : trimmed;
+  return trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"')
+    ? trimmed.slice(1, -1)
+    : trimmed;
 }
 
 /**
@@ -39,7 +41,9 @@ export function parseTicksCsv(text: string, file?: string): Tick[] {
     const [rawTs, rawPrice] = fields.map(unquote) as [string, string];
     const ts = millisOf(rawTs);
     if (ts === undefined) {
-      issues.push(makeIssue(`line ${lineNo}`, `ts ${JSON.stringify(rawTs)}`, `is not ${MILLIS}`, MILLIS));
+      issues.push(
+        makeIssue(`line ${lineNo}`, `ts ${JSON.stringify(rawTs)}`, `is not ${MILLIS}`, MILLIS),
+      );
       return;
     }
     ticks.push({ ts, price: rawPrice });

@@ -11,7 +11,13 @@ export function formatOf(file: string): DocumentFormat {
   return /\.ya?ml$/i.test(file) ? 'yaml' : 'json';
 }
 
-function syntaxError(file: string | undefined, kind: string, detail: string, line?: number, col?: number): ConfigError {
+function syntaxError(
+  file: string | undefined,
+  kind: string,
+  detail: string,
+  line?: number,
+  col?: number,
+): ConfigError {
   const where = line === undefined ? '' : `line ${line}, column ${col ?? 1}: `;
   const issue: ConfigIssue = {
     path: '',
@@ -63,7 +69,12 @@ function plain(value: unknown): unknown {
     const out: Record<string, unknown> = {};
     for (const [key, inner] of value) {
       // defineProperty, so that a "__proto__" key stays an ordinary (and refused) key.
-      Object.defineProperty(out, String(key), { value: plain(inner), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, String(key), {
+        value: plain(inner),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }
@@ -76,11 +87,16 @@ function plain(value: unknown): unknown {
  * throws ConfigError with line and column on bad syntax (duplicate keys included).
  */
 export function parseYamlText(text: string, file?: string): unknown {
-  const doc = parseDocument(text, { customTags: exactNumbers, uniqueKeys: true, prettyErrors: true });
+  const doc = parseDocument(text, {
+    customTags: exactNumbers,
+    uniqueKeys: true,
+    prettyErrors: true,
+  });
   const first = doc.errors[0];
   if (first !== undefined) {
     const pos = first.linePos?.[0];
-    const detail = first.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? first.message;
+    const detail =
+      first.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? first.message;
     throw syntaxError(file, 'YAML', detail, pos?.line, pos?.col);
   }
   try {

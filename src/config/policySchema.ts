@@ -96,7 +96,12 @@ export const activationSchema = strictObject({
     );
     ok = false;
   }
-  if (o.immediate !== true && o.price === undefined && o.profitPercent === undefined && o.afterSeconds === undefined) {
+  if (
+    o.immediate !== true &&
+    o.price === undefined &&
+    o.profitPercent === undefined &&
+    o.afterSeconds === undefined
+  ) {
     refuse(ctx, o, {
       problem:
         'has no condition that can ever hold; give immediate: true or at least one of price, profitPercent, afterSeconds (or leave activation out to activate at once)',
@@ -130,7 +135,10 @@ export const tiersSchema = z.array(tierSchema).transform((tiers, ctx): readonly 
   let ok = true;
   tiers.forEach((tier, i) => {
     const previous = i > 0 ? tiers[i - 1] : undefined;
-    if (previous !== undefined && !new Decimal(tier.fromProfitPercent).gt(previous.fromProfitPercent)) {
+    if (
+      previous !== undefined &&
+      !new Decimal(tier.fromProfitPercent).gt(previous.fromProfitPercent)
+    ) {
       refuse(
         ctx,
         tier.fromProfitPercent,
@@ -248,17 +256,15 @@ export const elasticSchema = strictObject({
   minStep: nonNegative.optional(),
   bigJump: bigJumpSchema.optional(),
   peakLock: peakLockSchema.optional(),
-}).transform(
-  (o): ElasticPolicy => ({
-    unit: o.unit,
-    engageAt: o.engageAt,
-    pullback: o.pullback,
-    floor: o.floor ?? '0',
-    minStep: o.minStep ?? '0',
-    ...(o.bigJump !== undefined ? { bigJump: o.bigJump } : {}),
-    ...(o.peakLock !== undefined ? { peakLock: o.peakLock } : {}),
-  }),
-);
+}).transform((o): ElasticPolicy => ({
+  unit: o.unit,
+  engageAt: o.engageAt,
+  pullback: o.pullback,
+  floor: o.floor ?? '0',
+  minStep: o.minStep ?? '0',
+  ...(o.bigJump !== undefined ? { bigJump: o.bigJump } : {}),
+  ...(o.peakLock !== undefined ? { peakLock: o.peakLock } : {}),
+}));
 
 /**
  * Schema of a policy: `initialStop` is required, every other block optional. Outputs the
@@ -271,12 +277,10 @@ export const policySchema = strictObject({
   trailing: trailingSchema.optional(),
   breakeven: breakevenSchema.optional(),
   elastic: elasticSchema.optional(),
-}).transform(
-  (o): Policy => ({
-    initialStop: o.initialStop,
-    ...(o.activation !== undefined ? { activation: o.activation } : {}),
-    ...(o.trailing !== undefined ? { trailing: o.trailing } : {}),
-    ...(o.breakeven !== undefined ? { breakeven: o.breakeven } : {}),
-    ...(o.elastic !== undefined ? { elastic: o.elastic } : {}),
-  }),
-);
+}).transform((o): Policy => ({
+  initialStop: o.initialStop,
+  ...(o.activation !== undefined ? { activation: o.activation } : {}),
+  ...(o.trailing !== undefined ? { trailing: o.trailing } : {}),
+  ...(o.breakeven !== undefined ? { breakeven: o.breakeven } : {}),
+  ...(o.elastic !== undefined ? { elastic: o.elastic } : {}),
+}));

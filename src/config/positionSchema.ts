@@ -12,6 +12,9 @@ export const positionShape = {
 };
 
 /** Schema of `position`: side long|short, entryPrice > 0, quantity > 0, openedAt an integer (ms). */
-export const positionSchema = strictObject(positionShape).transform(
-  (o): PositionSpec => ({ side: o.side, entryPrice: o.entryPrice, quantity: o.quantity, openedAt: o.openedAt }),
-);
+export const positionSchema = strictObject(positionShape).transform((o): PositionSpec => ({
+  side: o.side,
+  entryPrice: o.entryPrice,
+  quantity: o.quantity,
+  openedAt: o.openedAt,
+}));

@@ -16,7 +16,10 @@ export async function readConfigText(file: string): Promise<string> {
           : code === 'EACCES'
             ? 'permission denied'
             : `cannot be read (${error instanceof Error ? error.message : String(error)})`;
-    throw new ConfigError([{ path: '', value: file, allowed: 'a readable file', message: reason }], file);
+    throw new ConfigError(
+      [{ path: '', value: file, allowed: 'a readable file', message: reason }],
+      file,
+    );
   }
 }
 

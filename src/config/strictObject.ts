@@ -14,7 +14,8 @@ const KNOWN_KEYS = '\u0000known:';
 export function strictObject<S extends z.core.$ZodLooseShape>(shape: S) {
   const known = Object.keys(shape);
   return z.strictObject(shape, {
-    error: (iss) => (iss.code === 'unrecognized_keys' ? `${KNOWN_KEYS}${known.join(',')}` : undefined),
+    error: (iss) =>
+      iss.code === 'unrecognized_keys' ? `${KNOWN_KEYS}${known.join(',')}` : undefined,
   });
 }
 
@@ -62,7 +63,10 @@ export function toConfigIssues(
     const value = valueAt(root, rawPath);
     if (issue.code === 'unrecognized_keys') {
       const known = issue.message.startsWith(KNOWN_KEYS)
-        ? issue.message.slice(KNOWN_KEYS.length).split(',').filter((k) => k !== '')
+        ? issue.message
+            .slice(KNOWN_KEYS.length)
+            .split(',')
+            .filter((k) => k !== '')
         : [];
       const where = formatPath(path);
       for (const key of issue.keys) {
@@ -81,7 +85,14 @@ export function toConfigIssues(
     }
     if (issue.code === 'custom' && issue.params !== undefined) {
       const params = issue.params as unknown as RefusalParams;
-      out.push(makeIssue(formatPath(path), params.value ?? renderValue(value), params.problem, params.allowed));
+      out.push(
+        makeIssue(
+          formatPath(path),
+          params.value ?? renderValue(value),
+          params.problem,
+          params.allowed,
+        ),
+      );
       continue;
     }
     if (issue.code === 'invalid_type') {
@@ -94,7 +105,14 @@ export function toConfigIssues(
       out.push(makeIssue(formatPath(path), renderValue(value), `is not ${allowed}`, allowed));
       continue;
     }
-    out.push(makeIssue(formatPath(path), renderValue(value), `is refused: ${issue.message}`, issue.message));
+    out.push(
+      makeIssue(
+        formatPath(path),
+        renderValue(value),
+        `is refused: ${issue.message}`,
+        issue.message,
+      ),
+    );
   }
   return out;
 }

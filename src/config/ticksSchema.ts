@@ -33,9 +33,11 @@ export const tickSchema = z.unknown().transform((input, ctx): Tick => {
   const [rawTs, rawPrice] = input as [unknown, unknown];
   const ts = millisOf(rawTs);
   // Any string or number is kept: "NaN", "-4" and "abc" must reach the engine to be rejected there.
-  const price = numericText(rawPrice) ?? (typeof rawPrice === 'number' ? String(rawPrice) : undefined);
+  const price =
+    numericText(rawPrice) ?? (typeof rawPrice === 'number' ? String(rawPrice) : undefined);
   if (ts === undefined) refuse(ctx, rawTs, { problem: `is not ${MILLIS}`, allowed: MILLIS }, [0]);
-  if (price === undefined) refuse(ctx, rawPrice, { problem: `is not ${PRICE_TEXT}`, allowed: PRICE_TEXT }, [1]);
+  if (price === undefined)
+    refuse(ctx, rawPrice, { problem: `is not ${PRICE_TEXT}`, allowed: PRICE_TEXT }, [1]);
   if (ts === undefined || price === undefined) return z.NEVER;
   return { ts, price };
 });
@@ -52,7 +54,10 @@ const FIELDS = ['open', 'high', 'low', 'close'] as const;
  */
 export const candleSchema = z.unknown().transform((input, ctx): Candle => {
   if (!Array.isArray(input) || input.length !== 5) {
-    refuse(ctx, input, { problem: 'is not a [ts, open, high, low, close] list', allowed: '[ts, open, high, low, close]' });
+    refuse(ctx, input, {
+      problem: 'is not a [ts, open, high, low, close] list',
+      allowed: '[ts, open, high, low, close]',
+    });
     return z.NEVER;
   }
   const raw = input as unknown[];
@@ -67,7 +72,9 @@ export const candleSchema = z.unknown().transform((input, ctx): Candle => {
     const text = numericText(raw[k + 1]);
     const value = text === undefined ? undefined : parseDecimal(text);
     if (text === undefined || value === undefined || !value.gt(0)) {
-      refuse(ctx, raw[k + 1], { problem: `is not ${CANDLE_PRICE}`, allowed: CANDLE_PRICE }, [k + 1]);
+      refuse(ctx, raw[k + 1], { problem: `is not ${CANDLE_PRICE}`, allowed: CANDLE_PRICE }, [
+        k + 1,
+      ]);
       ok = false;
     } else {
       prices.push(normalizeDecimal(text));
@@ -79,13 +86,24 @@ export const candleSchema = z.unknown().transform((input, ctx): Candle => {
   const bottom = parseDecimal(low);
   const o = parseDecimal(open);
   const c = parseDecimal(close);
-  if (top === undefined || bottom === undefined || o === undefined || c === undefined) return z.NEVER;
+  if (top === undefined || bottom === undefined || o === undefined || c === undefined)
+    return z.NEVER;
   if (top.lt(o) || top.lt(c) || top.lt(bottom)) {
-    refuse(ctx, raw[2], { problem: `is below the candle's open, close or low`, allowed: '>= open, close and low' }, [2]);
+    refuse(
+      ctx,
+      raw[2],
+      { problem: `is below the candle's open, close or low`, allowed: '>= open, close and low' },
+      [2],
+    );
     return z.NEVER;
   }
   if (bottom.gt(o) || bottom.gt(c)) {
-    refuse(ctx, raw[3], { problem: `is above the candle's open or close`, allowed: '<= open and close' }, [3]);
+    refuse(
+      ctx,
+      raw[3],
+      { problem: `is above the candle's open or close`, allowed: '<= open and close' },
+      [3],
+    );
     return z.NEVER;
   }
   if (!Number.isSafeInteger(ts + 3)) {

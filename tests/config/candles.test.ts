@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expandCandle, parseScenario, type Candle, type CandlePath } from '../../src/config/index.ts';
+import { expandCandle, parseScenario, type Candle } from '../../src/config/index.ts';
 import { baseScenario, withChange } from './helpers.ts';
 
 const up: Candle = { ts: 1000, open: '10', high: '12', low: '9', close: '11' };
@@ -17,7 +17,7 @@ describe('expandCandle', () => {
     [up, 'lowFirst', ['10', '9', '12', '11']],
     [down, 'lowFirst', ['11', '9', '12', '10']],
   ] as const)('%o %s', (candle, path, prices) => {
-    expect(expandCandle(candle, path as CandlePath)).toEqual(
+    expect(expandCandle(candle, path)).toEqual(
       prices.map((price, k) => ({ ts: candle.ts + k, price })),
     );
   });

@@ -58,7 +58,9 @@ describe('unknown keys in a scenario', () => {
   });
 
   it('lists the allowed keys without a guess when nothing is close', () => {
-    const error = configErrorOf(() => load(withChange(baseScenario(), 'policy.elastic.qqqqqqqqqq', 1)));
+    const error = configErrorOf(() =>
+      load(withChange(baseScenario(), 'policy.elastic.qqqqqqqqqq', 1)),
+    );
     expect(error.message).toBe(
       'policy.elastic.qqqqqqqqqq: unknown key; the keys allowed in policy.elastic are unit, engageAt, pullback, floor, minStep, bigJump, peakLock',
     );

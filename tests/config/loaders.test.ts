@@ -58,7 +58,12 @@ describe('loadScenarioFile', () => {
   it('loads YAML with exact numbers, defaults and text prices', async () => {
     const scenario = await loadScenarioFile(fixture('scenario.yaml'));
     expect(scenario.market).toEqual({ tickSize: '0.0001' });
-    expect(scenario.position).toEqual({ side: 'long', entryPrice: '100', quantity: '10', openedAt: 0 });
+    expect(scenario.position).toEqual({
+      side: 'long',
+      entryPrice: '100',
+      quantity: '10',
+      openedAt: 0,
+    });
     expect(scenario.policy.elastic).toEqual({
       unit: 'quote',
       engageAt: '0.10',
@@ -93,13 +98,17 @@ describe('loadScenarioFile', () => {
 
   it('gives line and column of a YAML syntax error', async () => {
     const error = await configErrorOfAsync(() => loadScenarioFile(fixture('syntax-error.yaml')));
-    expect(error.message).toMatch(/syntax-error\.yaml: line 3, column 1: YAML syntax error: Flow sequence/);
+    expect(error.message).toMatch(
+      /syntax-error\.yaml: line 3, column 1: YAML syntax error: Flow sequence/,
+    );
     expect(error.message).not.toContain('\n');
   });
 
   it('refuses duplicate YAML keys with their line', async () => {
     const error = await configErrorOfAsync(() => loadScenarioFile(fixture('duplicate-key.yaml')));
-    expect(error.message).toBe(`${fixture('duplicate-key.yaml')}: line 3, column 3: YAML syntax error: Map keys must be unique`);
+    expect(error.message).toBe(
+      `${fixture('duplicate-key.yaml')}: line 3, column 3: YAML syntax error: Map keys must be unique`,
+    );
   });
 
   it('prefixes validation messages with the file name', async () => {
@@ -118,7 +127,12 @@ describe('loadPolicyFile', () => {
       trailing: {
         percent: '0.8',
         tiers: [{ fromProfitPercent: '1.5', percent: '0.4' }],
-        momentum: { windowSeconds: '30', thresholdPercent: '0.6', releasePercent: '0.2', factor: '0.5' },
+        momentum: {
+          windowSeconds: '30',
+          thresholdPercent: '0.6',
+          releasePercent: '0.2',
+          factor: '0.5',
+        },
       },
     });
   });
@@ -135,7 +149,10 @@ describe('loadPolicyFile', () => {
     [{ initialStop: { percent: 0 } }, 'initialStop.percent: 0 is not > 0'],
     [{ policy: { initialStop: { percent: 0 } } }, 'policy.initialStop.percent: 0 is not > 0'],
     [{ policy: { initialStop: { percent: 1 } }, ticks: [] }, 'ticks: unknown key'],
-    [{ initialStop: { percent: 1 }, trailng: { percent: 1 } }, 'trailng: unknown key (did you mean "trailing"?)'],
+    [
+      { initialStop: { percent: 1 }, trailng: { percent: 1 } },
+      'trailng: unknown key (did you mean "trailing"?)',
+    ],
   ] as const)('refuses %j', (doc, message) => {
     expect(configErrorOf(() => parsePolicy(doc)).message).toContain(message);
   });
@@ -164,9 +181,21 @@ describe('loadPositionFile', () => {
   it.each([
     // [document, expected message]
     [{ side: 'long', entryPrice: 0, quantity: 1, openedAt: 0 }, 'entryPrice: 0 is not > 0'],
-    [{ side: 'long', entryPrice: 1, quantity: 1, openedAt: 0, ticksize: 1 }, 'ticksize: unknown key (did you mean "tickSize"?)'],
-    [{ position: { side: 'long', entryPrice: 1, quantity: 1, openedAt: 0 }, market: { tickSize: 0 } }, 'market.tickSize: 0 is not > 0'],
-    [{ position: { side: 'long', entryPrice: 1, quantity: 1 } }, 'position.openedAt: missing; required: an integer'],
+    [
+      { side: 'long', entryPrice: 1, quantity: 1, openedAt: 0, ticksize: 1 },
+      'ticksize: unknown key (did you mean "tickSize"?)',
+    ],
+    [
+      {
+        position: { side: 'long', entryPrice: 1, quantity: 1, openedAt: 0 },
+        market: { tickSize: 0 },
+      },
+      'market.tickSize: 0 is not > 0',
+    ],
+    [
+      { position: { side: 'long', entryPrice: 1, quantity: 1 } },
+      'position.openedAt: missing; required: an integer',
+    ],
   ] as const)('refuses %j', (doc, message) => {
     expect(configErrorOf(() => parsePosition(doc)).message).toContain(message);
   });
@@ -197,7 +226,9 @@ describe('ticks CSV', () => {
       'line 5: "4000" has 1 column, not 2 (ts,price)',
       'line 6: ts "abc" is not an integer (milliseconds)',
     ]);
-    expect(error.message.split('\n')[0]).toBe(`${fixture('ticks-bad.csv')}: 4 configuration errors:`);
+    expect(error.message.split('\n')[0]).toBe(
+      `${fixture('ticks-bad.csv')}: 4 configuration errors:`,
+    );
   });
 
   it.each([
@@ -231,7 +262,11 @@ describe('replay inputs from separate files', () => {
 
   it('refuses a policy whose initial stop is on the wrong side of the position', async () => {
     const error = await configErrorOfAsync(() =>
-      loadReplayInputs({ ticks: fixture('ticks.csv'), position: fixture('position.json'), policy: fixture('policy-wrapped.json') }),
+      loadReplayInputs({
+        ticks: fixture('ticks.csv'),
+        position: fixture('position.json'),
+        policy: fixture('policy-wrapped.json'),
+      }),
     );
     expect(error.message).toBe(
       `${fixture('policy-wrapped.json')}: initialStop.price: 64000 is not above the entry price 64250 (a short's initial stop must be above entry)`,

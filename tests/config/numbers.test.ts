@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { NumberText, normalizeDecimal, parseDecimal, parseJsonText, parseScenarioText, parseYamlText } from '../../src/config/index.ts';
+import {
+  NumberText,
+  normalizeDecimal,
+  parseDecimal,
+  parseJsonText,
+  parseScenarioText,
+  parseYamlText,
+} from '../../src/config/index.ts';
 import { baseScenario } from './helpers.ts';
 
 const LONG = '0.1234567890123456789';
@@ -8,7 +15,10 @@ describe('lossless numbers', () => {
   it('keeps a JSON number tick price exactly as written', () => {
     // JSON.parse would give 0.12345678901234568.
     expect(String(JSON.parse(LONG))).not.toBe(LONG);
-    const json = JSON.stringify({ ...baseScenario(), ticks: [] }).replace('"ticks":[]', `"ticks":[[1000,${LONG}],[2000,100.50]]`);
+    const json = JSON.stringify({ ...baseScenario(), ticks: [] }).replace(
+      '"ticks":[]',
+      `"ticks":[[1000,${LONG}],[2000,100.50]]`,
+    );
     const scenario = parseScenarioText(json);
     expect(scenario.ticks).toEqual([
       { ts: 1000, price: LONG },
@@ -30,7 +40,9 @@ describe('lossless numbers', () => {
   });
 
   it('keeps YAML numbers exact through custom tags, including keys and aliases', () => {
-    const doc = parseYamlText(`a: ${LONG}\nb: &x 2.50\nc: *x\nd: "3"\ne: true\n7: seven\n`) as Record<string, unknown>;
+    const doc = parseYamlText(
+      `a: ${LONG}\nb: &x 2.50\nc: *x\nd: "3"\ne: true\n7: seven\n`,
+    ) as Record<string, unknown>;
     expect(doc['a']).toEqual(new NumberText(LONG));
     expect(doc['b']).toEqual(new NumberText('2.50'));
     expect(doc['c']).toEqual(new NumberText('2.50'));
