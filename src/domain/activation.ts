@@ -1,4 +1,4 @@
-import { Dec } from './money.ts';
+import { Dec, dec } from './money.ts';
 import { profitAtLeast } from './profit.ts';
 import type { ActivationPolicy, ActivationReason, Millis, Side } from './types.ts';
 
@@ -23,17 +23,17 @@ export function activationReason(
   if (policy === undefined || policy.immediate === true) return 'immediate';
   const { price, entry, side } = input;
   if (policy.price !== undefined) {
-    const level = new Dec(policy.price);
+    const level = dec(policy.price);
     if (side === 'long' ? price.gte(level) : price.lte(level)) return 'price';
   }
   if (policy.profitPercent !== undefined) {
-    if (profitAtLeast(price, entry, side, new Dec(policy.profitPercent))) return 'profit';
+    if (profitAtLeast(price, entry, side, dec(policy.profitPercent))) return 'profit';
   }
   if (policy.afterSeconds !== undefined) {
-    const elapsed = new Dec(input.ts - input.openedAt);
-    const due = elapsed.gte(new Dec(policy.afterSeconds).times(1000));
+    const elapsed = dec(input.ts - input.openedAt);
+    const due = elapsed.gte(dec(policy.afterSeconds).times(1000));
     const minProfit = policy.minProfitPercent;
-    if (due && (minProfit === undefined || profitAtLeast(price, entry, side, new Dec(minProfit)))) {
+    if (due && (minProfit === undefined || profitAtLeast(price, entry, side, dec(minProfit)))) {
       return 'time';
     }
   }

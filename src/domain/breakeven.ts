@@ -1,4 +1,4 @@
-import { Dec, HUNDRED, roundStop, towardProfit } from './money.ts';
+import { Dec, HUNDRED, roundStop, towardProfit, dec } from './money.ts';
 import { profitAtLeast } from './profit.ts';
 import type { BreakevenPolicy, Side } from './types.ts';
 
@@ -9,7 +9,7 @@ export function breakevenTriggered(
   entry: Dec,
   side: Side,
 ): boolean {
-  return profitAtLeast(price, entry, side, new Dec(policy.triggerPercent));
+  return profitAtLeast(price, entry, side, dec(policy.triggerPercent));
 }
 
 /**
@@ -17,6 +17,6 @@ export function breakevenTriggered(
  * short), rounded toward the market.
  */
 export function breakevenStop(policy: BreakevenPolicy, entry: Dec, side: Side, tickSize: Dec): Dec {
-  const offset = entry.times(new Dec(policy.offsetPercent)).div(HUNDRED);
+  const offset = entry.times(dec(policy.offsetPercent)).div(HUNDRED);
   return roundStop(towardProfit(entry, offset, side), tickSize, side);
 }

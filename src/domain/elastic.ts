@@ -1,4 +1,4 @@
-import { Dec, HUNDRED, roundStop, towardProfit, unfavourable } from './money.ts';
+import { Dec, HUNDRED, roundStop, towardProfit, unfavourable, dec } from './money.ts';
 import { profitQuote, scaledPercent } from './profit.ts';
 import { ticksInWindow, windowMillis, type WindowTick } from './window.ts';
 import type {
@@ -32,7 +32,7 @@ export function elasticProfit(frame: ElasticFrame, price: Dec): Dec {
 
 /** Returns a policy amount (engageAt, floor, minStep, …) on the frame's scale. */
 export function elasticAmount(frame: ElasticFrame, amount: string): Dec {
-  const value = new Dec(amount);
+  const value = dec(amount);
   return frame.unit === 'quote' ? value : value.times(frame.entry);
 }
 
@@ -58,7 +58,7 @@ export function pullbackLock(
   const peak = elasticProfit(frame, peakPrice);
   const target = Dec.max(
     elasticAmount(frame, policy.floor),
-    peak.times(new Dec(1).minus(policy.pullback)),
+    peak.times(dec(1).minus(policy.pullback)),
   );
   if (lock === undefined) return target;
   return target.gte(lock.plus(elasticAmount(frame, policy.minStep))) ? target : lock;
@@ -78,7 +78,7 @@ export function bigJumpLock(
 ): Dec | undefined {
   let worst = price;
   for (const [, p] of ticksInWindow(buffer, now, windowMillis(policy.windowSeconds))) {
-    worst = unfavourable(worst, new Dec(p), frame.side);
+    worst = unfavourable(worst, dec(p), frame.side);
   }
   const current = elasticProfit(frame, price);
   const lowest = elasticProfit(frame, worst);

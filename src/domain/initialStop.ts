@@ -1,4 +1,4 @@
-import { Dec, HUNDRED, roundStop, towardLoss } from './money.ts';
+import { Dec, HUNDRED, roundStop, towardLoss, dec } from './money.ts';
 import type { InitialStopPolicy, Side } from './types.ts';
 
 /**
@@ -8,7 +8,7 @@ import type { InitialStopPolicy, Side } from './types.ts';
 export function initialStop(policy: InitialStopPolicy, entry: Dec, side: Side, tickSize: Dec): Dec {
   const raw =
     'percent' in policy
-      ? towardLoss(entry, entry.times(new Dec(policy.percent)).div(HUNDRED), side)
-      : new Dec(policy.price);
+      ? towardLoss(entry, entry.times(dec(policy.percent)).div(HUNDRED), side)
+      : dec(policy.price);
   return roundStop(raw, tickSize, side);
 }

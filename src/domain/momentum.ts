@@ -1,4 +1,4 @@
-import { Dec } from './money.ts';
+import { Dec, dec } from './money.ts';
 import { scaledPercent } from './profit.ts';
 import { ticksInWindow, windowMillis, type WindowTick } from './window.ts';
 import type { MomentumPolicy, Millis, Side } from './types.ts';
@@ -13,7 +13,7 @@ export function momentumReference(
   now: Millis,
 ): Dec | undefined {
   const oldest = ticksInWindow(buffer, now, windowMillis(policy.windowSeconds))[0];
-  return oldest === undefined ? undefined : new Dec(oldest[1]);
+  return oldest === undefined ? undefined : dec(oldest[1]);
 }
 
 /** Returns true when the favourable move from `ref` to `price` is at least thresholdPercent. */
@@ -23,7 +23,7 @@ export function momentumAccelerates(
   ref: Dec,
   side: Side,
 ): boolean {
-  return scaledPercent(price, ref, side).gte(new Dec(policy.thresholdPercent).times(ref));
+  return scaledPercent(price, ref, side).gte(dec(policy.thresholdPercent).times(ref));
 }
 
 /** Returns true when the favourable move from `ref` to `price` has dropped below releasePercent. */
@@ -33,5 +33,5 @@ export function momentumReleases(
   ref: Dec,
   side: Side,
 ): boolean {
-  return scaledPercent(price, ref, side).lt(new Dec(policy.releasePercent).times(ref));
+  return scaledPercent(price, ref, side).lt(dec(policy.releasePercent).times(ref));
 }

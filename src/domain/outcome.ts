@@ -1,4 +1,4 @@
-import { Dec } from './money.ts';
+import { dec } from './money.ts';
 import type { PositionEvent, PositionSpec } from './types.ts';
 
 /** What a finished (or still open) replay achieved, for people. */
@@ -31,11 +31,11 @@ export function outcomeOf(
     if (event.type === 'exited') exitPrice = event.price;
   }
   if (peakPrice === null) return { stopPath, peakPrice, keptPercent: null };
-  const entry = new Dec(position.entryPrice);
+  const entry = dec(position.entryPrice);
   const sign = position.side === 'long' ? 1 : -1;
-  const peakMove = new Dec(peakPrice).minus(entry).times(sign);
+  const peakMove = dec(peakPrice).minus(entry).times(sign);
   if (peakMove.lte(0)) return { stopPath, peakPrice, keptPercent: null };
-  const kept = new Dec(exitPrice ?? finalStop).minus(entry).times(sign);
+  const kept = dec(exitPrice ?? finalStop).minus(entry).times(sign);
   return {
     stopPath,
     peakPrice,

@@ -1,4 +1,4 @@
-import { Dec, HUNDRED, roundStop, towardLoss } from './money.ts';
+import { Dec, HUNDRED, roundStop, towardLoss, dec } from './money.ts';
 import { scaledPercent } from './profit.ts';
 import type { Distance, Side, TrailingPolicy } from './types.ts';
 
@@ -9,9 +9,9 @@ export interface ResolvedDistance {
 }
 
 function resolve(distance: Distance): ResolvedDistance {
-  if ('percent' in distance) return { kind: 'percent', size: new Dec(distance.percent) };
-  if ('price' in distance) return { kind: 'price', size: new Dec(distance.price) };
-  return { kind: 'ticks', size: new Dec(distance.ticks) };
+  if ('percent' in distance) return { kind: 'percent', size: dec(distance.percent) };
+  if ('price' in distance) return { kind: 'price', size: dec(distance.price) };
+  return { kind: 'ticks', size: dec(distance.ticks) };
 }
 
 /**
@@ -29,11 +29,11 @@ export function activeDistance(
   let chosen: Distance = policy;
   const peakScaled = scaledPercent(peakPrice, entry, side);
   for (const tier of policy.tiers ?? []) {
-    if (peakScaled.gte(new Dec(tier.fromProfitPercent).times(entry))) chosen = tier;
+    if (peakScaled.gte(dec(tier.fromProfitPercent).times(entry))) chosen = tier;
   }
   const resolved = resolve(chosen);
   if (accelerated && policy.momentum !== undefined) {
-    return { kind: resolved.kind, size: resolved.size.times(new Dec(policy.momentum.factor)) };
+    return { kind: resolved.kind, size: resolved.size.times(dec(policy.momentum.factor)) };
   }
   return resolved;
 }

@@ -1,4 +1,4 @@
-import { Dec } from './money.ts';
+import { dec } from './money.ts';
 import type { DecimalString, Millis } from './types.ts';
 
 /** One accepted tick as rules that look back in time keep it: `[ts, price]`. */
@@ -9,7 +9,7 @@ export type WindowTick = readonly [Millis, DecimalString];
  * `ts ≥ now − seconds × 1000` holds exactly when `ts ≥ now − floor(seconds × 1000)`.
  */
 export function windowMillis(seconds: DecimalString): number {
-  return new Dec(seconds).times(1000).floor().toNumber();
+  return dec(seconds).times(1000).floor().toNumber();
 }
 
 /** Returns the ticks of `buffer` inside the window that ends at `now` (SPEC "Window"). */

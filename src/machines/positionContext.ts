@@ -1,4 +1,4 @@
-import { Dec, parseDecimal } from '../domain/money.ts';
+import { Dec, parseDecimal, dec } from '../domain/money.ts';
 import { initialStop } from '../domain/initialStop.ts';
 import { windowMillis, type WindowTick } from '../domain/window.ts';
 import type { ElasticFrame } from '../domain/elastic.ts';
@@ -86,8 +86,8 @@ function longestWindow(policy: Policy): number {
 /** Returns the context of a freshly opened position, its initial stop already placed. */
 export function createPositionContext(input: PositionInput): PositionContext {
   const { market, position, policy } = input;
-  const entry = new Dec(position.entryPrice);
-  const stop = initialStop(policy.initialStop, entry, position.side, new Dec(market.tickSize));
+  const entry = dec(position.entryPrice);
+  const stop = initialStop(policy.initialStop, entry, position.side, dec(market.tickSize));
   return {
     id: input.id ?? 'position',
     market,
@@ -113,17 +113,17 @@ export function createPositionContext(input: PositionInput): PositionContext {
 export function elasticFrame(context: PositionContext): ElasticFrame {
   return {
     unit: context.policy.elastic?.unit ?? 'quote',
-    entry: new Dec(context.position.entryPrice),
-    quantity: new Dec(context.position.quantity),
+    entry: dec(context.position.entryPrice),
+    quantity: dec(context.position.quantity),
     side: context.position.side,
-    tickSize: new Dec(context.market.tickSize),
+    tickSize: dec(context.market.tickSize),
   };
 }
 
 /** Returns the step point as exact decimals; throws when called outside a step. */
 export function stepPrice(context: PositionContext): { ts: Millis; price: Dec; clock: boolean } {
   if (context.step === null) throw new Error('position machine: no step in progress');
-  return { ts: context.step.ts, price: new Dec(context.step.price), clock: context.step.clock };
+  return { ts: context.step.ts, price: dec(context.step.price), clock: context.step.clock };
 }
 
 /** Returns why a tick's price is unusable, or undefined when it is a positive finite decimal. */

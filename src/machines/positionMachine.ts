@@ -10,7 +10,7 @@ import {
   peakLockTriggered,
   pullbackLock,
 } from '../domain/elastic.ts';
-import { Dec, crosses, favourable } from '../domain/money.ts';
+import { Dec, crosses, favourable, dec } from '../domain/money.ts';
 import { momentumAccelerates, momentumReference, momentumReleases } from '../domain/momentum.ts';
 import { ratchet, type Candidate } from '../domain/ratchet.ts';
 import { activeDistance, trailingStop } from '../domain/trailing.ts';
@@ -52,22 +52,22 @@ export type StepPhaseEvent =
 
 export type PositionMachineEvent = PriceEvent | ClockEvent | StepPhaseEvent;
 
-const entryOf = (c: PositionContext) => new Dec(c.position.entryPrice);
-const tickOf = (c: PositionContext) => new Dec(c.market.tickSize);
+const entryOf = (c: PositionContext) => dec(c.position.entryPrice);
+const tickOf = (c: PositionContext) => dec(c.market.tickSize);
 
 function offersToCandidates(offers: Offers): Candidate[] {
   const out: Candidate[] = [];
   if (offers.trailing !== undefined)
-    out.push({ source: 'trailing', stop: new Dec(offers.trailing) });
-  if (offers.elastic !== undefined) out.push({ source: 'elastic', stop: new Dec(offers.elastic) });
+    out.push({ source: 'trailing', stop: dec(offers.trailing) });
+  if (offers.elastic !== undefined) out.push({ source: 'elastic', stop: dec(offers.elastic) });
   if (offers.breakeven !== undefined)
-    out.push({ source: 'breakeven', stop: new Dec(offers.breakeven) });
+    out.push({ source: 'breakeven', stop: dec(offers.breakeven) });
   return out;
 }
 
 /** Returns the stop after this step's ratchet (the standing stop when nothing improves it). */
 function settledStop(c: PositionContext): { stop: Dec; moved: Candidate | undefined } {
-  const stop = new Dec(c.stop);
+  const stop = dec(c.stop);
   const moved = ratchet(stop, offersToCandidates(c.offers), c.position.side);
   return { stop: moved?.stop ?? stop, moved };
 }
@@ -79,7 +79,7 @@ function momentumRef(c: PositionContext): Dec | undefined {
 }
 
 function currentLock(c: PositionContext): Dec | undefined {
-  return c.lock === null ? undefined : new Dec(c.lock);
+  return c.lock === null ? undefined : dec(c.lock);
 }
 
 /**
@@ -107,7 +107,7 @@ export const positionMachine = setup({
       event.type === 'PRICE' && context.lastTs !== null && event.ts < context.lastTs,
     tickCrossesStop: ({ context, event }) =>
       event.type === 'PRICE' &&
-      crosses(new Dec(event.price), new Dec(context.stop), context.position.side),
+      crosses(dec(event.price), dec(context.stop), context.position.side),
     clockAdvances: ({ context, event }) =>
       event.type === 'CLOCK' &&
       context.lastPrice !== null &&
@@ -152,14 +152,14 @@ export const positionMachine = setup({
     elasticEngages: ({ context }) =>
       context.policy.elastic !== undefined &&
       context.peakPrice !== null &&
-      elasticEngages(context.policy.elastic, elasticFrame(context), new Dec(context.peakPrice)),
+      elasticEngages(context.policy.elastic, elasticFrame(context), dec(context.peakPrice)),
     peakLockTriggers: ({ context }) =>
       context.policy.elastic?.peakLock !== undefined &&
       context.peakPrice !== null &&
       peakLockTriggered(
         context.policy.elastic.peakLock,
         elasticFrame(context),
-        new Dec(context.peakPrice),
+        dec(context.peakPrice),
       ),
     settledStopCrossed: ({ context }) =>
       context.step !== null &&
@@ -175,19 +175,19 @@ export const positionMachine = setup({
     }),
     exitAtStandingStop: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'PRICE') return;
-      const price = new Dec(event.price).toFixed();
+      const price = dec(event.price).toFixed();
       const exit = { ts: event.ts, price, stop: context.stop, reason: context.stopSource };
       enqueue.assign({ exit, lastTs: event.ts, lastPrice: price });
       enqueue.emit({ type: 'exited', ...exit });
     }),
     acceptTick: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'PRICE') return;
-      const price = new Dec(event.price);
+      const price = dec(event.price);
       const text = price.toFixed();
       const peak =
         context.peakPrice === null
           ? price
-          : favourable(new Dec(context.peakPrice), price, context.position.side);
+          : favourable(dec(context.peakPrice), price, context.position.side);
       enqueue.assign({
         lastTs: event.ts,
         lastPrice: text,
@@ -228,7 +228,7 @@ export const positionMachine = setup({
       const extreme =
         context.extreme === null
           ? price
-          : favourable(new Dec(context.extreme), price, context.position.side);
+          : favourable(dec(context.extreme), price, context.position.side);
       enqueue.assign({ extreme: extreme.toFixed() });
     }),
     offerTrailingStop: enqueueActions(({ context, enqueue }, params: { accelerated: boolean }) => {
@@ -237,12 +237,12 @@ export const positionMachine = setup({
       const side = context.position.side;
       const distance = activeDistance(
         trailing,
-        new Dec(context.peakPrice),
+        dec(context.peakPrice),
         entryOf(context),
         side,
         params.accelerated,
       );
-      const stop = trailingStop(distance, new Dec(context.extreme), side, tickOf(context));
+      const stop = trailingStop(distance, dec(context.extreme), side, tickOf(context));
       enqueue.assign({ offers: { ...context.offers, trailing: stop.toFixed() } });
     }),
     announceMomentum: enqueueActions(
@@ -276,7 +276,7 @@ export const positionMachine = setup({
       const lock = pullbackLock(
         elastic,
         elasticFrame(context),
-        new Dec(context.peakPrice),
+        dec(context.peakPrice),
         currentLock(context),
       );
       enqueue.assign({ lock: lock.toFixed() });
