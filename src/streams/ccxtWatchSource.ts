@@ -5,7 +5,16 @@
  * `ccxt.pro.binanceusdm` fits as is, and tests can pass a fake whose methods return
  * observables on virtual time.
  */
-import { defer, from, map, mergeMap, type ObservableInput, repeat, type SchedulerLike, asyncScheduler } from 'rxjs';
+import {
+  defer,
+  from,
+  map,
+  mergeMap,
+  type ObservableInput,
+  repeat,
+  type SchedulerLike,
+  asyncScheduler,
+} from 'rxjs';
 
 import { type PriceSource, sharedPerSymbol } from './priceSource.ts';
 import { priceText, type PriceTick } from './priceTick.ts';
@@ -53,7 +62,10 @@ export interface CcxtWatchOptions {
  * makes the next `watch*` call, which redials. Throws nothing itself; a missing
  * `watchMarkPrice` surfaces as a stream error.
  */
-export function ccxtWatchSource(exchange: CcxtWatchExchange, options: CcxtWatchOptions = {}): PriceSource {
+export function ccxtWatchSource(
+  exchange: CcxtWatchExchange,
+  options: CcxtWatchOptions = {},
+): PriceSource {
   const scheduler = options.scheduler ?? asyncScheduler;
   const kindOf = (symbol: string): WatchKind =>
     typeof options.watch === 'function' ? options.watch(symbol) : (options.watch ?? 'trades');
@@ -68,14 +80,17 @@ export function ccxtWatchSource(exchange: CcxtWatchExchange, options: CcxtWatchO
       switch (kind) {
         case 'trades':
           return from(exchange.watchTrades(symbol)).pipe(
-            map((trades) => trades.map((t) => ({ symbol, ts: ts(t.timestamp), price: priceText(t.price) }))),
+            map((trades) =>
+              trades.map((t) => ({ symbol, ts: ts(t.timestamp), price: priceText(t.price) })),
+            ),
           );
         case 'ticker':
           return from(exchange.watchTicker(symbol)).pipe(
             map((t) => [{ symbol, ts: ts(t.timestamp), price: priceText(t.last) }]),
           );
         case 'markPrice': {
-          if (exchange.watchMarkPrice === undefined) throw new Error(`this exchange has no watchMarkPrice (symbol ${symbol})`);
+          if (exchange.watchMarkPrice === undefined)
+            throw new Error(`this exchange has no watchMarkPrice (symbol ${symbol})`);
           return from(exchange.watchMarkPrice(symbol)).pipe(
             // ccxt fills markPrice for mark-price streams; some venues only put it in last.
             map((t) => [{ symbol, ts: ts(t.timestamp), price: priceText(t.markPrice ?? t.last) }]),

@@ -17,9 +17,14 @@ export interface ClockEvent {
  * scheduler the ts follow the scenario's clock. Throws RangeError for a period that is not a
  * positive finite number (a zero period would spin).
  */
-export function clock(periodMs = 1000, scheduler: SchedulerLike = asyncScheduler): Observable<ClockEvent> {
+export function clock(
+  periodMs = 1000,
+  scheduler: SchedulerLike = asyncScheduler,
+): Observable<ClockEvent> {
   if (!(Number.isFinite(periodMs) && periodMs > 0)) {
     throw new RangeError(`clock period must be a positive number of milliseconds, got ${periodMs}`);
   }
-  return timer(periodMs, periodMs, scheduler).pipe(map((): ClockEvent => ({ type: 'CLOCK', ts: scheduler.now() })));
+  return timer(periodMs, periodMs, scheduler).pipe(
+    map((): ClockEvent => ({ type: 'CLOCK', ts: scheduler.now() })),
+  );
 }

@@ -6,7 +6,15 @@
  * the socket is redialled with exponential backoff, and switched back on the first WebSocket
  * price that arrives again. Every switch is published so the engine can log and count it.
  */
-import { asyncScheduler, Observable, retry, type SchedulerLike, Subject, type Subscription, timer } from 'rxjs';
+import {
+  asyncScheduler,
+  Observable,
+  retry,
+  type SchedulerLike,
+  Subject,
+  type Subscription,
+  timer,
+} from 'rxjs';
 
 import { type PriceSource, sharedPerSymbol } from './priceSource.ts';
 import type { PriceTick } from './priceTick.ts';
@@ -118,7 +126,14 @@ export class FallbackSource implements PriceSource {
 
       const fail = (source: FeedMode, attempt: number, error: unknown): number => {
         const retryInMs = backoffDelay(attempt, options.backoff);
-        this.failureSubject.next({ symbol, source, ts: scheduler.now(), attempt, retryInMs, error });
+        this.failureSubject.next({
+          symbol,
+          source,
+          ts: scheduler.now(),
+          attempt,
+          retryInMs,
+          error,
+        });
         return retryInMs;
       };
 
@@ -128,7 +143,12 @@ export class FallbackSource implements PriceSource {
         polling = this.rest
           .ticks(symbol)
           // Polling is the last resort, so it never gives up; a success resets its backoff.
-          .pipe(retry({ delay: (error, n) => timer(fail('rest', n, error), scheduler), resetOnSuccess: true }))
+          .pipe(
+            retry({
+              delay: (error, n) => timer(fail('rest', n, error), scheduler),
+              resetOnSuccess: true,
+            }),
+          )
           .subscribe({ next: (tick) => subscriber.next(tick) });
       };
 

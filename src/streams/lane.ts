@@ -7,7 +7,13 @@
  * crosses the position's stop skips the wait. See docs/lanes.md for the diagram.
  */
 import type { Decimal } from 'decimal.js';
-import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
+import {
+  asyncScheduler,
+  Observable,
+  type OperatorFunction,
+  type SchedulerLike,
+  type Subscription,
+} from 'rxjs';
 
 import { Dec } from '../domain/money.ts';
 import type { DecimalString, Side } from '../domain/types.ts';
@@ -72,8 +78,13 @@ export interface LaneOptions {
  * the SPEC defines profit: quote = (p − entry) × quantity, percent = (p − entry) / entry × 100,
  * both mirrored for a short.
  */
-export function reachesFastThreshold(position: LanePosition, p: Decimal, threshold: FastWhenProfit): boolean {
-  const move = position.side === 'long' ? p.minus(position.entryPrice) : new Dec(position.entryPrice).minus(p);
+export function reachesFastThreshold(
+  position: LanePosition,
+  p: Decimal,
+  threshold: FastWhenProfit,
+): boolean {
+  const move =
+    position.side === 'long' ? p.minus(position.entryPrice) : new Dec(position.entryPrice).minus(p);
   return 'quote' in threshold
     ? move.times(position.quantity).gte(threshold.quote)
     : move.div(position.entryPrice).times(100).gte(threshold.percent);
@@ -86,9 +97,13 @@ export function reachesFastThreshold(position: LanePosition, p: Decimal, thresho
  * on error it is delivered, then the error is forwarded. Throws (as a stream error) on a tick
  * whose price is unreadable.
  */
-export function lane(position: LanePosition, options: LaneOptions): OperatorFunction<PriceTick, LaneDelivery> {
+export function lane(
+  position: LanePosition,
+  options: LaneOptions,
+): OperatorFunction<PriceTick, LaneDelivery> {
   const scheduler = options.scheduler ?? asyncScheduler;
-  const intervalOf = (name: LaneName): number => (name === 'fast' ? options.fastMs : options.normalMs);
+  const intervalOf = (name: LaneName): number =>
+    name === 'fast' ? options.fastMs : options.normalMs;
 
   return (source) =>
     new Observable<LaneDelivery>((subscriber) => {

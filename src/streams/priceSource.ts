@@ -28,12 +28,16 @@ export interface PriceSource {
  * completes, the share resets, so the next subscriber asks the origin afresh: for ccxt that
  * is the next `watch*` call, which is what redials a dropped WebSocket.
  */
-export function sharedPerSymbol(build: (symbol: string) => Observable<PriceTick>): (symbol: string) => Observable<PriceTick> {
+export function sharedPerSymbol(
+  build: (symbol: string) => Observable<PriceTick>,
+): (symbol: string) => Observable<PriceTick> {
   const streams = new Map<string, Observable<PriceTick>>();
   return (symbol) => {
     let stream = streams.get(symbol);
     if (stream === undefined) {
-      stream = build(symbol).pipe(share({ resetOnError: true, resetOnComplete: true, resetOnRefCountZero: true }));
+      stream = build(symbol).pipe(
+        share({ resetOnError: true, resetOnComplete: true, resetOnRefCountZero: true }),
+      );
       streams.set(symbol, stream);
     }
     return stream;

@@ -32,42 +32,43 @@ export function replaySource(ticks: Iterable<PriceTick>, options: ReplayOptions 
   return {
     kind: 'replay',
     // Shared like a live source, so a replay exercises the same one-stream-per-symbol path.
-    ticks: sharedPerSymbol((symbol) =>
-      new Observable<PriceTick>((subscriber) => {
-        const mine = all.filter((t) => t.symbol === symbol);
-        const start = scheduler.now();
-        let index = 0;
-        // One scheduled action at a time, rescheduled per tick: a replay of a long CSV never
-        // holds thousands of pending timers, and unsubscribing cancels exactly one.
-        const step = (): number | undefined => {
-          const next = mine[index];
-          if (next === undefined) return undefined;
-          const due = Number.isFinite(next.ts) ? start + (next.ts - origin) : -Infinity;
-          return Math.max(0, due - scheduler.now());
-        };
-        const first = step();
-        if (first === undefined) {
-          subscriber.complete();
-          return undefined;
-        }
-        return scheduler.schedule(function () {
-          for (;;) {
-            const tick = mine[index];
-            if (tick === undefined) break;
-            index += 1;
-            subscriber.next(tick);
-            const delay = step();
-            if (delay === undefined) break;
-            // Same-time ticks go out in this action: they share a frame, and a reschedule
-            // with delay 0 would let other actions at that frame interleave between them.
-            if (delay > 0) {
-              this.schedule(undefined, delay);
-              return;
-            }
+    ticks: sharedPerSymbol(
+      (symbol) =>
+        new Observable<PriceTick>((subscriber) => {
+          const mine = all.filter((t) => t.symbol === symbol);
+          const start = scheduler.now();
+          let index = 0;
+          // One scheduled action at a time, rescheduled per tick: a replay of a long CSV never
+          // holds thousands of pending timers, and unsubscribing cancels exactly one.
+          const step = (): number | undefined => {
+            const next = mine[index];
+            if (next === undefined) return undefined;
+            const due = Number.isFinite(next.ts) ? start + (next.ts - origin) : -Infinity;
+            return Math.max(0, due - scheduler.now());
+          };
+          const first = step();
+          if (first === undefined) {
+            subscriber.complete();
+            return undefined;
           }
-          subscriber.complete();
-        }, first);
-      }),
+          return scheduler.schedule(function () {
+            for (;;) {
+              const tick = mine[index];
+              if (tick === undefined) break;
+              index += 1;
+              subscriber.next(tick);
+              const delay = step();
+              if (delay === undefined) break;
+              // Same-time ticks go out in this action: they share a frame, and a reschedule
+              // with delay 0 would let other actions at that frame interleave between them.
+              if (delay > 0) {
+                this.schedule(undefined, delay);
+                return;
+              }
+            }
+            subscriber.complete();
+          }, first);
+        }),
     ),
   };
 }

@@ -45,7 +45,10 @@ export interface RestPollingOptions {
  * not doubled (exhaustMap), so a slow exchange is not flooded. A failed fetch errors the
  * stream; the fallback resubscribes with backoff.
  */
-export function restPollingSource(exchange: CcxtRestExchange, options: RestPollingOptions = {}): PriceSource {
+export function restPollingSource(
+  exchange: CcxtRestExchange,
+  options: RestPollingOptions = {},
+): PriceSource {
   const scheduler = options.scheduler ?? asyncScheduler;
   const pick = options.pick ?? ((t: CcxtTickerLike) => t.last);
   const intervalOf = (symbol: string): Observable<number> => {

@@ -16,16 +16,23 @@ const decimalText = z
   .refine((v) => parsePrice(v) !== undefined, { message: 'must be a finite decimal number' });
 
 const millis = (min: number, fallback: number) =>
-  z.number().int({ message: `must be a whole number of milliseconds ≥ ${min}` }).min(min, {
-    message: `must be a whole number of milliseconds ≥ ${min}`,
-  }).default(fallback);
+  z
+    .number()
+    .int({ message: `must be a whole number of milliseconds ≥ ${min}` })
+    .min(min, {
+      message: `must be a whole number of milliseconds ≥ ${min}`,
+    })
+    .default(fallback);
 
 /** Exponential backoff between WebSocket reconnects: initialMs × factor^(attempt−1), capped at maxMs. */
 export const backoffSchema = z
   .object({
     initialMs: millis(1, 500),
     maxMs: millis(1, 30_000),
-    factor: z.number().min(1, { message: 'must be ≥ 1 (a smaller factor would shrink the delay)' }).default(2),
+    factor: z
+      .number()
+      .min(1, { message: 'must be ≥ 1 (a smaller factor would shrink the delay)' })
+      .default(2),
   })
   .strict()
   .refine((b) => b.maxMs >= b.initialMs, { message: 'maxMs must be ≥ initialMs', path: ['maxMs'] });
@@ -44,7 +51,11 @@ export const streamConfigSchema = z
     /** Normal lane window; 0 passes every tick through. */
     normalMs: millis(0, 3000),
     fastWhenProfit: fastWhenProfitSchema.default({ percent: '0' }),
-    downgradeAfterCycles: z.number().int().min(1, { message: 'must be a whole number ≥ 1' }).default(3),
+    downgradeAfterCycles: z
+      .number()
+      .int()
+      .min(1, { message: 'must be a whole number ≥ 1' })
+      .default(3),
     maxPriceAgeMs: millis(1, 5000),
     backoff: backoffSchema.prefault({}),
     priceSource: z.enum(['trades', 'ticker', 'markPrice']).default('trades'),
@@ -76,7 +87,8 @@ function describe(value: unknown): string {
   try {
     return JSON.stringify(value);
   } catch {
-    return String(value);
+    // Cycles and BigInts cannot be shown as JSON; the key still names the culprit.
+    return '(unprintable value)';
   }
 }
 
@@ -93,7 +105,8 @@ export function parseStreamConfig(input: unknown = {}, prefix = 'streams'): Stre
       return `${key} has unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; allowed are ${Object.keys(streamConfigSchema.shape).join(', ')}`;
     }
     // Cross-field refinements see the whole object; naming that object as the value is noise.
-    const wholeObject = issue.code === 'custom' && typeof issue.input === 'object' && issue.input !== null;
+    const wholeObject =
+      issue.code === 'custom' && typeof issue.input === 'object' && issue.input !== null;
     const value = wholeObject ? '' : `: ${describe(issue.input)}`;
     return `${key}${value} is not allowed: ${issue.message}`;
   });

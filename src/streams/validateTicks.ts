@@ -8,10 +8,15 @@
 import { defer, filter, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
 
 import type { RejectReason } from '../domain/types.ts';
+import { type PriceSource, sharedPerSymbol } from './priceSource.ts';
 import { parsePrice, type PriceTick, type TickRejection } from './priceTick.ts';
 
 /** Every reason, in the order the SPEC checks them. */
-export const REJECT_REASONS: readonly RejectReason[] = ['not a number', 'not positive', 'out of order'];
+export const REJECT_REASONS: readonly RejectReason[] = [
+  'not a number',
+  'not positive',
+  'out of order',
+];
 
 /**
  * Per-symbol, per-reason counts of rejected ticks. One instance may be shared by every
@@ -65,7 +70,10 @@ export interface RejectionSink {
  * Returns the reason `tick` must be rejected given the last accepted ts of its symbol, or
  * undefined when it is acceptable. A tick with the same ts as the last accepted one is accepted.
  */
-export function rejectReason(tick: PriceTick, lastAcceptedTs: number | undefined): RejectReason | undefined {
+export function rejectReason(
+  tick: PriceTick,
+  lastAcceptedTs: number | undefined,
+): RejectReason | undefined {
   const price = parsePrice(tick.price);
   if (price === undefined || !Number.isFinite(tick.ts)) return 'not a number';
   if (price.lte(0)) return 'not positive';
@@ -92,11 +100,28 @@ export function validateTicks(sink: RejectionSink = {}): MonoTypeOperatorFunctio
             lastAccepted.set(tick.symbol, tick.ts);
             return true;
           }
-          const rejection: TickRejection = { symbol: tick.symbol, ts: tick.ts, price: tick.price, why };
+          const rejection: TickRejection = {
+            symbol: tick.symbol,
+            ts: tick.ts,
+            price: tick.price,
+            why,
+          };
           sink.counters?.record(rejection);
           sink.onRejected?.(rejection);
           return false;
         }),
       );
     });
+}
+
+/**
+ * Returns a source whose per-symbol streams are `source`'s, validated once and shared. Use it
+ * rather than validating inside each position's pipeline: with several positions on one
+ * symbol, per-position validation would count (and report) every bad tick once per position.
+ */
+export function validatedSource(source: PriceSource, sink: RejectionSink = {}): PriceSource {
+  return {
+    kind: source.kind,
+    ticks: sharedPerSymbol((symbol) => source.ticks(symbol).pipe(validateTicks(sink))),
+  };
 }

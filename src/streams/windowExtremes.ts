@@ -40,8 +40,10 @@ export class WindowExtremes {
    */
   add(tick: PriceTick): Decimal {
     const price = parsePrice(tick.price);
-    if (price === undefined || !(price.gt(0))) {
-      throw new Error(`lane received an unvalidated tick ${JSON.stringify(tick)}: put validateTicks() before it`);
+    if (price === undefined || !price.gt(0)) {
+      throw new Error(
+        `lane received an unvalidated tick ${JSON.stringify(tick)}: put validateTicks() before it`,
+      );
     }
     const marked: Marked = { tick, seq: this.seq++, price };
     // Strict comparisons keep the FIRST tick at an extreme: the earliest time the market

@@ -1,16 +1,32 @@
 import { defer, NEVER, type Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 
-import { backoffDelay, FallbackSource, type SourceFailure, type SourceSwitch } from '../../src/streams/fallbackSource.ts';
+import {
+  backoffDelay,
+  FallbackSource,
+  type SourceFailure,
+  type SourceSwitch,
+} from '../../src/streams/fallbackSource.ts';
 import type { PriceSource } from '../../src/streams/priceSource.ts';
 import type { PriceTick } from '../../src/streams/priceTick.ts';
 import { newScheduler, tick } from './helpers.ts';
 
 const SYM = 'BTC/USDT:USDT';
-const v = { a: tick(1, '100'), b: tick(2, '101'), c: tick(8, '103'), d: tick(9, '104'), r: tick(3, '101.5'), s: tick(6, '102'), t: tick(10, '102.5') };
+const v = {
+  a: tick(1, '100'),
+  b: tick(2, '101'),
+  c: tick(8, '103'),
+  d: tick(9, '104'),
+  r: tick(3, '101.5'),
+  s: tick(6, '102'),
+  t: tick(10, '102.5'),
+};
 
 /** A source whose n-th subscription to a symbol plays the n-th scripted stream, then nothing. */
-function scripted(kind: 'websocket' | 'rest', bySymbol: Record<string, Observable<PriceTick>[]>): PriceSource & { dials: Record<string, number> } {
+function scripted(
+  kind: 'websocket' | 'rest',
+  bySymbol: Record<string, Observable<PriceTick>[]>,
+): PriceSource & { dials: Record<string, number> } {
   const dials: Record<string, number> = {};
   return {
     kind,
@@ -24,7 +40,10 @@ function scripted(kind: 'websocket' | 'rest', bySymbol: Record<string, Observabl
   };
 }
 
-function record(source: FallbackSource): { switches: SourceSwitch[]; failures: Omit<SourceFailure, 'error'>[] } {
+function record(source: FallbackSource): {
+  switches: SourceSwitch[];
+  failures: Omit<SourceFailure, 'error'>[];
+} {
   const switches: SourceSwitch[] = [];
   const failures: Omit<SourceFailure, 'error'>[] = [];
   source.switches$.subscribe((s) => switches.push(s));
@@ -48,11 +67,15 @@ describe('FallbackSource', () => {
       const ws1 = cold('ab#', v);
       const ws2 = cold('--cd', v); // redialled at 2 + 4 = 6: prices at 8 and 9
       const rest = cold('r 3ms s 3ms t', v); // polled from 2: r at 2, s at 6, t would be at 10
-      const source = new FallbackSource(scripted('websocket', { [SYM]: [ws1, ws2] }), scripted('rest', { [SYM]: [rest] }), {
-        maxPriceAgeMs: 5,
-        backoff,
-        scheduler,
-      });
+      const source = new FallbackSource(
+        scripted('websocket', { [SYM]: [ws1, ws2] }),
+        scripted('rest', { [SYM]: [rest] }),
+        {
+          maxPriceAgeMs: 5,
+          backoff,
+          scheduler,
+        },
+      );
       log = record(source);
       expectObservable(source.ticks(SYM), '^ 11ms !').toBe('abr 3ms s-cd', v);
       expectSubscriptions(ws1.subscriptions).toBe('^-!');
@@ -64,7 +87,9 @@ describe('FallbackSource', () => {
       { symbol: SYM, from: 'websocket', to: 'rest', ts: 2, reason: 'error' },
       { symbol: SYM, from: 'rest', to: 'websocket', ts: 8, reason: 'recovered' },
     ]);
-    expect(log?.failures).toEqual([{ symbol: SYM, source: 'websocket', ts: 2, attempt: 1, retryInMs: 4 }]);
+    expect(log?.failures).toEqual([
+      { symbol: SYM, source: 'websocket', ts: 2, attempt: 1, retryInMs: 4 },
+    ]);
   });
 
   it('falls back when the WebSocket stays silent longer than maxPriceAgeMs, and returns when it speaks', () => {
@@ -74,11 +99,15 @@ describe('FallbackSource', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const ws = cold('a 9ms b', v); // a at 0, then silent until 10
       const rest = cold('r 3ms s 3ms t', v);
-      source = new FallbackSource(scripted('websocket', { [SYM]: [ws] }), scripted('rest', { [SYM]: [rest] }), {
-        maxPriceAgeMs: 5,
-        backoff,
-        scheduler,
-      });
+      source = new FallbackSource(
+        scripted('websocket', { [SYM]: [ws] }),
+        scripted('rest', { [SYM]: [rest] }),
+        {
+          maxPriceAgeMs: 5,
+          backoff,
+          scheduler,
+        },
+      );
       log = record(source);
       expectObservable(source.ticks(SYM), '^ 11ms !').toBe('a 4ms r 3ms sb', v);
     });
@@ -95,11 +124,15 @@ describe('FallbackSource', () => {
     const scheduler = newScheduler();
     let log: ReturnType<typeof record> | undefined;
     scheduler.run(({ cold, expectObservable }) => {
-      const source = new FallbackSource(scripted('websocket', {}), scripted('rest', { [SYM]: [cold('r', v)] }), {
-        maxPriceAgeMs: 5,
-        backoff,
-        scheduler,
-      });
+      const source = new FallbackSource(
+        scripted('websocket', {}),
+        scripted('rest', { [SYM]: [cold('r', v)] }),
+        {
+          maxPriceAgeMs: 5,
+          backoff,
+          scheduler,
+        },
+      );
       log = record(source);
       expectObservable(source.ticks(SYM), '^ 9ms !').toBe('5ms r', v);
     });
@@ -110,7 +143,12 @@ describe('FallbackSource', () => {
     const scheduler = newScheduler();
     let log: ReturnType<typeof record> | undefined;
     scheduler.run(({ cold, expectObservable }) => {
-      const fails = [cold<PriceTick>('#'), cold<PriceTick>('#'), cold<PriceTick>('#'), cold<PriceTick>('#')];
+      const fails = [
+        cold<PriceTick>('#'),
+        cold<PriceTick>('#'),
+        cold<PriceTick>('#'),
+        cold<PriceTick>('#'),
+      ];
       const source = new FallbackSource(
         scripted('websocket', { [SYM]: fails }),
         scripted('rest', { [SYM]: [cold('r', v)] }),
@@ -169,11 +207,15 @@ describe('FallbackSource', () => {
     const scheduler = newScheduler();
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const rest = cold('r', v);
-      const source = new FallbackSource(scripted('websocket', { [SYM]: [cold('|')] }), scripted('rest', { [SYM]: [rest] }), {
-        maxPriceAgeMs: 5,
-        backoff,
-        scheduler,
-      });
+      const source = new FallbackSource(
+        scripted('websocket', { [SYM]: [cold('|')] }),
+        scripted('rest', { [SYM]: [rest] }),
+        {
+          maxPriceAgeMs: 5,
+          backoff,
+          scheduler,
+        },
+      );
       expectObservable(source.ticks(SYM)).toBe('|');
       expectSubscriptions(rest.subscriptions).toBe([]);
     });
@@ -184,11 +226,15 @@ describe('FallbackSource', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const ws = cold('a#', v);
       const rest = cold('r 2ms s 2ms t 2ms u', v);
-      const source = new FallbackSource(scripted('websocket', { [SYM]: [ws] }), scripted('rest', { [SYM]: [rest] }), {
-        maxPriceAgeMs: 5,
-        backoff,
-        scheduler,
-      });
+      const source = new FallbackSource(
+        scripted('websocket', { [SYM]: [ws] }),
+        scripted('rest', { [SYM]: [rest] }),
+        {
+          maxPriceAgeMs: 5,
+          backoff,
+          scheduler,
+        },
+      );
       expectObservable(source.ticks(SYM), '^ 3ms !').toBe('ar', v);
       expectSubscriptions(rest.subscriptions).toBe('-^--!');
     });
@@ -203,7 +249,11 @@ describe('FallbackSource', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const ws = scripted('websocket', { BTC: [cold('a--b', v)], ETH: [cold('c#', v)] });
       dials = ws.dials;
-      const source = new FallbackSource(ws, scripted('rest', { ETH: [cold('s', v)] }), { maxPriceAgeMs: 5, backoff, scheduler });
+      const source = new FallbackSource(ws, scripted('rest', { ETH: [cold('s', v)] }), {
+        maxPriceAgeMs: 5,
+        backoff,
+        scheduler,
+      });
       log = record(source);
       expectObservable(source.ticks('BTC'), '^ 4ms !').toBe('a--b', v);
       expectObservable(source.ticks('BTC'), '^ 4ms !').toBe('a--b', v);

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
-import { lane, type LaneChange, type LaneOptions, type LanePosition, reachesFastThreshold } from '../../src/streams/lane.ts';
+import {
+  lane,
+  type LaneChange,
+  type LaneOptions,
+  type LanePosition,
+  reachesFastThreshold,
+} from '../../src/streams/lane.ts';
 import type { PriceTick } from '../../src/streams/priceTick.ts';
 import { Dec } from '../../src/domain/money.ts';
 import { newScheduler, tick } from './helpers.ts';
@@ -30,14 +36,25 @@ describe('reachesFastThreshold', () => {
     ['short', '97.5', { quote: '5' }, true],
   ];
   it.each(rows)('%s at %s with %j → %s', (side, price, threshold, expected) => {
-    const position: LanePosition = { side, entryPrice: '100', quantity: '2', currentStop: () => undefined };
+    const position: LanePosition = {
+      side,
+      entryPrice: '100',
+      quantity: '2',
+      currentStop: () => undefined,
+    };
     expect(reachesFastThreshold(position, new Dec(price), threshold)).toBe(expected);
   });
 });
 
 describe('lane', () => {
   it('delivers only the low, high and last tick of a window, in order, with their own ts', () => {
-    const v = { a: tick(1, '100.2'), b: tick(2, '99.5'), c: tick(3, '100.8'), d: tick(4, '100.1'), e: tick(5, '100.3') };
+    const v = {
+      a: tick(1, '100.2'),
+      b: tick(2, '99.5'),
+      c: tick(3, '100.8'),
+      d: tick(4, '100.1'),
+      e: tick(5, '100.3'),
+    };
     const scheduler = newScheduler();
     scheduler.run(({ cold, expectObservable }) => {
       const out = cold('a b c d e 20ms |', v).pipe(lane(long(), { ...base, scheduler }));
@@ -53,7 +70,9 @@ describe('lane', () => {
     scheduler.run(({ cold, expectObservable }) => {
       // c is the high and the last; b is the low: two ticks, not three.
       const out = cold('abc 20ms |', v).pipe(lane(long(), { ...base, scheduler }));
-      expectObservable(out).toBe('10ms x 12ms |', { x: { lane: 'normal', cause: 'window', ts: 10, ticks: [v.b, v.c] } });
+      expectObservable(out).toBe('10ms x 12ms |', {
+        x: { lane: 'normal', cause: 'window', ts: 10, ticks: [v.b, v.c] },
+      });
     });
   });
 
@@ -75,9 +94,14 @@ describe('lane', () => {
     const scheduler = newScheduler();
     scheduler.run(({ cold, expectObservable }) => {
       // The stop rises from 99 to 99.6 at frame 5: the same price crosses it only afterwards.
-      const position: LanePosition = { ...long(), currentStop: () => (scheduler.now() < 5 ? '99' : '99.6') };
+      const position: LanePosition = {
+        ...long(),
+        currentStop: () => (scheduler.now() < 5 ? '99' : '99.6'),
+      };
       const out = cold('a 5ms b 20ms |', v).pipe(lane(position, { ...base, scheduler }));
-      expectObservable(out).toBe('6ms x 20ms |', { x: { lane: 'normal', cause: 'stopCrossed', ts: 6, ticks: [v.a, v.b] } });
+      expectObservable(out).toBe('6ms x 20ms |', {
+        x: { lane: 'normal', cause: 'stopCrossed', ts: 6, ticks: [v.a, v.b] },
+      });
     });
   });
 
@@ -85,9 +109,16 @@ describe('lane', () => {
     const v = { a: tick(1, '100.9'), b: tick(2, '101') };
     const scheduler = newScheduler();
     scheduler.run(({ cold, expectObservable }) => {
-      const short: LanePosition = { side: 'short', entryPrice: '100', quantity: '1', currentStop: () => '101' };
+      const short: LanePosition = {
+        side: 'short',
+        entryPrice: '100',
+        quantity: '1',
+        currentStop: () => '101',
+      };
       const out = cold('ab 20ms |', v).pipe(lane(short, { ...base, scheduler }));
-      expectObservable(out).toBe('-x 20ms |', { x: { lane: 'normal', cause: 'stopCrossed', ts: 1, ticks: [v.a, v.b] } });
+      expectObservable(out).toBe('-x 20ms |', {
+        x: { lane: 'normal', cause: 'stopCrossed', ts: 1, ticks: [v.a, v.b] },
+      });
     });
   });
 
@@ -96,7 +127,9 @@ describe('lane', () => {
     const changes: LaneChange[] = [];
     const scheduler = newScheduler();
     scheduler.run(({ cold, expectObservable }) => {
-      const out = cold('a-bcd 20ms |', v).pipe(lane(long(), { ...base, scheduler, onLaneChange: (c) => changes.push(c) }));
+      const out = cold('a-bcd 20ms |', v).pipe(
+        lane(long(), { ...base, scheduler, onLaneChange: (c) => changes.push(c) }),
+      );
       expectObservable(out).toBe('--x--y 19ms |', {
         x: { lane: 'fast', cause: 'upgraded', ts: 2, ticks: [v.a, v.b] },
         // The fast window restarted at the upgrade: 2 + 3 = 5.
@@ -111,7 +144,13 @@ describe('lane', () => {
   });
 
   it('returns to normal only after downgradeAfterCycles consecutive cycles below', () => {
-    const v = { a: tick(1, '102'), b: tick(2, '100.5'), c: tick(3, '101.5'), d: tick(4, '100.2'), e: tick(5, '100.3') };
+    const v = {
+      a: tick(1, '102'),
+      b: tick(2, '100.5'),
+      c: tick(3, '101.5'),
+      d: tick(4, '100.2'),
+      e: tick(5, '100.3'),
+    };
     const changes: LaneChange[] = [];
     const scheduler = newScheduler();
     scheduler.run(({ cold, expectObservable }) => {
@@ -149,7 +188,9 @@ describe('lane', () => {
     const v = { a: tick(1, '100'), b: tick(2, '102'), c: tick(3, '99'), d: tick(4, '98') };
     const scheduler = newScheduler();
     scheduler.run(({ cold, expectObservable }) => {
-      const out = cold('ab-cd|', v).pipe(lane(long('98.5'), { ...base, fastMs: 0, normalMs: 0, scheduler }));
+      const out = cold('ab-cd|', v).pipe(
+        lane(long('98.5'), { ...base, fastMs: 0, normalMs: 0, scheduler }),
+      );
       expectObservable(out).toBe('ab-cd|', {
         a: { lane: 'normal', cause: 'passthrough', ts: 0, ticks: [v.a] },
         b: { lane: 'fast', cause: 'upgraded', ts: 1, ticks: [v.b] },
@@ -174,8 +215,14 @@ describe('lane', () => {
     const scheduler = newScheduler();
     scheduler.run(({ cold, expectObservable }) => {
       const x = { lane: 'normal', cause: 'ended', ts: 1, ticks: [v.a] };
-      expectObservable(cold('a|', v).pipe(lane(long(), { ...base, scheduler }))).toBe('-(x|)', { x });
-      expectObservable(cold('a#', v, boom).pipe(lane(long(), { ...base, scheduler }))).toBe('-(x#)', { x }, boom);
+      expectObservable(cold('a|', v).pipe(lane(long(), { ...base, scheduler }))).toBe('-(x|)', {
+        x,
+      });
+      expectObservable(cold('a#', v, boom).pipe(lane(long(), { ...base, scheduler }))).toBe(
+        '-(x#)',
+        { x },
+        boom,
+      );
     });
   });
 
@@ -183,7 +230,13 @@ describe('lane', () => {
     const scheduler = newScheduler();
     scheduler.run(({ cold, expectObservable }) => {
       const out = cold('a|', { a: tick(1, 'NaN') }).pipe(lane(long(), { ...base, scheduler }));
-      expectObservable(out).toBe('#', undefined, new Error('lane received an unvalidated tick {"symbol":"BTC/USDT:USDT","ts":1,"price":"NaN"}: put validateTicks() before it'));
+      expectObservable(out).toBe(
+        '#',
+        undefined,
+        new Error(
+          'lane received an unvalidated tick {"symbol":"BTC/USDT:USDT","ts":1,"price":"NaN"}: put validateTicks() before it',
+        ),
+      );
     });
   });
 

@@ -2,7 +2,12 @@ import type { pro } from 'ccxt';
 import { map, take, timer } from 'rxjs';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 
-import { ccxtWatchSource, type CcxtTickerLike, type CcxtTradeLike, type CcxtWatchExchange } from '../../src/streams/ccxtWatchSource.ts';
+import {
+  ccxtWatchSource,
+  type CcxtTickerLike,
+  type CcxtTradeLike,
+  type CcxtWatchExchange,
+} from '../../src/streams/ccxtWatchSource.ts';
 import { replaySource } from '../../src/streams/replaySource.ts';
 import { type CcxtRestExchange, restPollingSource } from '../../src/streams/restPollingSource.ts';
 import { newScheduler, tick } from './helpers.ts';
@@ -18,7 +23,13 @@ describe('the ccxt structural interfaces', () => {
 
 describe('replaySource', () => {
   it('emits each tick of the symbol at its ts on the scheduler, keeping list order', () => {
-    const v = { a: tick(2, '1'), b: tick(5, '2'), c: tick(3, '3'), d: tick(5, '4'), e: tick(12, '5') };
+    const v = {
+      a: tick(2, '1'),
+      b: tick(5, '2'),
+      c: tick(3, '3'),
+      d: tick(5, '4'),
+      e: tick(12, '5'),
+    };
     const other = tick(4, '9', 'ETH');
     const scheduler = newScheduler();
     scheduler.run(({ expectObservable }) => {
@@ -32,7 +43,10 @@ describe('replaySource', () => {
     const v = { a: tick(1000, '1'), b: tick(1003, '2') };
     const scheduler = newScheduler();
     scheduler.run(({ expectObservable }) => {
-      expectObservable(replaySource([v.a, v.b], { scheduler, origin: 1000 }).ticks(SYM)).toBe('a--(b|)', v);
+      expectObservable(replaySource([v.a, v.b], { scheduler, origin: 1000 }).ticks(SYM)).toBe(
+        'a--(b|)',
+        v,
+      );
     });
   });
 
@@ -54,7 +68,10 @@ describe('replaySource', () => {
 });
 
 /** A fake exchange: every watch* call resolves after `delay` frames with the next scripted value. */
-function fakeExchange(delay: number, script: { trades?: CcxtTradeLike[][]; tickers?: CcxtTickerLike[]; failAt?: number }) {
+function fakeExchange(
+  delay: number,
+  script: { trades?: CcxtTradeLike[][]; tickers?: CcxtTickerLike[]; failAt?: number },
+) {
   const calls: string[] = [];
   let n = 0;
   const next = <T>(values: T[] | undefined, what: string) => {
@@ -81,17 +98,27 @@ function fakeExchange(delay: number, script: { trades?: CcxtTradeLike[][]; ticke
 describe('ccxtWatchSource', () => {
   it('turns each batch of watched trades into ticks with decimal-text prices', () => {
     const { exchange, calls } = fakeExchange(5, {
-      trades: [[{ timestamp: 10, price: 100.1 }, { timestamp: 11, price: 100.2 }], [{ timestamp: 12, price: Number.NaN }]],
+      trades: [
+        [
+          { timestamp: 10, price: 100.1 },
+          { timestamp: 11, price: 100.2 },
+        ],
+        [{ timestamp: 12, price: Number.NaN }],
+      ],
       failAt: 2,
     });
     const scheduler = newScheduler();
     scheduler.run(({ expectObservable }) => {
       const source = ccxtWatchSource(exchange, { scheduler });
-      expectObservable(source.ticks(SYM)).toBe('5ms (ab)-c 4ms #', {
-        a: tick(10, '100.1'),
-        b: tick(11, '100.2'),
-        c: tick(12, 'NaN'), // forwarded for validation to reject and count, not dropped here
-      }, new Error('NetworkError: socket closed'));
+      expectObservable(source.ticks(SYM)).toBe(
+        '5ms (ab)-c 4ms #',
+        {
+          a: tick(10, '100.1'),
+          b: tick(11, '100.2'),
+          c: tick(12, 'NaN'), // forwarded for validation to reject and count, not dropped here
+        },
+        new Error('NetworkError: socket closed'),
+      );
     });
     expect(calls).toEqual(['watchTrades', 'watchTrades', 'watchTrades']);
   });
@@ -101,11 +128,16 @@ describe('ccxtWatchSource', () => {
     const scheduler = newScheduler();
     scheduler.run(({ expectObservable }) => {
       const t = fakeExchange(1, { tickers });
-      expectObservable(ccxtWatchSource(t.exchange, { scheduler, watch: 'ticker' }).ticks(SYM).pipe(take(1))).toBe('-(a|)', {
+      expectObservable(
+        ccxtWatchSource(t.exchange, { scheduler, watch: 'ticker' }).ticks(SYM).pipe(take(1)),
+      ).toBe('-(a|)', {
         a: tick(5, '100.5'),
       });
       const m = fakeExchange(1, { tickers });
-      const bySymbol = ccxtWatchSource(m.exchange, { scheduler, watch: (s) => (s === SYM ? 'markPrice' : 'trades') });
+      const bySymbol = ccxtWatchSource(m.exchange, {
+        scheduler,
+        watch: (s) => (s === SYM ? 'markPrice' : 'trades'),
+      });
       expectObservable(bySymbol.ticks(SYM).pipe(take(1))).toBe('-(a|)', { a: tick(5, '100.4') });
     });
   });
@@ -114,7 +146,9 @@ describe('ccxtWatchSource', () => {
     const scheduler = newScheduler();
     scheduler.run(({ expectObservable }) => {
       const { exchange } = fakeExchange(3, { tickers: [{ last: '7.5' }] });
-      expectObservable(ccxtWatchSource(exchange, { scheduler, watch: 'ticker' }).ticks(SYM).pipe(take(1))).toBe('---(a|)', {
+      expectObservable(
+        ccxtWatchSource(exchange, { scheduler, watch: 'ticker' }).ticks(SYM).pipe(take(1)),
+      ).toBe('---(a|)', {
         a: tick(3, '7.5'),
       });
     });
@@ -124,16 +158,20 @@ describe('ccxtWatchSource', () => {
     const scheduler = newScheduler();
     scheduler.run(({ expectObservable }) => {
       const exchange: CcxtWatchExchange = { watchTrades: () => [], watchTicker: () => [] };
-      expectObservable(ccxtWatchSource(exchange, { scheduler, watch: 'markPrice' }).ticks(SYM)).toBe(
-        '#',
-        undefined,
-        new Error(`this exchange has no watchMarkPrice (symbol ${SYM})`),
-      );
+      expectObservable(
+        ccxtWatchSource(exchange, { scheduler, watch: 'markPrice' }).ticks(SYM),
+      ).toBe('#', undefined, new Error(`this exchange has no watchMarkPrice (symbol ${SYM})`));
     });
   });
 
   it('makes one watch loop per symbol however many consumers, and a new watch call after an error', () => {
-    const { exchange, calls } = fakeExchange(2, { tickers: [{ timestamp: 1, last: 1 }, { timestamp: 2, last: 2 }], failAt: 2 });
+    const { exchange, calls } = fakeExchange(2, {
+      tickers: [
+        { timestamp: 1, last: 1 },
+        { timestamp: 2, last: 2 },
+      ],
+      failAt: 2,
+    });
     const scheduler = newScheduler();
     scheduler.run(({ expectObservable }) => {
       const source = ccxtWatchSource(exchange, { scheduler, watch: 'ticker' });
@@ -142,16 +180,28 @@ describe('ccxtWatchSource', () => {
       expectObservable(source.ticks(SYM)).toBe('--a-b-#', v, err);
       expectObservable(source.ticks(SYM)).toBe('--a-b-#', v, err);
       // A consumer arriving after the drop redials: the next watch call (index 3) is made.
-      expectObservable(source.ticks(SYM), '7ms ^').toBe('9ms #', undefined, new Error('script exhausted at call 3'));
+      expectObservable(source.ticks(SYM), '7ms ^').toBe(
+        '9ms #',
+        undefined,
+        new Error('script exhausted at call 3'),
+      );
     });
     expect(calls).toHaveLength(4);
   });
 
   it('stops calling watch when the last consumer leaves', () => {
-    const { exchange, calls } = fakeExchange(2, { tickers: [{ timestamp: 1, last: 1 }, { timestamp: 2, last: 2 }] });
+    const { exchange, calls } = fakeExchange(2, {
+      tickers: [
+        { timestamp: 1, last: 1 },
+        { timestamp: 2, last: 2 },
+      ],
+    });
     const scheduler = newScheduler();
     scheduler.run(({ expectObservable }) => {
-      expectObservable(ccxtWatchSource(exchange, { scheduler, watch: 'ticker' }).ticks(SYM), '^--!').toBe('--a', { a: tick(1, '1') });
+      expectObservable(
+        ccxtWatchSource(exchange, { scheduler, watch: 'ticker' }).ticks(SYM),
+        '^--!',
+      ).toBe('--a', { a: tick(1, '1') });
     });
     expect(calls).toHaveLength(2); // the second call was made at 2 and abandoned at 3
   });
@@ -178,7 +228,10 @@ describe('restPollingSource', () => {
     const scheduler = newScheduler();
     scheduler.run(({ expectObservable }) => {
       // Polls due at 0, 5, 10: the one at 5 is skipped because the fetch from 0 ends at 7.
-      expectObservable(restPollingSource(exchange, { scheduler, intervalMs: 5 }).ticks(SYM), '^ 17ms !').toBe('7ms a 9ms b', {
+      expectObservable(
+        restPollingSource(exchange, { scheduler, intervalMs: 5 }).ticks(SYM),
+        '^ 17ms !',
+      ).toBe('7ms a 9ms b', {
         a: tick(1, '1'),
         b: tick(2, '2'),
       });
@@ -192,7 +245,10 @@ describe('restPollingSource', () => {
     const scheduler = newScheduler();
     scheduler.run(({ cold, expectObservable }) => {
       const intervalMs = () => cold('a 5ms b', { a: 10, b: 2 });
-      expectObservable(restPollingSource(exchange, { scheduler, intervalMs }).ticks(SYM), '^ 10ms !').toBe('a 5ms b-c-d', {
+      expectObservable(
+        restPollingSource(exchange, { scheduler, intervalMs }).ticks(SYM),
+        '^ 10ms !',
+      ).toBe('a 5ms b-c-d', {
         a: tick(1, '1'),
         b: tick(2, '2'),
         c: tick(3, '3'),
@@ -205,7 +261,11 @@ describe('restPollingSource', () => {
     const { exchange } = fakeExchange(1, { tickers: [], failAt: 0 });
     const scheduler = newScheduler();
     scheduler.run(({ expectObservable }) => {
-      expectObservable(restPollingSource(exchange, { scheduler, intervalMs: 5 }).ticks(SYM)).toBe('-#', undefined, new Error('NetworkError: socket closed'));
+      expectObservable(restPollingSource(exchange, { scheduler, intervalMs: 5 }).ticks(SYM)).toBe(
+        '-#',
+        undefined,
+        new Error('NetworkError: socket closed'),
+      );
     });
   });
 });

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 
-import { parseStreamConfig, StreamConfigError, streamConfigSchema } from '../../src/streams/streamConfig.ts';
+import {
+  parseStreamConfig,
+  StreamConfigError,
+  streamConfigSchema,
+} from '../../src/streams/streamConfig.ts';
 
 describe('parseStreamConfig', () => {
   it('fills every default from an empty block', () => {
@@ -19,11 +23,17 @@ describe('parseStreamConfig', () => {
   });
 
   it('keeps a numeric threshold as decimal text', () => {
-    expect(parseStreamConfig({ fastWhenProfit: { quote: 12.5 } }).fastWhenProfit).toEqual({ quote: '12.5' });
+    expect(parseStreamConfig({ fastWhenProfit: { quote: 12.5 } }).fastWhenProfit).toEqual({
+      quote: '12.5',
+    });
   });
 
   it('fills backoff defaults inside a partial backoff block', () => {
-    expect(parseStreamConfig({ backoff: { initialMs: 100 } }).backoff).toEqual({ initialMs: 100, maxMs: 30_000, factor: 2 });
+    expect(parseStreamConfig({ backoff: { initialMs: 100 } }).backoff).toEqual({
+      initialMs: 100,
+      maxMs: 30_000,
+      factor: 2,
+    });
   });
 
   it('accepts intervals of 0 (pass-through lanes)', () => {
@@ -32,15 +42,30 @@ describe('parseStreamConfig', () => {
 
   // One row per refusal: input, text the message must contain.
   const refusals: [unknown, string][] = [
-    [{ fastMs: -5 }, 'streams.fastMs: -5 is not allowed: must be a whole number of milliseconds ≥ 0'],
+    [
+      { fastMs: -5 },
+      'streams.fastMs: -5 is not allowed: must be a whole number of milliseconds ≥ 0',
+    ],
     [{ normalMs: 1.5 }, 'streams.normalMs: 1.5 is not allowed'],
     [{ fastMs: 5000 }, 'streams.fastMs is not allowed: fastMs must be ≤ normalMs'],
     [{ maxPriceAgeMs: 0 }, 'streams.maxPriceAgeMs: 0 is not allowed'],
-    [{ downgradeAfterCycles: 0 }, 'streams.downgradeAfterCycles: 0 is not allowed: must be a whole number ≥ 1'],
+    [
+      { downgradeAfterCycles: 0 },
+      'streams.downgradeAfterCycles: 0 is not allowed: must be a whole number ≥ 1',
+    ],
     [{ priceSource: 'bookTicker' }, 'streams.priceSource: "bookTicker" is not allowed'],
-    [{ fastWhenProfit: { percent: 'abc' } }, 'streams.fastWhenProfit.percent: "abc" is not allowed: must be a finite decimal number'],
-    [{ fastWhenProfit: { pct: 1 } }, 'streams.fastWhenProfit: {"pct":1} is not allowed: must be { quote: <decimal> } or { percent: <decimal> }'],
-    [{ backoff: { initialMs: 100, maxMs: 50 } }, 'streams.backoff.maxMs is not allowed: maxMs must be ≥ initialMs'],
+    [
+      { fastWhenProfit: { percent: 'abc' } },
+      'streams.fastWhenProfit.percent: "abc" is not allowed: must be a finite decimal number',
+    ],
+    [
+      { fastWhenProfit: { pct: 1 } },
+      'streams.fastWhenProfit: {"pct":1} is not allowed: must be { quote: <decimal> } or { percent: <decimal> }',
+    ],
+    [
+      { backoff: { initialMs: 100, maxMs: 50 } },
+      'streams.backoff.maxMs is not allowed: maxMs must be ≥ initialMs',
+    ],
     [{ backoff: { factor: 0.5 } }, 'streams.backoff.factor: 0.5 is not allowed: must be ≥ 1'],
     [{ fastMS: 100 }, 'streams has unknown key(s) "fastMS"; allowed are fastMs, normalMs'],
   ];
@@ -57,7 +82,9 @@ describe('parseStreamConfig', () => {
       message = (error as Error).message;
     }
     expect(message).not.toContain('\n');
-    expect(message).toMatch(/^Invalid stream configuration\. engine\.streams\.fastMs: -1 .*; engine\.streams\.clockPeriodMs: "x" /);
+    expect(message).toMatch(
+      /^Invalid stream configuration\. engine\.streams\.fastMs: -1 .*; engine\.streams\.clockPeriodMs: "x" /,
+    );
   });
 
   it('exports the schema for the engine config to embed', () => {

@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 
 import { describe, expect, it } from 'vitest';
 
-import { RejectionCounters, rejectReason, validateTicks } from '../../src/streams/validateTicks.ts';
+import {
+  RejectionCounters,
+  rejectReason,
+  validatedSource,
+  validateTicks,
+} from '../../src/streams/validateTicks.ts';
 import type { PriceTick, TickRejection } from '../../src/streams/priceTick.ts';
 import { newScheduler, tick } from './helpers.ts';
 
@@ -46,7 +51,9 @@ describe('validateTicks', () => {
       f: tick(3, '103'), // same ts as c: fine
     };
     newScheduler().run(({ cold, expectObservable }) => {
-      const out = cold('abcdef|', v).pipe(validateTicks({ counters, onRejected: (r) => rejected.push(r) }));
+      const out = cold('abcdef|', v).pipe(
+        validateTicks({ counters, onRejected: (r) => rejected.push(r) }),
+      );
       expectObservable(out).toBe('a-c--f|', v);
     });
     expect(rejected).toEqual([
@@ -62,7 +69,12 @@ describe('validateTicks', () => {
 
   it('judges order per symbol, so interleaved symbols are not out of order', () => {
     const counters = new RejectionCounters();
-    const v = { a: tick(10, '1', 'BTC'), b: tick(5, '2', 'ETH'), c: tick(9, '3', 'BTC'), d: tick(5, '4', 'ETH') };
+    const v = {
+      a: tick(10, '1', 'BTC'),
+      b: tick(5, '2', 'ETH'),
+      c: tick(9, '3', 'BTC'),
+      d: tick(5, '4', 'ETH'),
+    };
     newScheduler().run(({ cold, expectObservable }) => {
       expectObservable(cold('abcd|', v).pipe(validateTicks({ counters }))).toBe('ab-d|', v);
     });
@@ -74,7 +86,10 @@ describe('validateTicks', () => {
   it('rejects exactly the ticks the SPEC example rejects, with the same reasons', () => {
     const url = new URL('../../examples/spec/bad-ticks-and-ticks-distance.json', import.meta.url);
     const scenario = JSON.parse(readFileSync(url, 'utf8')) as { ticks: [number, string][] };
-    const expected = readFileSync(new URL('../../examples/spec/bad-ticks-and-ticks-distance.expected.jsonl', import.meta.url), 'utf8')
+    const expected = readFileSync(
+      new URL('../../examples/spec/bad-ticks-and-ticks-distance.expected.jsonl', import.meta.url),
+      'utf8',
+    )
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as { type: string; ts?: number; why?: string })
@@ -104,7 +119,11 @@ describe('validateTicks', () => {
   it('forwards an error after the ticks before it', () => {
     const v = { a: tick(1, '1') };
     newScheduler().run(({ cold, expectObservable }) => {
-      expectObservable(cold('a#', v, new Error('boom')).pipe(validateTicks())).toBe('a#', v, new Error('boom'));
+      expectObservable(cold('a#', v, new Error('boom')).pipe(validateTicks())).toBe(
+        'a#',
+        v,
+        new Error('boom'),
+      );
     });
   });
 
@@ -112,7 +131,13 @@ describe('validateTicks', () => {
     const v = { a: tick(1, 'NaN') };
     const broken = new Error('sink down');
     newScheduler().run(({ cold, expectObservable }) => {
-      const out = cold('a|', v).pipe(validateTicks({ onRejected: () => { throw broken; } }));
+      const out = cold('a|', v).pipe(
+        validateTicks({
+          onRejected: () => {
+            throw broken;
+          },
+        }),
+      );
       expectObservable(out).toBe('#', undefined, broken);
     });
   });
@@ -136,5 +161,20 @@ describe('validateTicks', () => {
       expectObservable(once).toBe('ab|', v);
     });
     expect(counters.total()).toBe(0);
+  });
+});
+
+describe('validatedSource', () => {
+  it('validates each symbol once however many consumers, so a bad tick is counted once', () => {
+    const counters = new RejectionCounters();
+    const v = { a: tick(1, '1'), b: tick(2, '0'), c: tick(3, '3') };
+    newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const raw = cold('abc|', v);
+      const source = validatedSource({ kind: 'replay', ticks: () => raw }, { counters });
+      expectObservable(source.ticks('BTC/USDT:USDT')).toBe('a-c|', v);
+      expectObservable(source.ticks('BTC/USDT:USDT')).toBe('a-c|', v);
+      expectSubscriptions(raw.subscriptions).toBe('^--!');
+    });
+    expect(counters.count('BTC/USDT:USDT', 'not positive')).toBe(1);
   });
 });
