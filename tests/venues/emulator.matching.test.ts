@@ -44,7 +44,7 @@ describe('conditional orders trigger by Binance rules', () => {
     em.setPrice('BTCUSDT', '59000.1');
     expect(em.exchange.openAlgos()).toHaveLength(1);
     em.setPrice('BTCUSDT', '58900.0'); // a gap through the stop fills at the gap price
-    const fetched = await ex.fetchOrder(stop.id, BTC, { trigger: true });
+    const fetched = await ex.fetchOrder(stop.id!, BTC, { trigger: true });
     expect(fetched.status).toBe('closed');
     expect(fetched.info).toMatchObject({ algoStatus: 'FINISHED', executedQty: '0.01', avgPrice: '58900' });
     expect(await ex.fetchPositions([BTC])).toHaveLength(0);
@@ -145,7 +145,7 @@ describe('conditional orders trigger by Binance rules', () => {
     clock.advance(1000); // protected
     // create-then-cancel keeps protection: no naked time accrues
     await ex.createOrder(BTC, 'market', 'sell', 0.01, undefined, { stopLossPrice: 59100, reduceOnly: true });
-    await ex.cancelOrder(stop.id, BTC, { trigger: true });
+    await ex.cancelOrder(stop.id!, BTC, { trigger: true });
     clock.advance(1000);
     expect(em.state().positions[0]?.unprotectedMs).toBe(250);
     await ex.cancelAllOrders(BTC, { trigger: true });

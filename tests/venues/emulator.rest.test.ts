@@ -42,11 +42,11 @@ describe('emulator REST through real ccxt binanceusdm', () => {
     expect(await ex.fetchOpenOrders(BTC)).toHaveLength(0);
     const open = await ex.fetchOpenOrders(BTC, undefined, undefined, { trigger: true });
     expect(open.map((o) => o.id)).toEqual([order.id]);
-    const fetched = await ex.fetchOrder(order.id, BTC, { trigger: true });
+    const fetched = await ex.fetchOrder(order.id!, BTC, { trigger: true });
     expect(fetched.status).toBe('open');
-    await ex.cancelOrder(order.id, BTC, { trigger: true });
+    await ex.cancelOrder(order.id!, BTC, { trigger: true });
     expect(await ex.fetchOpenOrders(BTC, undefined, undefined, { trigger: true })).toHaveLength(0);
-    expect((await ex.fetchOrder(order.id, BTC, { trigger: true })).status).toBe('canceled');
+    expect((await ex.fetchOrder(order.id!, BTC, { trigger: true })).status).toBe('canceled');
   });
 
   it('createOrder with trailingPercent rests a TRAILING_STOP_MARKET with callbackRate and activation price', async () => {

@@ -32,8 +32,10 @@ export const faultsSchema = z
   })
   .strict();
 
-/** The parsed body of `POST /admin/faults`. */
-export type FaultsInput = z.infer<typeof faultsSchema>;
+/** The body of `POST /admin/faults` as a caller writes it (defaults may be omitted). */
+export type FaultsInput = z.input<typeof faultsSchema>;
+/** The body of `POST /admin/faults` after validation, defaults filled in. */
+export type Faults = z.infer<typeof faultsSchema>;
 
 interface Rejection {
   remaining: number;
@@ -58,7 +60,7 @@ export class FaultInjector {
   constructor(private readonly random: Random) {}
 
   /** Applies a parsed admin request; the WebSocket disconnect is the caller's to perform. */
-  apply(input: FaultsInput): void {
+  apply(input: Faults): void {
     if (input.clear === true) this.clear();
     if (input.latencyMs !== undefined) this.latency = input.latencyMs;
     if (input.errorRate !== undefined) this.errorRates = { ...this.errorRates, ...input.errorRate };

@@ -1,0 +1,71 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { exchangeCommand } from '../../src/cli/exchange.ts';
+import { UsageError } from '../../src/cli/usageError.ts';
+import type { Emulator } from '../../src/venues/emulator/index.ts';
+
+function io(): { lines: string[]; io: { out: (l: string) => void; err: (l: string) => void; isTty: boolean } } {
+  const lines: string[] = [];
+  return { lines, io: { out: (l) => lines.push(l), err: (l) => lines.push(l), isTty: false } };
+}
+
+async function usage(args: string[]): Promise<string> {
+  const { io: cliIo } = io();
+  const err = await exchangeCommand(cliIo).exitOverride().parseAsync(args, { from: 'user' }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(UsageError);
+  return (err as Error).message;
+}
+
+describe('ratchet exchange', () => {
+  it('prints REST and WS URLs and the key pair, serves them, and stops cleanly', async () => {
+    const { lines, io: cliIo } = io();
+    const stop = new AbortController();
+    let ready: Emulator | undefined;
+    const done = exchangeCommand(cliIo, { signal: stop.signal, onReady: (em) => (ready = em) })
+      .exitOverride()
+      .parseAsync(['--port', '0', '--api-key', 'k123', '--api-secret', 's456', '--symbols', 'btcusdt,SOLUSDT', '--seed', '9'], { from: 'user' });
+    while (ready === undefined) await new Promise((r) => setTimeout(r, 10));
+    const rest = /REST\s+(\S+)/.exec(lines.join('\n'))?.[1];
+    expect(lines.join('\n')).toMatch(/WS\s+ws:\/\/127\.0\.0\.1:\d+\/ws/);
+    expect(lines.join('\n')).toMatch(/API key\s+k123\n\s+secret\s+s456/);
+    const info = (await (await fetch(`${rest}/fapi/v1/exchangeInfo`)).json()) as { symbols: Array<{ symbol: string }> };
+    expect(info.symbols.map((s) => s.symbol)).toEqual(['BTCUSDT', 'SOLUSDT']);
+    stop.abort();
+    await done;
+    expect(lines.at(-1)).toMatch(/stopped/);
+    await expect(fetch(`${rest}/fapi/v1/time`)).rejects.toThrow();
+  });
+
+  it.each([
+    [['--host', '0.0.0.0'], /not a loopback address/],
+    [['--api-key', 'k'], /go together/],
+    [['--speed', '-2'], /--speed -2 is not valid/],
+    [['--port', '70000'], /--port 70000/],
+    [['--seed', 'abc'], /--seed abc/],
+    [['--symbols', 'BTC,ETHUSDT'], /BTC is not a USDⓈ-M perpetual symbol/],
+    [['--feed', 'no-such-file.csv'], /neither "synthetic" nor a readable file/],
+  ])('refuses %j with one readable paragraph', async (args, message) => {
+    const text = await usage(args);
+    expect(text).toMatch(message);
+    expect(text).not.toMatch(/\n/);
+  });
+
+  it('runs as a process and exits 0 on SIGTERM', async () => {
+    const script = fileURLToPath(new URL('./fixtures/runExchange.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', script, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += String(c)));
+    while (!out.includes('Ctrl-C')) {
+      if (child.exitCode !== null) throw new Error(`exited early: ${out}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    expect(code).toBe(0);
+    expect(out).toMatch(/stopped \(SIGTERM\)/);
+  });
+});
