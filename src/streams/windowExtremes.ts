@@ -1,8 +1,8 @@
 /**
  * The compression a lane applies to one window of ticks: keep the ticks that carry the
- * lowest, the highest and the last price, in their original order. A trailing stop only ever
- * reacts to extremes and to the latest price, so these three are all an actor needs to reach
- * the same decisions it would reach tick by tick on that window's path.
+ * lowest, the highest and the last price, in their original order. A trailing stop is moved by
+ * extremes and judged on the latest price, so these three carry what moves a stop; what they
+ * lose (the exact path between them) is the lane's documented trade-off (docs/lanes.md).
  */
 import type { Decimal } from 'decimal.js';
 
