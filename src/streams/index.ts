@@ -21,3 +21,4 @@ export * from './restPollingSource.ts';
 export * from './streamConfig.ts';
 export * from './validateTicks.ts';
 export * from './windowExtremes.ts';
+export * from './pollPace.ts';
