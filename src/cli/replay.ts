@@ -1,16 +1,97 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
+import { replayPersisted, type ReplayResumePoint } from '../actors/persistentReplay.ts';
 import { replayScenario } from '../actors/replayScenario.ts';
+import { SnapshotRestoreError } from '../actors/restorePosition.ts';
+import { scenarioDigest, scenarioPositionId } from '../actors/scenarioPositionId.ts';
+import type { Scenario } from '../domain/types.ts';
+import { openPositionStore, type PositionStore } from '../store/positionStore.ts';
+import { StoreError } from '../store/storeErrors.ts';
 import { jsonLine, replayTable } from './format.ts';
 import { loadScenarioSource } from './scenarioInput.ts';
+import { UsageError } from './usageError.ts';
 import type { CliIo } from './io.ts';
+
+/** The default data directory: `snapshots/` at the project root, whatever the working directory. */
+export const DEFAULT_DATA_DIR = resolve(fileURLToPath(new URL('../../snapshots', import.meta.url)));
 
 interface ReplayOptions {
   format?: 'jsonl' | 'table';
   position?: string;
   policy?: string;
+  dataDir?: string;
+  stopAfterTicks?: number;
+  resume?: boolean;
 }
 
-/** Returns the `ratchet replay` command: one scenario through one position actor. */
+function tickCount(text: string): number {
+  if (!/^\d+$/.test(text)) {
+    throw new UsageError(`--stop-after-ticks: ${text} is not a whole number of ticks (0, 1, 2, …).`);
+  }
+  return Number(text);
+}
+
+/** Returns where `--resume` continues, or throws UsageError saying why the store cannot continue this scenario. */
+async function resumePoint(store: PositionStore, file: string, positionId: string, scenario: Scenario): Promise<ReplayResumePoint> {
+  const envelope = await store.loadEnvelope(positionId);
+  if (envelope === undefined) {
+    const { envelopes } = await store.listEnvelopes();
+    const held =
+      envelopes.length === 0
+        ? 'it holds no replay at all'
+        : `it holds ${envelopes.map((e) => `${e.positionId} (next tick ${e.cursor})`).join(', ')}`;
+    throw new UsageError(
+      `--resume: data directory ${store.dir} has no saved replay of ${file} as it is now (position ${positionId}); ${held}. A changed scenario is a different position: run it without --resume to start it, or pass the --data-dir of its first run.`,
+    );
+  }
+  if (envelope.source !== scenarioDigest(scenario) || envelope.cursor > scenario.ticks.length) {
+    throw new UsageError(
+      `--resume: position ${positionId} in ${store.dir} was saved from other ticks than ${file} now holds (its next tick is ${envelope.cursor} of ${scenario.ticks.length}); start it over in an empty --data-dir.`,
+    );
+  }
+  return { snapshot: envelope.snapshot, seq: envelope.seq, cursor: envelope.cursor };
+}
+
+async function persistedReplay(file: string, scenario: Scenario, options: ReplayOptions, io: CliIo, format: 'jsonl' | 'table') {
+  const positionId = scenarioPositionId(file, scenario);
+  const store = await openPositionStore(options.dataDir ?? DEFAULT_DATA_DIR);
+  try {
+    let resumeFrom: ReplayResumePoint | undefined;
+    if (options.resume === true) {
+      resumeFrom = await resumePoint(store, file, positionId, scenario);
+    } else {
+      const saved = await store.loadEnvelope(positionId);
+      if (saved !== undefined) {
+        throw new UsageError(
+          `data directory ${store.dir} already holds a replay of ${file} (position ${positionId}, next tick ${saved.cursor} of ${scenario.ticks.length}). Add --resume to continue it, or pass another --data-dir to start over.`,
+        );
+      }
+    }
+    const result = await replayPersisted(scenario, {
+      positionId,
+      source: scenarioDigest(scenario),
+      sink: store,
+      resumeFrom,
+      stopAfterTicks: options.stopAfterTicks,
+      // Lines are printed only once committed: a run killed before a commit prints nothing
+      // that the resumed run will print again.
+      onCommitted: format === 'jsonl' ? (entries) => entries.forEach((e) => io.out(jsonLine(e.event))) : undefined,
+    });
+    if (format === 'jsonl') {
+      // The summary states how the position ended, so it comes only when it has: a run cut
+      // short by --stop-after-ticks prints event lines alone, and the runs concatenate.
+      if (result.finished) io.out(jsonLine(result.summary));
+    } else {
+      io.out(replayTable(result.events, result.summary));
+      if (!result.finished) io.out(`stopped before tick ${result.cursor} of ${scenario.ticks.length}; continue with --resume`);
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+/** Returns the `ratchet replay` command: one scenario through one position actor, optionally persisted and resumable. */
 export function replayCommand(io: CliIo): Command {
   return new Command('replay')
     .description('Replay one scenario (JSON/YAML, or a ts,price CSV with --position and --policy) and print its stop decisions')
@@ -23,10 +104,23 @@ export function replayCommand(io: CliIo): Command {
     )
     .option('--position <file>', 'position and market, for a CSV of ticks')
     .option('--policy <file>', 'stop policy, for a CSV of ticks')
+    .option('--data-dir <dir>', 'persist snapshots and the journal here (default: snapshots/ when --stop-after-ticks or --resume is given)')
+    .option('--stop-after-ticks <n>', 'send only the next N ticks, persist, and exit (resume later with --resume)', tickCount)
+    .option('--resume', 'continue the replay saved in the data directory, printing only new event lines')
     .action(async (file: string, options: ReplayOptions) => {
       const scenario = await loadScenarioSource({ file, position: options.position, policy: options.policy });
-      const result = replayScenario(scenario);
       const format = options.format ?? (io.isTty ? 'table' : 'jsonl');
+      const persisted = options.dataDir !== undefined || options.stopAfterTicks !== undefined || options.resume === true;
+      if (persisted) {
+        try {
+          await persistedReplay(file, scenario, options, io, format);
+        } catch (error) {
+          if (error instanceof StoreError || error instanceof SnapshotRestoreError) throw new UsageError(error.message);
+          throw error;
+        }
+        return;
+      }
+      const result = replayScenario(scenario);
       if (format === 'jsonl') {
         for (const event of result.events) io.out(jsonLine(event));
         io.out(jsonLine(result.summary));

@@ -1,0 +1,33 @@
+import { createActor, type Actor } from 'xstate';
+import { positionMachine, type PositionMachine } from '../machines/positionMachine.ts';
+import type { PositionInput } from '../machines/positionContext.ts';
+import type { PersistedPositionSnapshot } from './checkpoint.ts';
+
+/** A persisted snapshot that the current machine cannot restore (it names unknown states). */
+export class SnapshotRestoreError extends Error {
+  override readonly name = 'SnapshotRestoreError';
+}
+
+/**
+ * Returns an actor of the position machine restored from `snapshot`, not yet started, so the
+ * caller can subscribe to its emitted events first. Entry actions do not run again on
+ * restore, so a restored position never re-announces `opened`. Throws SnapshotRestoreError
+ * when the machine refuses the snapshot (XState would otherwise start it in `status: 'error'`
+ * and report the error asynchronously, out of the caller's reach).
+ */
+export function restorePosition(positionId: string, snapshot: PersistedPositionSnapshot): Actor<PositionMachine> {
+  let actor: Actor<PositionMachine>;
+  try {
+    // XState ignores `input` when restoring (the context comes from the snapshot), but the
+    // machine's types require one.
+    actor = createActor(positionMachine, { snapshot, input: undefined as unknown as PositionInput });
+  } catch (error) {
+    throw new SnapshotRestoreError(`position ${positionId}: snapshot cannot be restored: ${String(error)}`);
+  }
+  const restored = actor.getSnapshot();
+  if (restored.status === 'error') {
+    const why = restored.error instanceof Error ? restored.error.message : String(restored.error);
+    throw new SnapshotRestoreError(`position ${positionId}: snapshot cannot be restored by this machine: ${why}`);
+  }
+  return actor;
+}
