@@ -123,6 +123,20 @@ describe('ccxtWatchSource', () => {
     expect(calls).toEqual(['watchTrades', 'watchTrades', 'watchTrades']);
   });
 
+  it('emits nothing for an empty trades batch and keeps watching', () => {
+    const { exchange, calls } = fakeExchange(2, { trades: [[], [{ timestamp: 4, price: '5' }]] });
+    const scheduler = newScheduler();
+    scheduler.run(({ expectObservable }) => {
+      expectObservable(ccxtWatchSource(exchange, { scheduler }).ticks(SYM), '^ 4ms !').toBe(
+        '----a',
+        {
+          a: tick(4, '5'),
+        },
+      );
+    });
+    expect(calls).toEqual(['watchTrades', 'watchTrades', 'watchTrades']);
+  });
+
   it('reads last from watchTicker and markPrice from watchMarkPrice, per symbol', () => {
     const tickers = [{ timestamp: 5, last: 100.5, markPrice: 100.4 }];
     const scheduler = newScheduler();

@@ -1,0 +1,105 @@
+/**
+ * The pieces composed as the engine will compose them, on virtual time with a fake ccxt
+ * exchange: WebSocket → fallback to REST on a drop → validation → a position's lane.
+ */
+import { map, NEVER, type Observable, timer } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+
+import type { CcxtTickerLike, CcxtTradeLike } from '../../src/streams/ccxtWatchSource.ts';
+import {
+  ccxtWatchSource,
+  FallbackSource,
+  lane,
+  type LaneDelivery,
+  parseStreamConfig,
+  PollPace,
+  restPollingSource,
+  RejectionCounters,
+  type SourceSwitch,
+  validatedSource,
+} from '../../src/streams/index.ts';
+import { newScheduler } from './helpers.ts';
+
+const SYM = 'BTC/USDT:USDT';
+
+describe('live pipeline on virtual time', () => {
+  it('keeps prices flowing through a WebSocket drop and delivers the stop-crossing poll at once', () => {
+    const scheduler = newScheduler();
+    const config = parseStreamConfig({
+      fastMs: 5,
+      normalMs: 10,
+      fastWhenProfit: { percent: 50 }, // never fast here: the crossing must not need the fast lane
+      maxPriceAgeMs: 5,
+      backoff: { initialMs: 4, maxMs: 8 },
+      priceSource: 'ticker',
+      pollIntervalMs: 2,
+    });
+    const deliveries: LaneDelivery[] = [];
+    const switches: SourceSwitch[] = [];
+    const counters = new RejectionCounters();
+    scheduler.run(() => {
+      // WebSocket: 100 at 2, 101 at 4, 102 at 6, drop at 7; after the redial at 11, 99.2 at 15.
+      let wsCall = 0;
+      const wsScript: (() => Observable<CcxtTickerLike>)[] = [
+        () => timer(2).pipe(map(() => ({ timestamp: scheduler.now(), last: 100 }))),
+        () => timer(2).pipe(map(() => ({ timestamp: scheduler.now(), last: 101 }))),
+        () => timer(2).pipe(map(() => ({ timestamp: scheduler.now(), last: 102 }))),
+        () =>
+          timer(1).pipe(
+            map((): CcxtTickerLike => {
+              throw new Error('NetworkError: connection closed');
+            }),
+          ),
+        () => timer(4).pipe(map(() => ({ timestamp: scheduler.now(), last: 99.2 }))),
+      ];
+      const exchange = {
+        watchTrades: (): Observable<CcxtTradeLike[]> => NEVER,
+        watchTicker: () => wsScript[wsCall++]?.() ?? NEVER,
+        // REST: the market has dropped to 99 (through the 99.5 stop) from 9 on.
+        fetchTicker: () => [{ timestamp: scheduler.now(), last: scheduler.now() < 9 ? 101 : 99 }],
+      };
+      const pace = new PollPace(config.pollIntervalMs);
+      const feed = new FallbackSource(
+        ccxtWatchSource(exchange, { watch: config.priceSource, scheduler }),
+        restPollingSource(exchange, { intervalMs: (s) => pace.intervalMs$(s), scheduler }),
+        { ...config, scheduler },
+      );
+      feed.switches$.subscribe((s) => switches.push(s));
+      const position = {
+        side: 'long' as const,
+        entryPrice: '100',
+        quantity: '1',
+        currentStop: () => '99.5',
+      };
+      const sub = validatedSource(feed, { counters })
+        .ticks(SYM)
+        .pipe(lane(position, { ...config, scheduler }))
+        .subscribe((d) => deliveries.push(d));
+      scheduler.schedule(() => sub.unsubscribe(), 16);
+    });
+
+    expect(switches).toEqual([
+      { symbol: SYM, from: 'websocket', to: 'rest', ts: 7, reason: 'error' },
+      { symbol: SYM, from: 'rest', to: 'websocket', ts: 15, reason: 'recovered' },
+    ]);
+    const first = deliveries[0];
+    // Normal lane (10 ms), yet the poll at 9 that crossed the stop is delivered at 9, after the
+    // window's high (102 at 6); the low and the last are the crossing tick itself.
+    expect(first).toEqual({
+      lane: 'normal',
+      cause: 'stopCrossed',
+      ts: 9,
+      ticks: [
+        { symbol: SYM, ts: 6, price: '102' },
+        { symbol: SYM, ts: 9, price: '99' },
+      ],
+    });
+    // Every later price is below the stop too: each is delivered on arrival.
+    expect(deliveries.slice(1).map((d) => [d.ts, d.cause, d.ticks.map((t) => t.price)])).toEqual([
+      [11, 'stopCrossed', ['99']],
+      [13, 'stopCrossed', ['99']],
+      [15, 'stopCrossed', ['99.2']],
+    ]);
+    expect(counters.total()).toBe(0);
+  });
+});
