@@ -1,4 +1,4 @@
-import { and, enqueueActions, setup } from 'xstate';
+import { and, enqueueActions, not, or, setup, stateIn } from 'xstate';
 import { activationReason } from '../domain/activation.ts';
 import { breakevenStop, breakevenTriggered } from '../domain/breakeven.ts';
 import {
@@ -57,8 +57,7 @@ const tickOf = (c: PositionContext) => dec(c.market.tickSize);
 
 function offersToCandidates(offers: Offers): Candidate[] {
   const out: Candidate[] = [];
-  if (offers.trailing !== undefined)
-    out.push({ source: 'trailing', stop: dec(offers.trailing) });
+  if (offers.trailing !== undefined) out.push({ source: 'trailing', stop: dec(offers.trailing) });
   if (offers.elastic !== undefined) out.push({ source: 'elastic', stop: dec(offers.elastic) });
   if (offers.breakeven !== undefined)
     out.push({ source: 'breakeven', stop: dec(offers.breakeven) });
@@ -106,8 +105,7 @@ export const positionMachine = setup({
     tickOutOfOrder: ({ context, event }) =>
       event.type === 'PRICE' && context.lastTs !== null && event.ts < context.lastTs,
     tickCrossesStop: ({ context, event }) =>
-      event.type === 'PRICE' &&
-      crosses(dec(event.price), dec(context.stop), context.position.side),
+      event.type === 'PRICE' && crosses(dec(event.price), dec(context.stop), context.position.side),
     clockAdvances: ({ context, event }) =>
       event.type === 'CLOCK' &&
       context.lastPrice !== null &&
@@ -161,6 +159,17 @@ export const positionMachine = setup({
         elasticFrame(context),
         dec(context.peakPrice),
       ),
+    awaitsActivation: or([
+      stateIn('#position.open.distance.armed'),
+      stateIn('#position.open.breakeven.waiting'),
+    ]),
+    runsRules: not(
+      and([
+        stateIn('#position.open.distance.off'),
+        stateIn('#position.open.breakeven.off'),
+        stateIn('#position.open.elastic.off'),
+      ]),
+    ),
     settledStopCrossed: ({ context }) =>
       context.step !== null &&
       crosses(stepPrice(context).price, settledStop(context).stop, context.position.side),
@@ -205,8 +214,12 @@ export const positionMachine = setup({
         offers: {},
       });
     }),
-    runStep: enqueueActions(({ enqueue }) => {
+    raiseAllPhases: enqueueActions(({ enqueue }) => {
       enqueue.raise({ type: 'tick.activate' });
+      enqueue.raise({ type: 'tick.trail' });
+      enqueue.raise({ type: 'tick.settle' });
+    }),
+    raiseRulePhases: enqueueActions(({ enqueue }) => {
       enqueue.raise({ type: 'tick.trail' });
       enqueue.raise({ type: 'tick.settle' });
     }),
@@ -360,9 +373,17 @@ export const positionMachine = setup({
             actions: { type: 'rejectTick', params: { why: 'out of order' } },
           },
           { guard: 'tickCrossesStop', target: '#position.exited', actions: 'exitAtStandingStop' },
-          { actions: ['acceptTick', 'runStep'] },
+          // A phase no active state reacts to is not raised: each raised event costs a full
+          // microstep, and most of a position's life needs only `tick.trail` and `tick.settle`.
+          { guard: 'awaitsActivation', actions: ['acceptTick', 'raiseAllPhases'] },
+          { guard: 'runsRules', actions: ['acceptTick', 'raiseRulePhases'] },
+          { actions: ['acceptTick', 'endStep'] },
         ],
-        CLOCK: { guard: 'clockAdvances', actions: ['acceptClock', 'runStep'] },
+        // Only activation depends on time alone; momentum and SETE are defined over ticks.
+        CLOCK: {
+          guard: and(['clockAdvances', 'awaitsActivation']),
+          actions: ['acceptClock', 'raiseAllPhases'],
+        },
         'tick.settle': [
           {
             guard: 'settledStopCrossed',

@@ -69,7 +69,7 @@ function describeTransition(t: {
 }
 
 /** Replays a path with an inspector that records each transition taken and each emitted event. */
-function replay(side: Side, steps: readonly PositionMachineEvent[]) {
+function replay(side: Side, steps: readonly PositionMachineEvent[], rules: Policy = policy) {
   const taken = new Set<unknown>();
   const emitted: PositionEvent[][] = [];
   let current: PositionEvent[] = [];
@@ -77,7 +77,7 @@ function replay(side: Side, steps: readonly PositionMachineEvent[]) {
     input: {
       market: { tickSize: '0.01' },
       position: { side, entryPrice: '100', quantity: '1', openedAt: 0 },
-      policy,
+      policy: rules,
     },
     inspect: (e: InspectionEvent) => {
       if (e.type === '@xstate.microstep')
@@ -98,27 +98,41 @@ function replay(side: Side, steps: readonly PositionMachineEvent[]) {
 }
 
 describe.each(['long', 'short'] as const)('position statechart, model-based (%s)', (side) => {
-  const paths = getShortestPaths(positionMachine, {
-    input: {
-      market: { tickSize: '0.01' },
-      position: { side, entryPrice: '100', quantity: '1', openedAt: 0 },
-      policy,
-    },
-    events: eventsFor(side),
-    // Transition coverage: a state is "new" for every (previous value, event kind, value).
-    serializeState: (state, event, prev) =>
-      `${JSON.stringify(prev?.value ?? null)}|${event?.type ?? ''}:${event && 'price' in event ? event.price : ''}|${JSON.stringify(state.value)}`,
-    limit: 100_000,
-  });
+  const pathsFor = (rules: Policy) =>
+    getShortestPaths(positionMachine, {
+      input: {
+        market: { tickSize: '0.01' },
+        position: { side, entryPrice: '100', quantity: '1', openedAt: 0 },
+        policy: rules,
+      },
+      events: eventsFor(side),
+      // Transition coverage: a state is "new" for every (previous value, event kind, value).
+      serializeState: (state, event, prev) =>
+        `${JSON.stringify(prev?.value ?? null)}|${event?.type ?? ''}:${event && 'price' in event ? event.price : ''}|${JSON.stringify(state.value)}`,
+      limit: 100_000,
+    });
+  const paths = pathsFor(policy);
+  // With no rule but the initial stop every region stays `off` and a tick runs no phase.
+  const bare: Policy = { initialStop: policy.initialStop };
+  const bareRuns = pathsFor(bare).map((path) =>
+    replay(
+      side,
+      path.steps.map((s) => s.event),
+      bare,
+    ),
+  );
   // A breadth-first walk over abstract states does not find the one place where the ratchet
   // itself exits: momentum accelerating on a tick below the extreme, so the tightened stop
   // lands above the price. This scripted path takes it (prices worked out per side).
   const tightenedPast = (side === 'long' ? ['110', '108', '109.1'] : ['90', '91.6', '90.6']).map(
     (price, i): PositionMachineEvent => ({ type: 'PRICE', ts: [1000, 4000, 5500][i] ?? 0, price }),
   );
-  const runs = [...paths.map((path) => path.steps.map((s) => s.event)), tightenedPast].map(
-    (steps) => replay(side, steps),
-  );
+  const runs = [
+    ...bareRuns,
+    ...[...paths.map((path) => path.steps.map((s) => s.event)), tightenedPast].map((steps) =>
+      replay(side, steps),
+    ),
+  ];
 
   it('exits on the settled stop when momentum tightens it past the price', () => {
     const last = runs
