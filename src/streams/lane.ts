@@ -155,31 +155,36 @@ export function lane(
         }, ms);
       }
 
+      const onTick = (tick: PriceTick): void => {
+        const price = window.add(tick);
+        const reached = reachesFastThreshold(position, price, options.fastWhenProfit);
+        lastReached = reached;
+        cycleHadTick = true;
+        if (reached) {
+          cycleReached = true;
+          belowCycles = 0;
+        }
+        const stop = position.currentStop();
+        const crossed = stop !== undefined && crossesStop(position.side, price, stop);
+        const upgraded = reached && current === 'normal';
+        if (upgraded) changeLane('fast');
+        if (crossed) deliver('stopCrossed');
+        else if (upgraded) deliver('upgraded');
+        // An interval of 0 makes every tick its own cycle, so the downgrade count still works.
+        if (intervalOf(current) <= 0) endCycle('passthrough');
+      };
+
       startTimer();
       const upstream = source.subscribe({
         next: (tick) => {
-          let price: Decimal;
+          // Anything thrown here (an unvalidated tick, a failing currentStop) must end this
+          // stream visibly: thrown from an inner observer, RxJS would only report it globally.
           try {
-            price = window.add(tick);
+            onTick(tick);
           } catch (error) {
+            timer?.unsubscribe();
             subscriber.error(error);
-            return;
           }
-          const reached = reachesFastThreshold(position, price, options.fastWhenProfit);
-          lastReached = reached;
-          cycleHadTick = true;
-          if (reached) {
-            cycleReached = true;
-            belowCycles = 0;
-          }
-          const stop = position.currentStop();
-          const crossed = stop !== undefined && crossesStop(position.side, price, stop);
-          const upgraded = reached && current === 'normal';
-          if (upgraded) changeLane('fast');
-          if (crossed) deliver('stopCrossed');
-          else if (upgraded) deliver('upgraded');
-          // An interval of 0 makes every tick its own cycle, so the downgrade count still works.
-          if (intervalOf(current) <= 0) endCycle('passthrough');
         },
         error: (error: unknown) => {
           timer?.unsubscribe();

@@ -240,6 +240,22 @@ describe('lane', () => {
     });
   });
 
+  it('ends the stream with the error when reading the stop fails', () => {
+    const broken = new Error('snapshot unavailable');
+    const position: LanePosition = {
+      ...long(),
+      currentStop: () => {
+        throw broken;
+      },
+    };
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable }) => {
+      const out = cold('a|', { a: tick(1, '100') }).pipe(lane(position, { ...base, scheduler }));
+      expectObservable(out).toBe('#', undefined, broken);
+    });
+    expect(scheduler.actions).toHaveLength(0);
+  });
+
   it('stops its timer and its source when the consumer leaves early', () => {
     const v = { a: tick(1, '100.1'), b: tick(2, '100.2') };
     const scheduler = newScheduler();
