@@ -1,0 +1,50 @@
+import { createActor } from 'xstate';
+import { positionMachine } from '../src/machines/positionMachine.ts';
+import { BENCH_MARKET, BENCH_POLICY, BENCH_POSITION, type BenchPath } from './path.ts';
+import { nowMs, progress, rate } from './timing.ts';
+
+/** Stage 2's result: one position actor fed the path as PRICE events. */
+export interface MachineResult {
+  readonly ticks: number;
+  readonly ticksPerSecond: number;
+  /** SPEC events the actor emitted: proof that the rules engaged. */
+  readonly events: Readonly<Record<string, number>>;
+}
+
+/**
+ * Runs stage 2: one actor of the position machine, PRICE events sent synchronously one after
+ * the other, emitted events counted by type. Throws when the position exits before the path
+ * ends, since the rate would then measure an idle final state.
+ */
+export function runMachineStage(path: BenchPath): MachineResult {
+  const n = path.ticks.length;
+  const input = { market: BENCH_MARKET, position: BENCH_POSITION, policy: BENCH_POLICY };
+  progress('machine: warm-up');
+  const warm = createActor(positionMachine, { input }).start();
+  for (let i = 0; i < Math.min(n, 5_000); i++) {
+    const tick = path.ticks[i] as (typeof path.ticks)[0];
+    warm.send({ type: 'PRICE', ts: tick.ts, price: tick.price });
+  }
+  warm.stop();
+
+  progress(`machine: ${n} PRICE events through one actor`);
+  const events: Record<string, number> = {};
+  const actor = createActor(positionMachine, { input });
+  actor.on('*', (event) => {
+    events[event.type] = (events[event.type] ?? 0) + 1;
+  });
+  actor.start();
+  const started = nowMs();
+  for (let i = 0; i < n; i++) {
+    const tick = path.ticks[i] as (typeof path.ticks)[0];
+    actor.send({ type: 'PRICE', ts: tick.ts, price: tick.price });
+    if ((i + 1) % 50_000 === 0) progress(`machine: ${i + 1}/${n}`);
+  }
+  const ms = nowMs() - started;
+  const status = actor.getSnapshot().status;
+  actor.stop();
+  if (status !== 'active' || (events.exited ?? 0) > 0) {
+    throw new Error('bench path exited early in the machine stage: widen the policy');
+  }
+  return { ticks: n, ticksPerSecond: rate(n, ms), events };
+}
