@@ -34,10 +34,17 @@ function integer(name: string, raw: string, min: number, max: number): number {
   return Number(raw);
 }
 
-function feedOf(raw: string, seed: number, speed: number, symbols: string[] | undefined): FeedOption {
+function feedOf(
+  raw: string,
+  seed: number,
+  speed: number,
+  symbols: string[] | undefined,
+): FeedOption {
   if (raw === 'synthetic') return { kind: 'synthetic', seed, speed };
   if (!existsSync(raw) || !statSync(raw).isFile()) {
-    throw new UsageError(`--feed ${raw} is neither "synthetic" nor a readable file: give a Binance kline or aggTrades CSV from data.binance.vision.`);
+    throw new UsageError(
+      `--feed ${raw} is neither "synthetic" nor a readable file: give a Binance kline or aggTrades CSV from data.binance.vision.`,
+    );
   }
   const symbol = symbols?.[0];
   try {
@@ -51,7 +58,9 @@ function feedOf(raw: string, seed: number, speed: number, symbols: string[] | un
 }
 
 /** Returns validated emulator options; throws UsageError naming the flag at fault. */
-function parseOptions(o: RawOptions): Parameters<typeof startEmulator>[0] & { port: number; host: string; feed: FeedOption } {
+function parseOptions(
+  o: RawOptions,
+): Parameters<typeof startEmulator>[0] & { port: number; host: string; feed: FeedOption } {
   const port = integer('--port', o.port, 0, 65535);
   if (!LOOPBACK.test(o.host)) {
     throw new UsageError(
@@ -59,9 +68,14 @@ function parseOptions(o: RawOptions): Parameters<typeof startEmulator>[0] & { po
     );
   }
   if ((o.apiKey === undefined) !== (o.apiSecret === undefined)) {
-    throw new UsageError('--api-key and --api-secret go together: give both, or neither to have a random pair generated.');
+    throw new UsageError(
+      '--api-key and --api-secret go together: give both, or neither to have a random pair generated.',
+    );
   }
-  for (const [flag, v] of [['--api-key', o.apiKey], ['--api-secret', o.apiSecret]] as const) {
+  for (const [flag, v] of [
+    ['--api-key', o.apiKey],
+    ['--api-secret', o.apiSecret],
+  ] as const) {
     if (v !== undefined && !/^[\x21-\x7e]{1,128}$/.test(v)) {
       throw new UsageError(`${flag} must be 1 to 128 printable characters without spaces.`);
     }
@@ -69,14 +83,18 @@ function parseOptions(o: RawOptions): Parameters<typeof startEmulator>[0] & { po
   const seed = integer('--seed', o.seed, 0, 4294967295);
   const speed = Number(o.speed);
   if (!/^\d+(\.\d+)?$/.test(o.speed) || !(speed > 0)) {
-    throw new UsageError(`--speed ${o.speed} is not valid: give a positive number (1 is real time, 10 ten times faster).`);
+    throw new UsageError(
+      `--speed ${o.speed} is not valid: give a positive number (1 is real time, 10 ten times faster).`,
+    );
   }
   let symbols: string[] | undefined;
   if (o.symbols !== undefined) {
     symbols = o.symbols.split(',').map((s) => s.trim().toUpperCase());
     const bad = symbols.filter((s) => !SYMBOL.test(s));
     if (bad.length > 0 || symbols.length === 0) {
-      throw new UsageError(`--symbols ${o.symbols}: ${bad.join(', ') || 'nothing'} is not a USDⓈ-M perpetual symbol; give a comma-separated list such as BTCUSDT,ETHUSDT.`);
+      throw new UsageError(
+        `--symbols ${o.symbols}: ${bad.join(', ') || 'nothing'} is not a USDⓈ-M perpetual symbol; give a comma-separated list such as BTCUSDT,ETHUSDT.`,
+      );
     }
   }
   const feed = feedOf(o.feed, seed, speed, symbols);
@@ -112,7 +130,10 @@ function waitForStop(signal: AbortSignal | undefined): Promise<string> {
  * prints its REST and WS base URLs and key pair, and runs until SIGINT/SIGTERM (or `hooks.signal`),
  * then closes every connection. Bad flags throw UsageError (exit 2 through the CLI's main).
  */
-export function exchangeCommand(io: CliIo = processIo(), hooks: ExchangeCommandHooks = {}): Command {
+export function exchangeCommand(
+  io: CliIo = processIo(),
+  hooks: ExchangeCommandHooks = {},
+): Command {
   return new Command('exchange')
     .description('run a local Binance USDⓈ-M compatible futures exchange for ccxt (tests, demos)')
     .option('--port <port>', 'TCP port (0 picks a free one)', '8787')
@@ -121,7 +142,10 @@ export function exchangeCommand(io: CliIo = processIo(), hooks: ExchangeCommandH
     .option('--api-secret <secret>', 'HMAC secret matching --api-key')
     .option('--seed <n>', 'seed of the synthetic feed and of injected faults', '1')
     .option('--feed <source>', '"synthetic" or a Binance kline/aggTrades CSV file', 'synthetic')
-    .option('--symbols <list>', 'comma-separated symbols (default BTCUSDT,ETHUSDT; a CSV names its own)')
+    .option(
+      '--symbols <list>',
+      'comma-separated symbols (default BTCUSDT,ETHUSDT; a CSV names its own)',
+    )
     .option('--speed <x>', 'feed speed multiplier', '1')
     .action(async (raw: RawOptions) => {
       const options = parseOptions(raw);
@@ -130,18 +154,28 @@ export function exchangeCommand(io: CliIo = processIo(), hooks: ExchangeCommandH
         em = await startEmulator(options);
       } catch (e) {
         if (e instanceof Error && 'code' in e && e.code === 'EADDRINUSE') {
-          throw new UsageError(`port ${options.port} on ${options.host} is in use: choose another with --port (0 picks a free one).`);
+          throw new UsageError(
+            `port ${options.port} on ${options.host} is in use: choose another with --port (0 picks a free one).`,
+          );
         }
         throw e;
       }
-      const feed = options.feed.kind === 'csv' ? `replay of ${options.feed.path}` : `synthetic, seed ${options.seed ?? 1}`;
+      const feed =
+        options.feed.kind === 'csv'
+          ? `replay of ${options.feed.path}`
+          : `synthetic, seed ${options.seed ?? 1}`;
       io.out('Ratchet exchange emulator (Binance USDⓈ-M compatible)');
       io.out(`  REST     ${em.restUrl}   (endpoints under /fapi)`);
       io.out(`  WS       ${em.wsUrl}`);
       io.out(`  API key  ${em.apiKey}`);
       io.out(`  secret   ${em.secret}`);
       io.out(`  admin    ${em.restUrl}/admin/state`);
-      io.out(`  feed     ${feed}; symbols ${em.exchange.specs().map((s) => s.symbol).join(', ')}; speed ${raw.speed}x`);
+      io.out(
+        `  feed     ${feed}; symbols ${em.exchange
+          .specs()
+          .map((s) => s.symbol)
+          .join(', ')}; speed ${raw.speed}x`,
+      );
       io.out('Press Ctrl-C to stop.');
       hooks.onReady?.(em);
       const why = await waitForStop(hooks.signal);

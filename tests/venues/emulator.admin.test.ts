@@ -7,26 +7,50 @@ describe('admin API', () => {
   it('opens positions, moves prices and reports state with unprotectedMs', async () => {
     const clock = new ManualClock();
     const em = await emulator({ clock });
-    const opened = await admin(em, 'POST', '/admin/positions', { symbol: 'ETHUSDT', side: 'short', quantity: '0.500' });
+    const opened = await admin(em, 'POST', '/admin/positions', {
+      symbol: 'ETHUSDT',
+      side: 'short',
+      quantity: '0.500',
+    });
     expect(opened.status).toBe(200);
-    expect(opened.body.position).toMatchObject({ side: 'short', amount: '-0.5', entryPrice: '3000' });
-    const moved = await admin(em, 'POST', '/admin/price', { symbol: 'ETHUSDT', price: '2990.004', markPrice: '2991' });
+    expect(opened.body.position).toMatchObject({
+      side: 'short',
+      amount: '-0.5',
+      entryPrice: '3000',
+    });
+    const moved = await admin(em, 'POST', '/admin/price', {
+      symbol: 'ETHUSDT',
+      price: '2990.004',
+      markPrice: '2991',
+    });
     expect(moved.body).toEqual({ symbol: 'ETHUSDT', price: '2990', markPrice: '2991' }); // rounded to the 0.01 tick
     clock.advance(1234);
     const state = await admin(em, 'GET', '/admin/state');
     expect(state.body.positions).toEqual([
-      expect.objectContaining({ symbol: 'ETHUSDT', side: 'short', unrealizedPnl: '4.5', unprotectedMs: 1234 }),
+      expect.objectContaining({
+        symbol: 'ETHUSDT',
+        side: 'short',
+        unrealizedPnl: '4.5',
+        unprotectedMs: 1234,
+      }),
     ]);
     expect(state.body.fills).toHaveLength(1);
-    expect(state.body.prices.ETHUSDT).toEqual({ last: '2990', mark: '2991' });
+    expect(state.body.prices?.ETHUSDT).toEqual({ last: '2990', mark: '2991' });
   });
 
   it('answers readable 400s for bad bodies and 404 for unknown routes', async () => {
     const em = await emulator();
-    const bad = await admin(em, 'POST', '/admin/positions', { symbol: 'BTCUSDT', side: 'up', quantity: '1' });
+    const bad = await admin(em, 'POST', '/admin/positions', {
+      symbol: 'BTCUSDT',
+      side: 'up',
+      quantity: '1',
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatch(/side/);
-    const unknownSymbol = await admin(em, 'POST', '/admin/price', { symbol: 'DOGEUSDT', price: '1' });
+    const unknownSymbol = await admin(em, 'POST', '/admin/price', {
+      symbol: 'DOGEUSDT',
+      price: '1',
+    });
     expect(unknownSymbol).toMatchObject({ status: 400, body: { code: -1121 } });
     const faults = await admin(em, 'POST', '/admin/faults', { latencyMs: -1 });
     expect(faults.status).toBe(400);
@@ -35,8 +59,16 @@ describe('admin API', () => {
 
   it('injects faults over HTTP and reports them in state', async () => {
     const em = await emulator();
-    const r = await admin(em, 'POST', '/admin/faults', { latencyMs: 5, burst429: { requests: 1 }, reject: { count: 3, code: -2021 } });
-    expect(r.body.faults).toMatchObject({ latencyMs: 5, burst429: { remaining: 1 }, reject: { remaining: 3, code: -2021 } });
+    const r = await admin(em, 'POST', '/admin/faults', {
+      latencyMs: 5,
+      burst429: { requests: 1 },
+      reject: { count: 3, code: -2021 },
+    });
+    expect(r.body.faults).toMatchObject({
+      latencyMs: 5,
+      burst429: { remaining: 1 },
+      reject: { remaining: 3, code: -2021 },
+    });
     expect((await fetch(`${em.restUrl}/fapi/v1/time`)).status).toBe(429);
     expect((await fetch(`${em.restUrl}/fapi/v1/time`)).status).toBe(200);
     const cleared = await admin(em, 'POST', '/admin/faults', { clear: true });
@@ -44,7 +76,16 @@ describe('admin API', () => {
   });
 
   it('serves loopback clients only', () => {
-    expect(['127.0.0.1', '::1', '::ffff:127.0.0.1', '127.3.2.1'].map(isLoopback)).toEqual([true, true, true, true]);
-    expect(['10.0.0.1', '::ffff:192.168.1.2', undefined].map(isLoopback)).toEqual([false, false, false]);
+    expect(['127.0.0.1', '::1', '::ffff:127.0.0.1', '127.3.2.1'].map(isLoopback)).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(['10.0.0.1', '::ffff:192.168.1.2', undefined].map(isLoopback)).toEqual([
+      false,
+      false,
+      false,
+    ]);
   });
 });

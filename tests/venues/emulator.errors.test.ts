@@ -10,11 +10,20 @@ async function signed(
   path: string,
   params: Record<string, string>,
   tweak: { key?: string; secret?: string } = {},
-): Promise<{ status: number; headers: Headers; body: any }> {
+): Promise<{ status: number; headers: Headers; body: { code?: number } }> {
   const query = new URLSearchParams(params).toString();
-  const sig = createHmac('sha256', tweak.secret ?? em.secret).update(query).digest('hex');
-  const res = await fetch(`${em.restUrl}${path}?${query}&signature=${sig}`, { method, headers: { 'X-MBX-APIKEY': tweak.key ?? em.apiKey } });
-  return { status: res.status, headers: res.headers, body: await res.json() };
+  const sig = createHmac('sha256', tweak.secret ?? em.secret)
+    .update(query)
+    .digest('hex');
+  const res = await fetch(`${em.restUrl}${path}?${query}&signature=${sig}`, {
+    method,
+    headers: { 'X-MBX-APIKEY': tweak.key ?? em.apiKey },
+  });
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: (await res.json()) as { code?: number },
+  };
 }
 
 describe('errors like the real exchange', () => {
@@ -23,7 +32,13 @@ describe('errors like the real exchange', () => {
     const ex = await client(em, { secret: 'not-the-secret' });
     await ex.loadMarkets();
     await expect(ex.fetchPositions([BTC])).rejects.toBeInstanceOf(ccxt.AuthenticationError);
-    const raw = await signed(em, 'GET', '/fapi/v3/positionRisk', { timestamp: String(Date.now()) }, { secret: 'x' });
+    const raw = await signed(
+      em,
+      'GET',
+      '/fapi/v3/positionRisk',
+      { timestamp: String(Date.now()) },
+      { secret: 'x' },
+    );
     expect([raw.status, raw.body.code]).toEqual([400, -1022]);
   });
 
@@ -32,17 +47,30 @@ describe('errors like the real exchange', () => {
     const ex = await client(em, { apiKey: 'someone-else' });
     await ex.loadMarkets();
     await expect(ex.fetchPositions([BTC])).rejects.toBeInstanceOf(ccxt.AuthenticationError);
-    const raw = await signed(em, 'GET', '/fapi/v3/positionRisk', { timestamp: String(Date.now()) }, { key: 'nope' });
+    const raw = await signed(
+      em,
+      'GET',
+      '/fapi/v3/positionRisk',
+      { timestamp: String(Date.now()) },
+      { key: 'nope' },
+    );
     expect([raw.status, raw.body.code]).toEqual([401, -2015]);
   });
 
   it('a timestamp outside recvWindow answers -1021 → InvalidNonce', async () => {
     const em = await emulator();
-    const stale = await signed(em, 'GET', '/fapi/v3/positionRisk', { timestamp: String(Date.now() - 6000) });
+    const stale = await signed(em, 'GET', '/fapi/v3/positionRisk', {
+      timestamp: String(Date.now() - 6000),
+    });
     expect(stale.body.code).toBe(-1021);
-    const ahead = await signed(em, 'GET', '/fapi/v3/positionRisk', { timestamp: String(Date.now() + 5000) });
+    const ahead = await signed(em, 'GET', '/fapi/v3/positionRisk', {
+      timestamp: String(Date.now() + 5000),
+    });
     expect(ahead.body.code).toBe(-1021);
-    const widened = await signed(em, 'GET', '/fapi/v3/positionRisk', { timestamp: String(Date.now() - 6000), recvWindow: '10000' });
+    const widened = await signed(em, 'GET', '/fapi/v3/positionRisk', {
+      timestamp: String(Date.now() - 6000),
+      recvWindow: '10000',
+    });
     expect(widened.status).toBe(200);
     const ex = await client(em, { options: { recvWindow: 1 } });
     await ex.loadMarkets();
@@ -54,7 +82,9 @@ describe('errors like the real exchange', () => {
 
   it('cancelling an unknown stop answers -2011 → OrderNotFound', async () => {
     const { ex } = await setup();
-    await expect(ex.cancelOrder('4000009999', BTC, { trigger: true })).rejects.toBeInstanceOf(ccxt.OrderNotFound);
+    await expect(ex.cancelOrder('4000009999', BTC, { trigger: true })).rejects.toBeInstanceOf(
+      ccxt.OrderNotFound,
+    );
     await expect(ex.cancelOrder('8000009999', BTC)).rejects.toBeInstanceOf(ccxt.OrderNotFound);
   });
 
@@ -74,7 +104,14 @@ describe('errors like the real exchange', () => {
 
   it('a -1003 body without HTTP 429 maps to RateLimitExceeded (injected rejection)', async () => {
     const { em, ex } = await setup();
-    em.injectFaults({ reject: { endpoint: '/fapi/v1/ticker/24hr', code: -1003, msg: 'Too many requests.', status: 400 } });
+    em.injectFaults({
+      reject: {
+        endpoint: '/fapi/v1/ticker/24hr',
+        code: -1003,
+        msg: 'Too many requests.',
+        status: 400,
+      },
+    });
     await expect(ex.fetchTicker(BTC)).rejects.toBeInstanceOf(ccxt.RateLimitExceeded);
     await expect(ex.fetchTicker(BTC)).resolves.toMatchObject({ symbol: BTC });
   });
@@ -92,7 +129,11 @@ describe('errors like the real exchange', () => {
     const { em, ex } = await setup();
     em.openPosition('BTCUSDT', 'long', '0.010');
     em.injectFaults({ reject: { count: 2 } });
-    const stop = (): Promise<unknown> => ex.createOrder(BTC, 'market', 'sell', 0.01, undefined, { stopLossPrice: 59000, reduceOnly: true });
+    const stop = (): Promise<unknown> =>
+      ex.createOrder(BTC, 'market', 'sell', 0.01, undefined, {
+        stopLossPrice: 59000,
+        reduceOnly: true,
+      });
     await expect(stop()).rejects.toBeInstanceOf(ccxt.InsufficientFunds); // -2019 default
     await expect(stop()).rejects.toBeInstanceOf(ccxt.InsufficientFunds);
     await expect(stop()).resolves.toMatchObject({ status: 'open' });
@@ -100,7 +141,10 @@ describe('errors like the real exchange', () => {
 
   it('an error rate of 1 on an endpoint answers 503/-1001 there only; latency delays answers', async () => {
     const { em, ex } = await setup();
-    em.injectFaults({ errorRate: { 'GET /fapi/v1/ticker/24hr': 1 }, latencyMs: { '/fapi/v1/premiumIndex': 300 } });
+    em.injectFaults({
+      errorRate: { 'GET /fapi/v1/ticker/24hr': 1 },
+      latencyMs: { '/fapi/v1/premiumIndex': 300 },
+    });
     await expect(ex.fetchTicker(BTC)).rejects.toBeInstanceOf(ccxt.OperationFailed);
     const t0 = Date.now();
     await ex.fetchMarkPrice(BTC);

@@ -5,13 +5,16 @@ import { CsvError, parseBinanceCsv, SyntheticGenerator } from '../../src/venues/
 import { symbolSpec } from '../../src/venues/emulator/markets.ts';
 import { emulator } from './emulatorHarness.ts';
 
-const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+const fixture = (name: string): string =>
+  fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const specs = [symbolSpec('BTCUSDT'), symbolSpec('ETHUSDT')];
 
 function run(seed: number, steps: number): string[] {
   const gen = new SyntheticGenerator(seed, specs, 250, 0);
   const out: string[] = [];
-  for (let i = 0; i < steps; i++) for (const t of gen.next()) out.push(`${t.symbol}@${t.time}:${t.price.toString()}/${t.mark?.toString()}`);
+  for (let i = 0; i < steps; i++)
+    for (const t of gen.next())
+      out.push(`${t.symbol}@${t.time}:${t.price.toString()}/${t.mark?.toString()}`);
   return out;
 }
 
@@ -45,35 +48,61 @@ describe('synthetic feed', () => {
     const trades = em.exchange.book('BTCUSDT').stats.count;
     expect(trades).toBeGreaterThanOrEqual(3);
     const replay = new SyntheticGenerator(5, specs, 50, 0);
-    const expected = Array.from({ length: trades }, () => replay.next()[0]!.price.toString()).at(-1);
+    const expected = Array.from({ length: trades }, () => replay.next()[0]!.price.toString()).at(
+      -1,
+    );
     expect(em.exchange.book('BTCUSDT').stats.last?.toString()).toBe(expected);
   });
 });
 
 describe('CSV replay of Binance public data', () => {
   it('parses klines into open, extremes and close inside each bar', () => {
-    const { format, ticks } = parseBinanceCsv(readFileSync(fixture('BTCUSDT-1m-2024-01-01.csv'), 'utf8'), 'BTCUSDT');
+    const { format, ticks } = parseBinanceCsv(
+      readFileSync(fixture('BTCUSDT-1m-2024-01-01.csv'), 'utf8'),
+      'BTCUSDT',
+    );
     expect(format).toBe('klines');
     expect(ticks).toHaveLength(12);
     // a rising bar visits its low before its high; a falling one the reverse
-    expect(ticks.slice(0, 4).map((t) => t.price.toString())).toEqual(['42314', '42300.1', '42335.8', '42330.5']);
-    expect(ticks.slice(4, 8).map((t) => t.price.toString())).toEqual(['42330.5', '42340', '42280.2', '42290']);
-    expect(ticks.map((t) => t.time).slice(0, 4)).toEqual([1704067200000, 1704067215000, 1704067230000, 1704067245000]);
+    expect(ticks.slice(0, 4).map((t) => t.price.toString())).toEqual([
+      '42314',
+      '42300.1',
+      '42335.8',
+      '42330.5',
+    ]);
+    expect(ticks.slice(4, 8).map((t) => t.price.toString())).toEqual([
+      '42330.5',
+      '42340',
+      '42280.2',
+      '42290',
+    ]);
+    expect(ticks.map((t) => t.time).slice(0, 4)).toEqual([
+      1704067200000, 1704067215000, 1704067230000, 1704067245000,
+    ]);
   });
 
   it('parses headerless aggTrades with their buyer-maker flag', () => {
-    const { format, ticks } = parseBinanceCsv(readFileSync(fixture('ETHUSDT-aggTrades-2024-01-01.csv'), 'utf8'), 'ETHUSDT');
+    const { format, ticks } = parseBinanceCsv(
+      readFileSync(fixture('ETHUSDT-aggTrades-2024-01-01.csv'), 'utf8'),
+      'ETHUSDT',
+    );
     expect(format).toBe('aggTrades');
-    expect(ticks.map((t) => [t.price.toString(), t.qty.toString(), t.time, t.isBuyerMaker])[2]).toEqual(['2281.4', '2', 1704067200250, true]);
+    expect(
+      ticks.map((t) => [t.price.toString(), t.qty.toString(), t.time, t.isBuyerMaker])[2],
+    ).toEqual(['2281.4', '2', 1704067200250, true]);
   });
 
   it('names the problem in a malformed file', () => {
     expect(() => parseBinanceCsv('a,b\n1,2\n', 'BTCUSDT', 'x.csv')).toThrow(CsvError);
-    expect(() => parseBinanceCsv('1,2,3,4,5,6,7\n1,x,3,4,5,6,7\n', 'BTCUSDT', 'x.csv')).toThrow(/line 2: price "x"/);
+    expect(() => parseBinanceCsv('1,2,3,4,5,6,7\n1,x,3,4,5,6,7\n', 'BTCUSDT', 'x.csv')).toThrow(
+      /line 2: price "x"/,
+    );
   });
 
   it('replays a kline file into the emulator at speed, ending on the last close', async () => {
-    const em = await emulator({ feed: { kind: 'csv', path: fixture('BTCUSDT-1m-2024-01-01.csv'), speed: 3000 } });
+    const em = await emulator({
+      feed: { kind: 'csv', path: fixture('BTCUSDT-1m-2024-01-01.csv'), speed: 3000 },
+    });
     expect(em.exchange.specs().map((s) => s.symbol)).toEqual(['BTCUSDT']);
     await new Promise((r) => setTimeout(r, 250)); // 3 minutes of data at 3000x ≈ 60 ms
     const stats = em.exchange.book('BTCUSDT').stats;
@@ -83,7 +112,9 @@ describe('CSV replay of Binance public data', () => {
   });
 
   it('replays aggTrades into the emulator', async () => {
-    const em = await emulator({ feed: { kind: 'csv', path: fixture('ETHUSDT-aggTrades-2024-01-01.csv'), speed: 100 } });
+    const em = await emulator({
+      feed: { kind: 'csv', path: fixture('ETHUSDT-aggTrades-2024-01-01.csv'), speed: 100 },
+    });
     await new Promise((r) => setTimeout(r, 150));
     expect(em.exchange.book('ETHUSDT').stats.count).toBe(4);
     expect(em.exchange.book('ETHUSDT').last.toString()).toBe('2282');

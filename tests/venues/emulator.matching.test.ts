@@ -19,10 +19,17 @@ describe('ledger', () => {
     ['-1', '100', 'BUY', '1', '101', '0', '0', '-1'],
     // an oversized fill flips, the remainder entered at the fill price
     ['1', '100', 'SELL', '3', '90', '-2', '90', '-10'],
-  ] as const)('%s@%s %s %s@%s → %s@%s realised %s', (amt, entry, side, qty, price, amt2, entry2, realized) => {
-    const r = applyFill({ amount: d(amt), entryPrice: d(entry) }, side, d(qty), d(price));
-    expect([r.amount.toString(), r.entryPrice.toString(), r.realized.toString()]).toEqual([amt2, entry2, realized]);
-  });
+  ] as const)(
+    '%s@%s %s %s@%s → %s@%s realised %s',
+    (amt, entry, side, qty, price, amt2, entry2, realized) => {
+      const r = applyFill({ amount: d(amt), entryPrice: d(entry) }, side, d(qty), d(price));
+      expect([r.amount.toString(), r.entryPrice.toString(), r.realized.toString()]).toEqual([
+        amt2,
+        entry2,
+        realized,
+      ]);
+    },
+  );
 
   it.each([
     ['1', 'SELL', '0.4', '0.4'], // a sell reduces a long
@@ -40,21 +47,37 @@ describe('conditional orders trigger by Binance rules', () => {
   it('a STOP_MARKET (CONTRACT_PRICE) triggers on the last price and closes the position, emitting fills', async () => {
     const { em, ex } = await setup();
     em.openPosition('BTCUSDT', 'long', '0.010');
-    const stop = await ex.createOrder(BTC, 'market', 'sell', 0.01, undefined, { stopLossPrice: 59000, reduceOnly: true });
+    const stop = await ex.createOrder(BTC, 'market', 'sell', 0.01, undefined, {
+      stopLossPrice: 59000,
+      reduceOnly: true,
+    });
     em.setPrice('BTCUSDT', '59000.1');
     expect(em.exchange.openAlgos()).toHaveLength(1);
     em.setPrice('BTCUSDT', '58900.0'); // a gap through the stop fills at the gap price
     const fetched = await ex.fetchOrder(stop.id!, BTC, { trigger: true });
     expect(fetched.status).toBe('closed');
-    expect(fetched.info).toMatchObject({ algoStatus: 'FINISHED', executedQty: '0.01', avgPrice: '58900' });
+    expect(fetched.info).toMatchObject({
+      algoStatus: 'FINISHED',
+      executedQty: '0.01',
+      avgPrice: '58900',
+    });
     expect(await ex.fetchPositions([BTC])).toHaveLength(0);
-    expect(em.state().fills.at(-1)).toMatchObject({ side: 'SELL', price: '58900', quantity: '0.01', realizedPnl: '-11' });
+    expect(em.state().fills.at(-1)).toMatchObject({
+      side: 'SELL',
+      price: '58900',
+      quantity: '0.01',
+      realizedPnl: '-11',
+    });
   });
 
   it('a MARK_PRICE stop ignores the last price and triggers on the mark', async () => {
     const { em, ex } = await setup();
     em.openPosition('BTCUSDT', 'short', '0.010');
-    await ex.createOrder(BTC, 'market', 'buy', 0.01, undefined, { stopLossPrice: 61000, reduceOnly: true, workingType: 'MARK_PRICE' });
+    await ex.createOrder(BTC, 'market', 'buy', 0.01, undefined, {
+      stopLossPrice: 61000,
+      reduceOnly: true,
+      workingType: 'MARK_PRICE',
+    });
     em.setPrice('BTCUSDT', '61500.0', '60900');
     expect(em.exchange.openAlgos()).toHaveLength(1);
     em.setPrice('BTCUSDT', '61500.0', '61000');
@@ -66,7 +89,11 @@ describe('conditional orders trigger by Binance rules', () => {
   it('a TRAILING_STOP_MARKET (CONTRACT_PRICE) activates at its activation price and fires callbackRate below the high', async () => {
     const { em, ex } = await setup();
     em.openPosition('BTCUSDT', 'long', '0.010');
-    await ex.createOrder(BTC, 'market', 'sell', 0.01, undefined, { trailingPercent: 1, trailingTriggerPrice: 61000, reduceOnly: true });
+    await ex.createOrder(BTC, 'market', 'sell', 0.01, undefined, {
+      trailingPercent: 1,
+      trailingTriggerPrice: 61000,
+      reduceOnly: true,
+    });
     em.setPrice('BTCUSDT', '59000.0'); // below activation: a 1 % drop from anywhere does nothing
     em.setPrice('BTCUSDT', '60990.0');
     expect(em.exchange.openAlgos()).toHaveLength(1);
@@ -82,22 +109,39 @@ describe('conditional orders trigger by Binance rules', () => {
   it('a TRAILING_STOP_MARKET (MARK_PRICE) without activation tracks the mark from placement', async () => {
     const { em, ex } = await setup();
     em.openPosition('BTCUSDT', 'short', '0.010');
-    await ex.createOrder(BTC, 'market', 'buy', 0.01, undefined, { trailingPercent: 2, reduceOnly: true, workingType: 'MARK_PRICE' });
+    await ex.createOrder(BTC, 'market', 'buy', 0.01, undefined, {
+      trailingPercent: 2,
+      reduceOnly: true,
+      workingType: 'MARK_PRICE',
+    });
     em.setPrice('BTCUSDT', '50000.0', '50000'); // new low of the mark; stop at 51000
     em.setPrice('BTCUSDT', '52000.0', '50999'); // last is past the stop, the mark is not
     expect(em.exchange.openAlgos()).toHaveLength(1);
     em.setPrice('BTCUSDT', '52000.0', '51000');
     expect(em.exchange.openAlgos()).toHaveLength(0);
-    expect(em.state().fills.at(-1)).toMatchObject({ side: 'BUY', price: '52000', realizedPnl: '80' });
+    expect(em.state().fills.at(-1)).toMatchObject({
+      side: 'BUY',
+      price: '52000',
+      realizedPnl: '80',
+    });
   });
 
   it('reduceOnly and closePosition stops never open or flip a position', async () => {
     const { em, ex } = await setup();
     em.openPosition('BTCUSDT', 'long', '0.010');
     // Two stops that together exceed the position, and one closePosition stop.
-    await ex.createOrder(BTC, 'market', 'sell', 0.008, undefined, { stopLossPrice: 59500, reduceOnly: true });
-    await ex.createOrder(BTC, 'market', 'sell', 0.008, undefined, { stopLossPrice: 59400, reduceOnly: true });
-    await ex.createOrder(BTC, 'market', 'sell', undefined as unknown as number, undefined, { stopLossPrice: 59300, closePosition: true });
+    await ex.createOrder(BTC, 'market', 'sell', 0.008, undefined, {
+      stopLossPrice: 59500,
+      reduceOnly: true,
+    });
+    await ex.createOrder(BTC, 'market', 'sell', 0.008, undefined, {
+      stopLossPrice: 59400,
+      reduceOnly: true,
+    });
+    await ex.createOrder(BTC, 'market', 'sell', undefined as unknown as number, undefined, {
+      stopLossPrice: 59300,
+      closePosition: true,
+    });
     em.setPrice('BTCUSDT', '59000.0');
     expect(em.exchange.position('BTCUSDT').amount.toString()).toBe('0');
     const algos = em.state().openOrders;
@@ -110,18 +154,27 @@ describe('conditional orders trigger by Binance rules', () => {
 
   it('a reduce-only market order that would open a position is rejected (-2022)', async () => {
     const { em, ex } = await setup();
-    await expect(ex.createOrder(BTC, 'market', 'sell', 0.01, undefined, { reduceOnly: true })).rejects.toThrow(/-2022/);
+    await expect(
+      ex.createOrder(BTC, 'market', 'sell', 0.01, undefined, { reduceOnly: true }),
+    ).rejects.toThrow(/-2022/);
     expect(em.exchange.position('BTCUSDT').amount.isZero()).toBe(true);
   });
 
   it('answers -2021 (OrderImmediatelyFillable via the merged linear table) for a stop that would trigger at once', async () => {
     const { em, ex } = await setup();
     em.openPosition('BTCUSDT', 'long', '0.010');
-    await expect(ex.createOrder(BTC, 'market', 'sell', 0.01, undefined, { stopLossPrice: 60000, reduceOnly: true })).rejects.toBeInstanceOf(
-      ccxt.OrderImmediatelyFillable,
-    );
     await expect(
-      ex.createOrder(BTC, 'market', 'sell', 0.01, undefined, { trailingPercent: 1, trailingTriggerPrice: 59000, reduceOnly: true }),
+      ex.createOrder(BTC, 'market', 'sell', 0.01, undefined, {
+        stopLossPrice: 60000,
+        reduceOnly: true,
+      }),
+    ).rejects.toBeInstanceOf(ccxt.OrderImmediatelyFillable);
+    await expect(
+      ex.createOrder(BTC, 'market', 'sell', 0.01, undefined, {
+        trailingPercent: 1,
+        trailingTriggerPrice: 59000,
+        reduceOnly: true,
+      }),
     ).rejects.toBeInstanceOf(ccxt.OrderImmediatelyFillable);
   });
 
@@ -129,9 +182,27 @@ describe('conditional orders trigger by Binance rules', () => {
     const { em, ex } = await setup();
     em.openPosition('BTCUSDT', 'long', '0.010');
     for (let i = 0; i < 10; i++) {
-      em.exchange.placeAlgo({ symbol: 'BTCUSDT', side: 'SELL', orderType: 'STOP_MARKET', quantity: d('0.01'), triggerPrice: d(String(50000 + i)), callbackRate: undefined, activatePrice: undefined, workingType: 'CONTRACT_PRICE', reduceOnly: true, closePosition: false, priceProtect: false, clientAlgoId: undefined });
+      em.exchange.placeAlgo({
+        symbol: 'BTCUSDT',
+        side: 'SELL',
+        orderType: 'STOP_MARKET',
+        quantity: d('0.01'),
+        triggerPrice: d(String(50000 + i)),
+        callbackRate: undefined,
+        activatePrice: undefined,
+        workingType: 'CONTRACT_PRICE',
+        reduceOnly: true,
+        closePosition: false,
+        priceProtect: false,
+        clientAlgoId: undefined,
+      });
     }
-    const err = await ex.createOrder(BTC, 'market', 'sell', 0.01, undefined, { stopLossPrice: 49000, reduceOnly: true }).catch((e: unknown) => e);
+    const err = await ex
+      .createOrder(BTC, 'market', 'sell', 0.01, undefined, {
+        stopLossPrice: 49000,
+        reduceOnly: true,
+      })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ccxt.OperationRejected);
     expect(String(err)).toMatch(/-4045/);
   });
@@ -141,10 +212,16 @@ describe('conditional orders trigger by Binance rules', () => {
     const { em, ex } = await setup({ clock });
     em.openPosition('BTCUSDT', 'long', '0.010');
     clock.advance(250); // naked for 250 ms
-    const stop = await ex.createOrder(BTC, 'market', 'sell', 0.01, undefined, { stopLossPrice: 59000, reduceOnly: true });
+    const stop = await ex.createOrder(BTC, 'market', 'sell', 0.01, undefined, {
+      stopLossPrice: 59000,
+      reduceOnly: true,
+    });
     clock.advance(1000); // protected
     // create-then-cancel keeps protection: no naked time accrues
-    await ex.createOrder(BTC, 'market', 'sell', 0.01, undefined, { stopLossPrice: 59100, reduceOnly: true });
+    await ex.createOrder(BTC, 'market', 'sell', 0.01, undefined, {
+      stopLossPrice: 59100,
+      reduceOnly: true,
+    });
     await ex.cancelOrder(stop.id!, BTC, { trigger: true });
     clock.advance(1000);
     expect(em.state().positions[0]?.unprotectedMs).toBe(250);

@@ -4,7 +4,11 @@ import { WebSocket } from 'ws';
 import { BTC, setup } from './emulatorHarness.ts';
 
 /** Moves the price every 20 ms until `promise` settles, so a fresh subscription sees a tick. */
-async function whileTicking<T>(em: { setPrice(s: string, p: string): void }, promise: Promise<T>, prices = ['60010.0', '60020.0']): Promise<T> {
+async function whileTicking<T>(
+  em: { setPrice(s: string, p: string): void },
+  promise: Promise<T>,
+  prices = ['60010.0', '60020.0'],
+): Promise<T> {
   let i = 0;
   const timer = setInterval(() => em.setPrice('BTCUSDT', prices[i++ % prices.length]!), 20);
   try {
@@ -32,10 +36,17 @@ describe('emulator WebSocket streams through real ccxt binanceusdm', () => {
     const { em } = await setup();
     const ws = new WebSocket(`${em.wsUrl.replace(/\/ws$/, '')}/stream?streams=btcusdt@aggTrade`);
     await new Promise((r) => ws.once('open', r));
-    const got = new Promise<any>((r) => ws.once('message', (m) => r(JSON.parse(String(m)))));
+    const got = new Promise<unknown>((r) =>
+      ws.once('message', (m: Buffer) => r(JSON.parse(m.toString()))),
+    );
     em.setPrice('BTCUSDT', '60100.0');
-    expect(await got).toMatchObject({ stream: 'btcusdt@aggTrade', data: { e: 'aggTrade', s: 'BTCUSDT', p: '60100' } });
-    const ack = new Promise<any>((r) => ws.once('message', (m) => r(JSON.parse(String(m)))));
+    expect(await got).toMatchObject({
+      stream: 'btcusdt@aggTrade',
+      data: { e: 'aggTrade', s: 'BTCUSDT', p: '60100' },
+    });
+    const ack = new Promise<unknown>((r) =>
+      ws.once('message', (m: Buffer) => r(JSON.parse(m.toString()))),
+    );
     ws.send(JSON.stringify({ method: 'SUBSCRIBE', params: ['ethusdt@bookTicker'], id: 7 }));
     expect(await ack).toEqual({ result: null, id: 7 });
     ws.close();
@@ -47,7 +58,10 @@ describe('emulator WebSocket streams through real ccxt binanceusdm', () => {
     const first = ex.watchOrders(BTC);
     // Give the private stream time to connect before the event it must see.
     await new Promise((r) => setTimeout(r, 200));
-    const stop = await ex.createOrder(BTC, 'market', 'sell', 0.01, undefined, { stopLossPrice: 59000, reduceOnly: true });
+    const stop = await ex.createOrder(BTC, 'market', 'sell', 0.01, undefined, {
+      stopLossPrice: 59000,
+      reduceOnly: true,
+    });
     const orders = await first;
     expect(orders.at(-1)).toMatchObject({ id: stop.id, status: 'open', triggerPrice: 59000 });
     const positions = ex.watchPositions([BTC]);

@@ -1,5 +1,11 @@
 import { afterEach } from 'vitest';
-import { createCcxtClient, startEmulator, type BinanceUsdm, type Emulator, type EmulatorOptions } from '../../src/venues/emulator/index.ts';
+import {
+  createCcxtClient,
+  startEmulator,
+  type BinanceUsdm,
+  type Emulator,
+  type EmulatorOptions,
+} from '../../src/venues/emulator/index.ts';
 
 /** BTC's unified ccxt symbol. */
 export const BTC = 'BTC/USDT:USDT';
@@ -18,26 +24,41 @@ export async function emulator(options: EmulatorOptions = {}): Promise<Emulator>
 }
 
 /** Returns a ccxt binanceusdm pointed at `em`, closed after the current test. */
-export async function client(em: Emulator, config: Record<string, unknown> = {}): Promise<BinanceUsdm> {
+export async function client(
+  em: Emulator,
+  config: Record<string, unknown> = {},
+): Promise<BinanceUsdm> {
   const c = await createCcxtClient(em, config);
   open.push({ close: async () => void (await c.close()) });
   return c;
 }
 
 /** Returns an emulator and a client with markets loaded. */
-export async function setup(options: EmulatorOptions = {}): Promise<{ em: Emulator; ex: BinanceUsdm }> {
+export async function setup(
+  options: EmulatorOptions = {},
+): Promise<{ em: Emulator; ex: BinanceUsdm }> {
   const em = await emulator(options);
   const ex = await client(em);
   await ex.loadMarkets();
   return { em, ex };
 }
 
+/** A JSON body read loosely: any key may be read, and reads again a Body. */
+export interface Body {
+  readonly [key: string]: Body;
+}
+
 /** Calls the admin API over HTTP and returns status and JSON body. */
-export async function admin(em: Emulator, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+export async function admin(
+  em: Emulator,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: Body }> {
   const res = await fetch(em.restUrl + path, {
     method,
     headers: { 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: (await res.json()) as Body };
 }

@@ -5,17 +5,23 @@ import { exchangeCommand } from '../../src/cli/exchange.ts';
 import { UsageError } from '../../src/cli/usageError.ts';
 import type { Emulator } from '../../src/venues/emulator/index.ts';
 
-function io(): { lines: string[]; io: { out: (l: string) => void; err: (l: string) => void; isTty: boolean } } {
+function io(): {
+  lines: string[];
+  io: { out: (l: string) => void; err: (l: string) => void; isTty: boolean };
+} {
   const lines: string[] = [];
   return { lines, io: { out: (l) => lines.push(l), err: (l) => lines.push(l), isTty: false } };
 }
 
 async function usage(args: string[]): Promise<string> {
   const { io: cliIo } = io();
-  const err = await exchangeCommand(cliIo).exitOverride().parseAsync(args, { from: 'user' }).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
+  const err = await exchangeCommand(cliIo)
+    .exitOverride()
+    .parseAsync(args, { from: 'user' })
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
   expect(err).toBeInstanceOf(UsageError);
   return (err as Error).message;
 }
@@ -27,12 +33,28 @@ describe('ratchet exchange', () => {
     let ready: Emulator | undefined;
     const done = exchangeCommand(cliIo, { signal: stop.signal, onReady: (em) => (ready = em) })
       .exitOverride()
-      .parseAsync(['--port', '0', '--api-key', 'k123', '--api-secret', 's456', '--symbols', 'btcusdt,SOLUSDT', '--seed', '9'], { from: 'user' });
+      .parseAsync(
+        [
+          '--port',
+          '0',
+          '--api-key',
+          'k123',
+          '--api-secret',
+          's456',
+          '--symbols',
+          'btcusdt,SOLUSDT',
+          '--seed',
+          '9',
+        ],
+        { from: 'user' },
+      );
     while (ready === undefined) await new Promise((r) => setTimeout(r, 10));
     const rest = /REST\s+(\S+)/.exec(lines.join('\n'))?.[1];
     expect(lines.join('\n')).toMatch(/WS\s+ws:\/\/127\.0\.0\.1:\d+\/ws/);
     expect(lines.join('\n')).toMatch(/API key\s+k123\n\s+secret\s+s456/);
-    const info = (await (await fetch(`${rest}/fapi/v1/exchangeInfo`)).json()) as { symbols: Array<{ symbol: string }> };
+    const info = (await (await fetch(`${rest}/fapi/v1/exchangeInfo`)).json()) as {
+      symbols: Array<{ symbol: string }>;
+    };
     expect(info.symbols.map((s) => s.symbol)).toEqual(['BTCUSDT', 'SOLUSDT']);
     stop.abort();
     await done;
@@ -56,7 +78,9 @@ describe('ratchet exchange', () => {
 
   it('runs as a process and exits 0 on SIGTERM', async () => {
     const script = fileURLToPath(new URL('./fixtures/runExchange.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', script, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', script, '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += String(c)));
     while (!out.includes('Ctrl-C')) {

@@ -18,12 +18,21 @@ export interface AdminReply {
   readonly body: unknown;
 }
 
-const decimalString = z.string().regex(/^\d+(\.\d+)?$/, 'a positive decimal string such as "123.45"');
+const decimalString = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/, 'a positive decimal string such as "123.45"');
 const symbol = z.string().regex(/^[A-Z0-9]+$/);
 
-const positionBody = z.object({ symbol, side: z.enum(['long', 'short']), quantity: decimalString }).strict();
+const positionBody = z
+  .object({ symbol, side: z.enum(['long', 'short']), quantity: decimalString })
+  .strict();
 const priceBody = z
-  .object({ symbol, price: decimalString, markPrice: decimalString.optional(), quantity: decimalString.optional() })
+  .object({
+    symbol,
+    price: decimalString,
+    markPrice: decimalString.optional(),
+    quantity: decimalString.optional(),
+  })
   .strict();
 
 /** Returns true for the loopback addresses the admin API serves. */
@@ -36,7 +45,12 @@ export function isLoopback(address: string | undefined): boolean {
  * Handles `/admin/*` (not part of Binance's API): opening positions, moving prices, injecting
  * faults, and the state snapshot with `unprotectedMs`. Returns undefined for an unknown route.
  */
-export function handleAdmin(deps: AdminDeps, method: string, path: string, body: unknown): AdminReply | undefined {
+export function handleAdmin(
+  deps: AdminDeps,
+  method: string,
+  path: string,
+  body: unknown,
+): AdminReply | undefined {
   const ex = deps.exchange;
   const key = `${method} ${path}`;
   try {
@@ -52,14 +66,20 @@ export function handleAdmin(deps: AdminDeps, method: string, path: string, body:
           reduceOnly: false,
           clientOrderId: undefined,
         });
-        return { status: 200, body: { order: marketOrderJson(order), position: positionView(deps, b.symbol) } };
+        return {
+          status: 200,
+          body: { order: marketOrderJson(order), position: positionView(deps, b.symbol) },
+        };
       }
       case 'POST /admin/price': {
         const b = priceBody.parse(body);
         const mark = b.markPrice === undefined ? undefined : new Decimal(b.markPrice);
         ex.trade(b.symbol, new Decimal(b.price), new Decimal(b.quantity ?? '0'), mark);
         const book = ex.book(b.symbol);
-        return { status: 200, body: { symbol: b.symbol, price: book.last.toString(), markPrice: book.mark.toString() } };
+        return {
+          status: 200,
+          body: { symbol: b.symbol, price: book.last.toString(), markPrice: book.mark.toString() },
+        };
       }
       case 'POST /admin/faults': {
         const f = faultsSchema.parse(body);
@@ -75,7 +95,8 @@ export function handleAdmin(deps: AdminDeps, method: string, path: string, body:
       const detail = e.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
       return { status: 400, body: { error: detail } };
     }
-    if (e instanceof Error && 'code' in e) return { status: 400, body: { error: e.message, code: (e as { code: unknown }).code } };
+    if (e instanceof Error && 'code' in e)
+      return { status: 400, body: { error: e.message, code: (e as { code: unknown }).code } };
     throw e;
   }
 }
@@ -105,8 +126,15 @@ function state(deps: AdminDeps): Record<string, unknown> {
   const symbols = ex.specs().map((s) => s.symbol);
   return {
     time: now,
-    prices: Object.fromEntries(symbols.map((s) => [s, { last: ex.book(s).last.toString(), mark: ex.book(s).mark.toString() }])),
-    positions: symbols.filter((s) => !ex.position(s).amount.isZero()).map((s) => positionView(deps, s)),
+    prices: Object.fromEntries(
+      symbols.map((s) => [
+        s,
+        { last: ex.book(s).last.toString(), mark: ex.book(s).mark.toString() },
+      ]),
+    ),
+    positions: symbols
+      .filter((s) => !ex.position(s).amount.isZero())
+      .map((s) => positionView(deps, s)),
     openOrders: ex.openAlgos().map(algoOrderJson),
     orders: ex.allOrders().map(marketOrderJson),
     fills: ex.fills,

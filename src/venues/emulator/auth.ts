@@ -35,12 +35,16 @@ export function checkSignature(
   const unsigned = total.slice(0, match.index) + total.slice(match.index + match[0].length);
   const expected = createHmac('sha256', creds.secret).update(unsigned).digest('hex');
   const given = (match[1] ?? '').toLowerCase();
-  const ok = given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+  const ok =
+    given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
   if (!ok) throw errors.badSignature();
   const timestamp = Number(params.get('timestamp'));
-  if (!Number.isFinite(timestamp) || params.get('timestamp') === null) throw errors.mandatoryMissing('timestamp');
+  if (!Number.isFinite(timestamp) || params.get('timestamp') === null)
+    throw errors.mandatoryMissing('timestamp');
   const recvRaw = params.get('recvWindow');
   const recvWindow = recvRaw === null ? 5000 : Number(recvRaw);
-  if (!Number.isFinite(recvWindow) || recvWindow <= 0 || recvWindow > MAX_RECV_WINDOW_MS) throw errors.badParam('recvWindow');
-  if (timestamp > now + FUTURE_TOLERANCE_MS || now - timestamp > recvWindow) throw errors.timestampOutside();
+  if (!Number.isFinite(recvWindow) || recvWindow <= 0 || recvWindow > MAX_RECV_WINDOW_MS)
+    throw errors.badParam('recvWindow');
+  if (timestamp > now + FUTURE_TOLERANCE_MS || now - timestamp > recvWindow)
+    throw errors.timestampOutside();
 }

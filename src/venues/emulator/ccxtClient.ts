@@ -29,7 +29,10 @@ const FAPI_URLS: Readonly<Record<string, string>> = {
  * would otherwise arrive as a bare ExchangeError), and currency fetching off (sapi endpoints).
  * `config` is merged into the constructor arguments (e.g. `{ options: { … } }`).
  */
-export async function createCcxtClient(em: EmulatorEndpoint, config: Record<string, unknown> = {}): Promise<BinanceUsdm> {
+export async function createCcxtClient(
+  em: EmulatorEndpoint,
+  config: Record<string, unknown> = {},
+): Promise<BinanceUsdm> {
   const { options: extraOptions, ...rest } = config as { options?: Record<string, unknown> };
   const client = new ccxt.pro.binanceusdm({
     apiKey: em.apiKey,
@@ -47,12 +50,20 @@ export async function createCcxtClient(em: EmulatorEndpoint, config: Record<stri
   const ws: Record<string, unknown> = {};
   const oldWs = urls.api['ws'];
   if (typeof oldWs === 'object' && oldWs !== null) {
-    for (const name of Object.keys(oldWs)) ws[name] = `${em.wsUrl.replace(/\/ws$/, '')}/unsupported/${name}`;
+    for (const name of Object.keys(oldWs))
+      ws[name] = `${em.wsUrl.replace(/\/ws$/, '')}/unsupported/${name}`;
   }
   ws['future'] = em.wsUrl;
-  ws['ws-api'] = { spot: `${em.wsUrl}-api`, future: `${em.wsUrl}-api`, delivery: `${em.wsUrl}-api` };
-  client.urls = { ...client.urls, api: { ...api, ws } } as typeof client.urls;
-  const exceptions = client.exceptions as { exact: Record<string, unknown>; linear?: { exact?: Record<string, unknown> } };
+  ws['ws-api'] = {
+    spot: `${em.wsUrl}-api`,
+    future: `${em.wsUrl}-api`,
+    delivery: `${em.wsUrl}-api`,
+  };
+  client.urls = { ...client.urls, api: { ...api, ws } };
+  const exceptions = client.exceptions as {
+    exact: Record<string, unknown>;
+    linear?: { exact?: Record<string, unknown> };
+  };
   exceptions.exact = { ...exceptions.exact, ...(exceptions.linear?.exact ?? {}) };
   await client.loadHttpProxyAgent();
   return client;

@@ -24,7 +24,11 @@ export class BinanceError extends Error {
 export const errors = {
   unknown: () => new BinanceError(-1000, 'An unknown error occured while processing the request.'),
   internal: () =>
-    new BinanceError(-1001, 'Internal error; unable to process your request. Please try again.', 503),
+    new BinanceError(
+      -1001,
+      'Internal error; unable to process your request. Please try again.',
+      503,
+    ),
   tooManyRequests: (retryAfterSec: number, limit: number) =>
     new BinanceError(
       -1003,
@@ -33,10 +37,13 @@ export const errors = {
       { 'Retry-After': String(retryAfterSec) },
     ),
   timestampOutside: () =>
-    new BinanceError(-1021, "Timestamp for this request is outside of the recvWindow."),
+    new BinanceError(-1021, 'Timestamp for this request is outside of the recvWindow.'),
   badSignature: () => new BinanceError(-1022, 'Signature for this request is not valid.'),
   mandatoryMissing: (name: string) =>
-    new BinanceError(-1102, `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`),
+    new BinanceError(
+      -1102,
+      `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`,
+    ),
   badParam: (name: string) =>
     new BinanceError(-1130, `Data sent for parameter '${name}' is not valid.`),
   badSymbol: () => new BinanceError(-1121, 'Invalid symbol.'),
@@ -47,8 +54,7 @@ export const errors = {
   wouldTrigger: () => new BinanceError(-2021, 'Order would immediately trigger.'),
   reduceOnlyRejected: () => new BinanceError(-2022, 'ReduceOnly Order is rejected.'),
   tooManyStops: () => new BinanceError(-4045, 'Reach max stop order limit.'),
-  badTick: () =>
-    new BinanceError(-4014, 'Price not increased by tick size.'),
+  badTick: () => new BinanceError(-4014, 'Price not increased by tick size.'),
   badStep: () => new BinanceError(-4003, 'Quantity less than or equal to zero.'),
   badCallbackRate: () =>
     new BinanceError(-2007, 'Invalid callBackRate, callBackRate must be in range of [0.1, 10].'),

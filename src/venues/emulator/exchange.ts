@@ -6,7 +6,15 @@ import { isMultipleOf, roundTo, type SymbolSpec } from './markets.ts';
 import { ProtectionTracker } from './protection.ts';
 import { TickerStats } from './tickerStats.ts';
 import { observe, watchedPrice, wouldTriggerImmediately } from './triggers.ts';
-import type { AlgoOrder, AlgoOrderType, Fill, MarketOrder, OrderSide, Position, WorkingType } from './types.ts';
+import type {
+  AlgoOrder,
+  AlgoOrderType,
+  Fill,
+  MarketOrder,
+  OrderSide,
+  Position,
+  WorkingType,
+} from './types.ts';
 import { accountUpdate, algoUpdate, orderTradeUpdate } from './wire.ts';
 
 /** A request for a market order, already parsed from the wire. */
@@ -112,13 +120,26 @@ export class EmulatedExchange {
    * Records a trade at `price` (rounded to the tick) and, when given, a new mark price; then lets
    * every resting conditional order of the symbol observe the prices it watches.
    */
-  trade(symbol: string, price: Decimal, qty: Decimal = new Decimal(0), mark?: Decimal, isBuyerMaker = false): void {
+  trade(
+    symbol: string,
+    price: Decimal,
+    qty: Decimal = new Decimal(0),
+    mark?: Decimal,
+    isBuyerMaker = false,
+  ): void {
     const book = this.books.get(symbol);
     if (book === undefined) throw errors.badSymbol();
     const now = this.clock.now();
     book.last = roundTo(price, book.spec.tickSize);
     book.mark = mark ?? book.last;
-    const tick: TradeTick = { symbol, tradeId: this.nextTradeId++, price: book.last, qty, time: now, isBuyerMaker };
+    const tick: TradeTick = {
+      symbol,
+      tradeId: this.nextTradeId++,
+      price: book.last,
+      qty,
+      time: now,
+      isBuyerMaker,
+    };
     book.stats.add(book.last, qty, tick.tradeId, now);
     for (const l of this.listeners) l.trade?.(tick);
     for (const algo of [...this.algos.values()]) {
@@ -139,7 +160,15 @@ export class EmulatedExchange {
       qty = reducibleQty(position, req.side, req.quantity);
       if (qty.isZero()) throw errors.reduceOnlyRejected();
     }
-    return this.execute(req.symbol, req.side, qty, req.quantity, req.reduceOnly, req.clientOrderId, origin);
+    return this.execute(
+      req.symbol,
+      req.side,
+      qty,
+      req.quantity,
+      req.reduceOnly,
+      req.clientOrderId,
+      origin,
+    );
   }
 
   /** Accepts a conditional order; throws -4045, -2021, -2007, -4014 or -1102 as Binance does. */
@@ -153,12 +182,15 @@ export class EmulatedExchange {
     if (req.orderType === 'TRAILING_STOP_MARKET') {
       const rate = req.callbackRate;
       if (rate === undefined || rate.lt('0.1') || rate.gt(10)) throw errors.badCallbackRate();
-      if (req.activatePrice !== undefined && !isMultipleOf(req.activatePrice, book.spec.tickSize)) throw errors.badTick();
+      if (req.activatePrice !== undefined && !isMultipleOf(req.activatePrice, book.spec.tickSize))
+        throw errors.badTick();
     } else {
       if (req.triggerPrice === undefined) throw errors.mandatoryMissing('triggerPrice');
       if (!isMultipleOf(req.triggerPrice, book.spec.tickSize)) throw errors.badTick();
     }
-    const resting = [...this.algos.values()].filter((a) => a.symbol === req.symbol && a.status === 'NEW').length;
+    const resting = [...this.algos.values()].filter(
+      (a) => a.symbol === req.symbol && a.status === 'NEW',
+    ).length;
     if (resting >= book.spec.maxAlgoOrders) throw errors.tooManyStops();
     const now = this.clock.now();
     const algo: AlgoOrder = {
@@ -197,9 +229,17 @@ export class EmulatedExchange {
   }
 
   /** Cancels a resting conditional order by id or client id; throws -2011 if none rests. */
-  cancelAlgo(symbol: string | undefined, algoId: number | undefined, clientAlgoId: string | undefined): AlgoOrder {
+  cancelAlgo(
+    symbol: string | undefined,
+    algoId: number | undefined,
+    clientAlgoId: string | undefined,
+  ): AlgoOrder {
     const algo = this.findAlgo(algoId, clientAlgoId);
-    if (algo === undefined || algo.status !== 'NEW' || (symbol !== undefined && algo.symbol !== symbol)) {
+    if (
+      algo === undefined ||
+      algo.status !== 'NEW' ||
+      (symbol !== undefined && algo.symbol !== symbol)
+    ) {
       throw errors.unknownOrder();
     }
     this.finishAlgo(algo, 'CANCELED');
@@ -222,11 +262,16 @@ export class EmulatedExchange {
 
   /** Returns the resting conditional orders, of one symbol or all, oldest first. */
   openAlgos(symbol?: string): AlgoOrder[] {
-    return [...this.algos.values()].filter((a) => a.status === 'NEW' && (symbol === undefined || a.symbol === symbol));
+    return [...this.algos.values()].filter(
+      (a) => a.status === 'NEW' && (symbol === undefined || a.symbol === symbol),
+    );
   }
 
   /** Returns the matching-engine order with that id or client id. */
-  findOrder(orderId: number | undefined, clientOrderId: string | undefined): MarketOrder | undefined {
+  findOrder(
+    orderId: number | undefined,
+    clientOrderId: string | undefined,
+  ): MarketOrder | undefined {
     if (orderId !== undefined) return this.orders.get(orderId);
     return [...this.orders.values()].find((o) => o.clientOrderId === clientOrderId);
   }
@@ -241,7 +286,14 @@ export class EmulatedExchange {
     const found = this.positions.get(symbol);
     if (found !== undefined) return found;
     const now = this.clock.now();
-    const flat: Position = { symbol, amount: new Decimal(0), entryPrice: new Decimal(0), realizedPnl: new Decimal(0), openedAt: now, updateTime: 0 };
+    const flat: Position = {
+      symbol,
+      amount: new Decimal(0),
+      entryPrice: new Decimal(0),
+      realizedPnl: new Decimal(0),
+      openedAt: now,
+      updateTime: 0,
+    };
     this.positions.set(symbol, flat);
     return flat;
   }
@@ -259,13 +311,23 @@ export class EmulatedExchange {
     this.emit(algoUpdate(algo, now));
     const position = this.position(algo.symbol);
     const restricted = algo.reduceOnly || algo.closePosition;
-    const qty = restricted ? reducibleQty(position, algo.side, algo.quantity) : algo.quantity ?? new Decimal(0);
+    const qty = restricted
+      ? reducibleQty(position, algo.side, algo.quantity)
+      : (algo.quantity ?? new Decimal(0));
     if (qty.isZero()) {
       algo.rejectReason = 'Reduce Only reject';
       this.finishAlgo(algo, 'EXPIRED');
       return;
     }
-    const order = this.execute(algo.symbol, algo.side, qty, algo.quantity ?? qty, restricted, undefined, { algo });
+    const order = this.execute(
+      algo.symbol,
+      algo.side,
+      qty,
+      algo.quantity ?? qty,
+      restricted,
+      undefined,
+      { algo },
+    );
     algo.actualOrderId = order.orderId;
     algo.executedQty = order.executedQty;
     algo.avgPrice = order.avgPrice;
@@ -316,7 +378,11 @@ export class EmulatedExchange {
     this.emit(orderTradeUpdate(order, 'NEW', now, undefined));
     const position = this.position(symbol);
     const effect = applyFill(position, side, qty, price);
-    if (position.amount.isZero() || effect.amount.isZero() || position.amount.isNeg() !== effect.amount.isNeg()) {
+    if (
+      position.amount.isZero() ||
+      effect.amount.isZero() ||
+      position.amount.isNeg() !== effect.amount.isNeg()
+    ) {
       position.openedAt = now;
       position.realizedPnl = new Decimal(0);
     }
@@ -349,7 +415,9 @@ export class EmulatedExchange {
     const position = this.position(symbol);
     const side = position.amount.isZero() ? undefined : position.amount.isPos() ? 'long' : 'short';
     const closing: OrderSide = side === 'long' ? 'SELL' : 'BUY';
-    const isProtected = this.openAlgos(symbol).some((a) => a.side === closing && a.orderType !== 'TAKE_PROFIT_MARKET');
+    const isProtected = this.openAlgos(symbol).some(
+      (a) => a.side === closing && a.orderType !== 'TAKE_PROFIT_MARKET',
+    );
     this.protection.update(symbol, side, isProtected, this.clock.now());
   }
 

@@ -10,11 +10,18 @@ import type { Random } from './random.ts';
 export const faultsSchema = z
   .object({
     /** Delay before every answer, or per endpoint. */
-    latencyMs: z.union([z.number().int().min(0), z.record(z.string(), z.number().int().min(0))]).optional(),
+    latencyMs: z
+      .union([z.number().int().min(0), z.record(z.string(), z.number().int().min(0))])
+      .optional(),
     /** Probability per endpoint that a request answers HTTP 503 / -1001. */
     errorRate: z.record(z.string(), z.number().min(0).max(1)).optional(),
     /** The next `requests` requests answer HTTP 429 with Retry-After. */
-    burst429: z.object({ requests: z.number().int().min(1), retryAfterSec: z.number().int().min(0).default(1) }).optional(),
+    burst429: z
+      .object({
+        requests: z.number().int().min(1),
+        retryAfterSec: z.number().int().min(0).default(1),
+      })
+      .optional(),
     /** Drops every open WebSocket connection now (as an abrupt TCP close). */
     wsDisconnect: z.boolean().optional(),
     /** The next `count` order placements (or requests to `endpoint`) are refused with this error. */
@@ -64,10 +71,18 @@ export class FaultInjector {
     if (input.clear === true) this.clear();
     if (input.latencyMs !== undefined) this.latency = input.latencyMs;
     if (input.errorRate !== undefined) this.errorRates = { ...this.errorRates, ...input.errorRate };
-    if (input.burst429 !== undefined) this.burst = { remaining: input.burst429.requests, retryAfterSec: input.burst429.retryAfterSec };
+    if (input.burst429 !== undefined)
+      this.burst = {
+        remaining: input.burst429.requests,
+        retryAfterSec: input.burst429.retryAfterSec,
+      };
     if (input.reject !== undefined) {
       const r = input.reject;
-      this.rejection = { remaining: r.count, endpoint: r.endpoint, error: new BinanceError(r.code, r.msg, r.status) };
+      this.rejection = {
+        remaining: r.count,
+        endpoint: r.endpoint,
+        error: new BinanceError(r.code, r.msg, r.status),
+      };
     }
   }
 
@@ -83,7 +98,8 @@ export class FaultInjector {
   latencyFor(method: string, path: string): number {
     if (typeof this.latency === 'number') return this.latency;
     let ms = 0;
-    for (const [key, value] of Object.entries(this.latency)) if (matches(key, method, path)) ms = Math.max(ms, value);
+    for (const [key, value] of Object.entries(this.latency))
+      if (matches(key, method, path)) ms = Math.max(ms, value);
     return ms;
   }
 
@@ -100,7 +116,10 @@ export class FaultInjector {
     }
     const rej = this.rejection;
     if (rej !== undefined) {
-      const hit = rej.endpoint === undefined ? ORDER_PLACEMENTS.includes(`${method} ${path}`) : matches(rej.endpoint, method, path);
+      const hit =
+        rej.endpoint === undefined
+          ? ORDER_PLACEMENTS.includes(`${method} ${path}`)
+          : matches(rej.endpoint, method, path);
       if (hit) {
         rej.remaining -= 1;
         if (rej.remaining <= 0) this.rejection = undefined;
@@ -112,6 +131,18 @@ export class FaultInjector {
 
   /** Returns a JSON view of the standing faults for `GET /admin/state`. */
   describe(): Record<string, unknown> {
-    return { latencyMs: this.latency, errorRate: this.errorRates, burst429: this.burst ?? null, reject: this.rejection === undefined ? null : { remaining: this.rejection.remaining, endpoint: this.rejection.endpoint ?? null, code: this.rejection.error.code } };
+    return {
+      latencyMs: this.latency,
+      errorRate: this.errorRates,
+      burst429: this.burst ?? null,
+      reject:
+        this.rejection === undefined
+          ? null
+          : {
+              remaining: this.rejection.remaining,
+              endpoint: this.rejection.endpoint ?? null,
+              code: this.rejection.error.code,
+            },
+    };
   }
 }

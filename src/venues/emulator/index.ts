@@ -2,7 +2,13 @@
  * A local Binance USDⓈ-M futures exchange for tests and demos, driven by the real ccxt client.
  * See docs/exchange-emulator.md.
  */
-export { startEmulator, type Emulator, type EmulatorOptions, type FeedOption, type AdminState } from './server.ts';
+export {
+  startEmulator,
+  type Emulator,
+  type EmulatorOptions,
+  type FeedOption,
+  type AdminState,
+} from './server.ts';
 export { createCcxtClient, type BinanceUsdm, type EmulatorEndpoint } from './ccxtClient.ts';
 export { ManualClock, systemClock, type Clock } from './clock.ts';
 export { EmulatedExchange } from './exchange.ts';

@@ -25,7 +25,9 @@ export function applyFill(h: Holding, side: OrderSide, qty: Decimal, price: Deci
   const amount = h.amount.plus(signed);
   if (h.amount.isZero() || h.amount.isNeg() === signed.isNeg()) {
     const cost = h.amount.abs().mul(h.entryPrice).plus(qty.mul(price));
-    const entry = amount.isZero() ? new Decimal(0) : cost.div(amount.abs()).toDecimalPlaces(ENTRY_DECIMALS);
+    const entry = amount.isZero()
+      ? new Decimal(0)
+      : cost.div(amount.abs()).toDecimalPlaces(ENTRY_DECIMALS);
     return { amount, entryPrice: entry, realized: new Decimal(0) };
   }
   const closed = Decimal.min(qty, h.amount.abs());

@@ -17,7 +17,8 @@ export class ListenKeys {
 
   /** Throws -1125 unless `key` (or, when omitted, any key) is active; returns the active key. */
   keepAlive(key: string | undefined): string {
-    if (this.current === undefined || (key !== undefined && key !== this.current)) throw errors.listenKeyMissing();
+    if (this.current === undefined || (key !== undefined && key !== this.current))
+      throw errors.listenKeyMissing();
     return this.current;
   }
 

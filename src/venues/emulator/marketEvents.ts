@@ -15,8 +15,29 @@ export function tradeEvents(ex: EmulatedExchange, tick: TradeTick): Map<string, 
   const q = tick.qty.toString();
   const t = book.stats.json(s, tick.time, book.last);
   const out = new Map<string, unknown>();
-  out.set(`${low}@aggTrade`, { e: 'aggTrade', E: tick.time, a: tick.tradeId, s, p, q, f: tick.tradeId, l: tick.tradeId, T: tick.time, m: tick.isBuyerMaker });
-  out.set(`${low}@trade`, { e: 'trade', E: tick.time, T: tick.time, s, t: tick.tradeId, p, q, X: 'MARKET', m: tick.isBuyerMaker });
+  out.set(`${low}@aggTrade`, {
+    e: 'aggTrade',
+    E: tick.time,
+    a: tick.tradeId,
+    s,
+    p,
+    q,
+    f: tick.tradeId,
+    l: tick.tradeId,
+    T: tick.time,
+    m: tick.isBuyerMaker,
+  });
+  out.set(`${low}@trade`, {
+    e: 'trade',
+    E: tick.time,
+    T: tick.time,
+    s,
+    t: tick.tradeId,
+    p,
+    q,
+    X: 'MARKET',
+    m: tick.isBuyerMaker,
+  });
   out.set(`${low}@ticker`, tickerEvent(s, t, tick.time));
   out.set(`${low}@miniTicker`, miniTickerEvent(s, t, tick.time));
   out.set(`${low}@bookTicker`, bookTickerEvent(ex, s, tick.time));
@@ -24,7 +45,11 @@ export function tradeEvents(ex: EmulatedExchange, tick: TradeTick): Map<string, 
 }
 
 /** Returns a `24hrTicker` event from a 24-hour ticker row. */
-export function tickerEvent(s: string, t: Record<string, string | number>, now: number): Record<string, unknown> {
+export function tickerEvent(
+  s: string,
+  t: Record<string, string | number>,
+  now: number,
+): Record<string, unknown> {
   return {
     e: '24hrTicker',
     E: now,
@@ -48,12 +73,30 @@ export function tickerEvent(s: string, t: Record<string, string | number>, now: 
 }
 
 /** Returns a `24hrMiniTicker` event. */
-export function miniTickerEvent(s: string, t: Record<string, string | number>, now: number): Record<string, unknown> {
-  return { e: '24hrMiniTicker', E: now, s, c: t['lastPrice'], o: t['openPrice'], h: t['highPrice'], l: t['lowPrice'], v: t['volume'], q: t['quoteVolume'] };
+export function miniTickerEvent(
+  s: string,
+  t: Record<string, string | number>,
+  now: number,
+): Record<string, unknown> {
+  return {
+    e: '24hrMiniTicker',
+    E: now,
+    s,
+    c: t['lastPrice'],
+    o: t['openPrice'],
+    h: t['highPrice'],
+    l: t['lowPrice'],
+    v: t['volume'],
+    q: t['quoteVolume'],
+  };
 }
 
 /** Returns a `bookTicker` event: bid at the last price, ask one tick above. */
-export function bookTickerEvent(ex: EmulatedExchange, s: string, now: number): Record<string, unknown> {
+export function bookTickerEvent(
+  ex: EmulatedExchange,
+  s: string,
+  now: number,
+): Record<string, unknown> {
   const book = ex.book(s);
   return {
     e: 'bookTicker',
@@ -69,8 +112,21 @@ export function bookTickerEvent(ex: EmulatedExchange, s: string, now: number): R
 }
 
 /** Returns a `markPriceUpdate` event. */
-export function markPriceEvent(ex: EmulatedExchange, s: string, now: number): Record<string, unknown> {
+export function markPriceEvent(
+  ex: EmulatedExchange,
+  s: string,
+  now: number,
+): Record<string, unknown> {
   const mark = ex.book(s).mark.toString();
   const nextFunding = Math.ceil((now + 1) / 28_800_000) * 28_800_000;
-  return { e: 'markPriceUpdate', E: now, s, p: mark, i: mark, P: mark, r: '0.00010000', T: nextFunding };
+  return {
+    e: 'markPriceUpdate',
+    E: now,
+    s,
+    p: mark,
+    i: mark,
+    P: mark,
+    r: '0.00010000',
+    T: nextFunding,
+  };
 }

@@ -16,9 +16,30 @@ export interface SymbolSpec {
 }
 
 const known: Readonly<Record<string, Omit<SymbolSpec, 'symbol' | 'baseAsset' | 'quoteAsset'>>> = {
-  BTCUSDT: { tickSize: '0.10', stepSize: '0.001', minQty: '0.001', maxQty: '1000', startPrice: '60000.00', maxAlgoOrders: 10 },
-  ETHUSDT: { tickSize: '0.01', stepSize: '0.001', minQty: '0.001', maxQty: '10000', startPrice: '3000.00', maxAlgoOrders: 10 },
-  SOLUSDT: { tickSize: '0.0100', stepSize: '1', minQty: '1', maxQty: '1000000', startPrice: '150.0000', maxAlgoOrders: 10 },
+  BTCUSDT: {
+    tickSize: '0.10',
+    stepSize: '0.001',
+    minQty: '0.001',
+    maxQty: '1000',
+    startPrice: '60000.00',
+    maxAlgoOrders: 10,
+  },
+  ETHUSDT: {
+    tickSize: '0.01',
+    stepSize: '0.001',
+    minQty: '0.001',
+    maxQty: '10000',
+    startPrice: '3000.00',
+    maxAlgoOrders: 10,
+  },
+  SOLUSDT: {
+    tickSize: '0.0100',
+    stepSize: '1',
+    minQty: '1',
+    maxQty: '1000000',
+    startPrice: '150.0000',
+    maxAlgoOrders: 10,
+  },
 };
 
 /**
@@ -76,7 +97,11 @@ const orderTypes = [
  * Returns a `/fapi/v1/exchangeInfo` body for `specs`, shaped like Binance's so ccxt's
  * parseMarket derives precision from the filters and accepts STOP_MARKET/TRAILING_STOP_MARKET.
  */
-export function exchangeInfo(specs: readonly SymbolSpec[], serverTime: number, weightLimit: number): unknown {
+export function exchangeInfo(
+  specs: readonly SymbolSpec[],
+  serverTime: number,
+  weightLimit: number,
+): unknown {
   return {
     timezone: 'UTC',
     serverTime,
@@ -111,13 +136,23 @@ export function exchangeInfo(specs: readonly SymbolSpec[], serverTime: number, w
       marketTakeBound: '0.05',
       maxMoveOrderLimit: 10000,
       filters: [
-        { filterType: 'PRICE_FILTER', minPrice: s.tickSize, maxPrice: '10000000', tickSize: s.tickSize },
+        {
+          filterType: 'PRICE_FILTER',
+          minPrice: s.tickSize,
+          maxPrice: '10000000',
+          tickSize: s.tickSize,
+        },
         { filterType: 'LOT_SIZE', minQty: s.minQty, maxQty: s.maxQty, stepSize: s.stepSize },
         { filterType: 'MARKET_LOT_SIZE', minQty: s.minQty, maxQty: s.maxQty, stepSize: s.stepSize },
         { filterType: 'MAX_NUM_ORDERS', limit: 200 },
         { filterType: 'MAX_NUM_ALGO_ORDERS', limit: s.maxAlgoOrders },
         { filterType: 'MIN_NOTIONAL', notional: '5' },
-        { filterType: 'PERCENT_PRICE', multiplierUp: '1.0500', multiplierDown: '0.9500', multiplierDecimal: '4' },
+        {
+          filterType: 'PERCENT_PRICE',
+          multiplierUp: '1.0500',
+          multiplierDown: '0.9500',
+          multiplierDecimal: '4',
+        },
       ],
       orderTypes,
       timeInForce: ['GTC', 'IOC', 'FOK', 'GTX', 'GTD'],

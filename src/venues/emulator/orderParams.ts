@@ -5,7 +5,13 @@ import type { AlgoOrderType, OrderSide, WorkingType } from './types.ts';
 
 /** Parses Binance's form parameters into typed order requests, answering Binance's codes. */
 
-const CONDITIONAL_TYPES = new Set(['STOP_MARKET', 'TAKE_PROFIT_MARKET', 'TRAILING_STOP_MARKET', 'STOP', 'TAKE_PROFIT']);
+const CONDITIONAL_TYPES = new Set([
+  'STOP_MARKET',
+  'TAKE_PROFIT_MARKET',
+  'TRAILING_STOP_MARKET',
+  'STOP',
+  'TAKE_PROFIT',
+]);
 
 function required(p: URLSearchParams, name: string): string {
   const v = p.get(name);
@@ -66,7 +72,8 @@ export function parseAlgoOrder(p: URLSearchParams): AlgoOrderRequest {
     throw errors.badParam('type');
   }
   const workingType = optional(p, 'workingType') ?? 'CONTRACT_PRICE';
-  if (workingType !== 'CONTRACT_PRICE' && workingType !== 'MARK_PRICE') throw errors.badParam('workingType');
+  if (workingType !== 'CONTRACT_PRICE' && workingType !== 'MARK_PRICE')
+    throw errors.badParam('workingType');
   const closePosition = bool(p, 'closePosition');
   const quantity = decimal(p, 'quantity');
   if (closePosition && quantity !== undefined) throw errors.closePositionWithQty();

@@ -27,7 +27,12 @@ export class ProtectionTracker {
    * Records the state of `symbol` at `now`: which side is open (undefined when flat) and whether
    * a stop order protects it. A change of side closes the old record and starts a new one.
    */
-  update(symbol: string, side: 'long' | 'short' | undefined, isProtected: boolean, now: number): void {
+  update(
+    symbol: string,
+    side: 'long' | 'short' | undefined,
+    isProtected: boolean,
+    now: number,
+  ): void {
     const entry = this.open.get(symbol);
     if (entry !== undefined && entry.side !== side) {
       this.closed.push({ ...this.record(symbol, entry, now), closedAt: now });
@@ -36,7 +41,12 @@ export class ProtectionTracker {
     if (side === undefined) return;
     const current = this.open.get(symbol);
     if (current === undefined) {
-      this.open.set(symbol, { side, openedAt: now, accumulated: 0, since: isProtected ? undefined : now });
+      this.open.set(symbol, {
+        side,
+        openedAt: now,
+        accumulated: 0,
+        since: isProtected ? undefined : now,
+      });
       return;
     }
     if (isProtected && current.since !== undefined) {
@@ -61,6 +71,12 @@ export class ProtectionTracker {
 
   private record(symbol: string, e: Entry, now: number): ProtectionRecord {
     const running = e.since === undefined ? 0 : now - e.since;
-    return { symbol, side: e.side, openedAt: e.openedAt, closedAt: undefined, unprotectedMs: e.accumulated + running };
+    return {
+      symbol,
+      side: e.side,
+      openedAt: e.openedAt,
+      closedAt: undefined,
+      unprotectedMs: e.accumulated + running,
+    };
   }
 }

@@ -63,9 +63,24 @@ function positionRows(ctx: RouteContext, v3: boolean): unknown[] {
       };
       if (v3) {
         const im = notional.abs().div(20).toString();
-        return { ...common, initialMargin: im, maintMargin: notional.abs().mul('0.004').toString(), positionInitialMargin: im, openOrderInitialMargin: '0', adl: 0, bidNotional: '0', askNotional: '0' };
+        return {
+          ...common,
+          initialMargin: im,
+          maintMargin: notional.abs().mul('0.004').toString(),
+          positionInitialMargin: im,
+          openOrderInitialMargin: '0',
+          adl: 0,
+          bidNotional: '0',
+          askNotional: '0',
+        };
       }
-      return { ...common, leverage: '20', maxNotionalValue: '50000000', marginType: 'cross', isAutoAddMargin: 'false' };
+      return {
+        ...common,
+        leverage: '20',
+        maxNotionalValue: '50000000',
+        marginType: 'cross',
+        isAutoAddMargin: 'false',
+      };
     });
 }
 
@@ -79,18 +94,28 @@ export const routes: Readonly<Record<string, Route>> = {
   },
   'GET /fapi/v1/ticker/price': {
     security: 'NONE',
-    handle: (c) => perSymbol(c, (s) => ({ symbol: s, price: c.exchange.book(s).last.toString(), time: c.now })),
+    handle: (c) =>
+      perSymbol(c, (s) => ({ symbol: s, price: c.exchange.book(s).last.toString(), time: c.now })),
   },
   'GET /fapi/v1/ticker/24hr': {
     security: 'NONE',
-    handle: (c) => perSymbol(c, (s) => c.exchange.book(s).stats.json(s, c.now, c.exchange.book(s).last)),
+    handle: (c) =>
+      perSymbol(c, (s) => c.exchange.book(s).stats.json(s, c.now, c.exchange.book(s).last)),
   },
   'GET /fapi/v1/ticker/bookTicker': {
     security: 'NONE',
     handle: (c) =>
       perSymbol(c, (s) => {
         const b = c.exchange.book(s);
-        return { symbol: s, bidPrice: b.last.toString(), bidQty: '10', askPrice: formatTo(b.last.plus(b.spec.tickSize), b.spec.tickSize), askQty: '10', time: c.now, lastUpdateId: b.stats.lastId };
+        return {
+          symbol: s,
+          bidPrice: b.last.toString(),
+          bidQty: '10',
+          askPrice: formatTo(b.last.plus(b.spec.tickSize), b.spec.tickSize),
+          askQty: '10',
+          time: c.now,
+          lastUpdateId: b.stats.lastId,
+        };
       }),
   },
   'GET /fapi/v1/premiumIndex': {
@@ -99,7 +124,16 @@ export const routes: Readonly<Record<string, Route>> = {
       perSymbol(c, (s) => {
         const b = c.exchange.book(s);
         const nextFunding = Math.ceil((c.now + 1) / 28_800_000) * 28_800_000;
-        return { symbol: s, markPrice: b.mark.toString(), indexPrice: b.mark.toString(), estimatedSettlePrice: b.mark.toString(), lastFundingRate: '0.00010000', interestRate: '0.00010000', nextFundingTime: nextFunding, time: c.now };
+        return {
+          symbol: s,
+          markPrice: b.mark.toString(),
+          indexPrice: b.mark.toString(),
+          estimatedSettlePrice: b.mark.toString(),
+          lastFundingRate: '0.00010000',
+          interestRate: '0.00010000',
+          nextFundingTime: nextFunding,
+          time: c.now,
+        };
       }),
   },
   'GET /fapi/v1/leverageBracket': {
@@ -109,8 +143,22 @@ export const routes: Readonly<Record<string, Route>> = {
         symbol: s,
         notionalCoef: 1.0,
         brackets: [
-          { bracket: 1, initialLeverage: 125, notionalCap: 50000, notionalFloor: 0, maintMarginRatio: 0.004, cum: 0.0 },
-          { bracket: 2, initialLeverage: 20, notionalCap: 50_000_000, notionalFloor: 50000, maintMarginRatio: 0.01, cum: 300.0 },
+          {
+            bracket: 1,
+            initialLeverage: 125,
+            notionalCap: 50000,
+            notionalFloor: 0,
+            maintMarginRatio: 0.004,
+            cum: 0.0,
+          },
+          {
+            bracket: 2,
+            initialLeverage: 20,
+            notionalCap: 50_000_000,
+            notionalFloor: 50000,
+            maintMarginRatio: 0.01,
+            cum: 300.0,
+          },
         ],
       })),
   },
@@ -125,14 +173,21 @@ export const routes: Readonly<Record<string, Route>> = {
   'DELETE /fapi/v1/algoOrder': {
     security: 'SIGNED',
     handle: (c) => {
-      const a = c.exchange.cancelAlgo(stringParam(c.params, 'symbol'), idParam(c.params, 'algoId'), stringParam(c.params, 'clientAlgoId'));
+      const a = c.exchange.cancelAlgo(
+        stringParam(c.params, 'symbol'),
+        idParam(c.params, 'algoId'),
+        stringParam(c.params, 'clientAlgoId'),
+      );
       return { algoId: a.algoId, clientAlgoId: a.clientAlgoId, code: '200', msg: 'success' };
     },
   },
   'GET /fapi/v1/algoOrder': {
     security: 'SIGNED',
     handle: (c) => {
-      const a = c.exchange.findAlgo(idParam(c.params, 'algoId'), stringParam(c.params, 'clientAlgoId'));
+      const a = c.exchange.findAlgo(
+        idParam(c.params, 'algoId'),
+        stringParam(c.params, 'clientAlgoId'),
+      );
       if (a === undefined) throw errors.noSuchOrder();
       return algoOrderJson(a);
     },
@@ -164,7 +219,10 @@ export const routes: Readonly<Record<string, Route>> = {
   'GET /fapi/v1/order': {
     security: 'SIGNED',
     handle: (c) => {
-      const o = c.exchange.findOrder(idParam(c.params, 'orderId'), stringParam(c.params, 'origClientOrderId'));
+      const o = c.exchange.findOrder(
+        idParam(c.params, 'orderId'),
+        stringParam(c.params, 'origClientOrderId'),
+      );
       if (o === undefined) throw errors.noSuchOrder();
       return marketOrderJson(o);
     },
@@ -174,7 +232,10 @@ export const routes: Readonly<Record<string, Route>> = {
     security: 'SIGNED',
     handle: () => ({ code: 200, msg: 'The operation of cancel all open order is done.' }),
   },
-  'POST /fapi/v1/listenKey': { security: 'API_KEY', handle: (c) => ({ listenKey: c.listenKeys.create() }) },
+  'POST /fapi/v1/listenKey': {
+    security: 'API_KEY',
+    handle: (c) => ({ listenKey: c.listenKeys.create() }),
+  },
   'PUT /fapi/v1/listenKey': {
     security: 'API_KEY',
     handle: (c) => ({ listenKey: c.listenKeys.keepAlive(stringParam(c.params, 'listenKey')) }),
@@ -190,7 +251,12 @@ export const routes: Readonly<Record<string, Route>> = {
 
 function balanceRows(c: RouteContext): unknown[] {
   const ex = c.exchange;
-  const upnl = ex.specs().reduce((sum, s) => sum.plus(unrealized(ex.position(s.symbol), ex.book(s.symbol).mark)), new Decimal(0));
+  const upnl = ex
+    .specs()
+    .reduce(
+      (sum, s) => sum.plus(unrealized(ex.position(s.symbol), ex.book(s.symbol).mark)),
+      new Decimal(0),
+    );
   const wallet = ex.walletBalance();
   return [
     {

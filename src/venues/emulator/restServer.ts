@@ -41,9 +41,18 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -51,7 +60,9 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
  * Returns the HTTP request listener that serves the emulated `/fapi` endpoints (with faults,
  * request weights and Binance's authentication, in that order) and the loopback-only `/admin` API.
  */
-export function createRestHandler(deps: RestDeps): (req: IncomingMessage, res: ServerResponse) => void {
+export function createRestHandler(
+  deps: RestDeps,
+): (req: IncomingMessage, res: ServerResponse) => void {
   const ex = deps.admin.exchange;
   return (req, res) => {
     void (async () => {
@@ -82,7 +93,10 @@ export function createRestHandler(deps: RestDeps): (req: IncomingMessage, res: S
         deps.counter.count();
         const route = routes[`${method} ${path}`];
         if (route === undefined) {
-          send(res, 404, { code: -1000, msg: `The emulator does not implement ${method} ${path}.` });
+          send(res, 404, {
+            code: -1000,
+            msg: `The emulator does not implement ${method} ${path}.`,
+          });
           return;
         }
         const latency = deps.faults.latencyFor(method, path);
@@ -100,7 +114,13 @@ export function createRestHandler(deps: RestDeps): (req: IncomingMessage, res: S
           checkApiKey(Array.isArray(key) ? key[0] : key, deps.credentials);
         }
         if (route.security === 'SIGNED') checkSignature(query, body, params, deps.credentials, now);
-        const result = route.handle({ params, exchange: ex, listenKeys: deps.listenKeys, weightLimit: deps.limiter.limit, now });
+        const result = route.handle({
+          params,
+          exchange: ex,
+          listenKeys: deps.listenKeys,
+          weightLimit: deps.limiter.limit,
+          now,
+        });
         send(res, 200, result, headers);
       } catch (e) {
         if (e instanceof BinanceError) {

@@ -23,8 +23,18 @@ import { StreamServer } from './streamServer.ts';
 /** Where prices come from: nothing (tests move them), a seeded random walk, or a Binance CSV. */
 export type FeedOption =
   | { readonly kind: 'none' }
-  | { readonly kind: 'synthetic'; readonly seed?: number; readonly ticksPerSecond?: number; readonly speed?: number }
-  | { readonly kind: 'csv'; readonly path: string; readonly speed?: number; readonly symbol?: string };
+  | {
+      readonly kind: 'synthetic';
+      readonly seed?: number;
+      readonly ticksPerSecond?: number;
+      readonly speed?: number;
+    }
+  | {
+      readonly kind: 'csv';
+      readonly path: string;
+      readonly speed?: number;
+      readonly symbol?: string;
+    };
 
 /** Options of startEmulator; every field has a default. */
 export interface EmulatorOptions {
@@ -78,23 +88,46 @@ export interface Emulator {
 /** The `GET /admin/state` body, typed loosely: see docs/exchange-emulator.md for fields. */
 export interface AdminState {
   readonly time: number;
-  readonly positions: ReadonlyArray<{ symbol: string; side: string; amount: string; entryPrice: string; unprotectedMs: number }>;
+  readonly positions: ReadonlyArray<{
+    symbol: string;
+    side: string;
+    amount: string;
+    entryPrice: string;
+    unprotectedMs: number;
+  }>;
   readonly openOrders: ReadonlyArray<Record<string, unknown>>;
   readonly fills: ReadonlyArray<Record<string, unknown>>;
-  readonly protection: ReadonlyArray<{ symbol: string; side: string; unprotectedMs: number; closedAt: number | undefined }>;
+  readonly protection: ReadonlyArray<{
+    symbol: string;
+    side: string;
+    unprotectedMs: number;
+    closedAt: number | undefined;
+  }>;
   readonly [key: string]: unknown;
 }
 
 function key(): string {
-  return randomBytes(48).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 64);
+  return randomBytes(48)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, 64);
 }
 
-function makeFeed(opt: FeedOption, specs: readonly SymbolSpec[], seed: number): PriceFeed | undefined {
+function makeFeed(
+  opt: FeedOption,
+  specs: readonly SymbolSpec[],
+  seed: number,
+): PriceFeed | undefined {
   switch (opt.kind) {
     case 'none':
       return undefined;
     case 'synthetic':
-      return syntheticFeed({ seed: opt.seed ?? seed, specs, ...(opt.ticksPerSecond === undefined ? {} : { ticksPerSecond: opt.ticksPerSecond }), ...(opt.speed === undefined ? {} : { speed: opt.speed }) });
+      return syntheticFeed({
+        seed: opt.seed ?? seed,
+        specs,
+        ...(opt.ticksPerSecond === undefined ? {} : { ticksPerSecond: opt.ticksPerSecond }),
+        ...(opt.speed === undefined ? {} : { speed: opt.speed }),
+      });
     case 'csv': {
       const symbol = opt.symbol ?? symbolFromFileName(opt.path) ?? specs[0]?.symbol ?? 'BTCUSDT';
       const { ticks } = parseBinanceCsv(readFileSync(opt.path, 'utf8'), symbol, opt.path);
@@ -112,8 +145,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const seed = options.seed ?? 1;
   const feedOption = options.feed ?? { kind: 'none' };
   // A replayed file names its own symbol; list it unless the caller chose the symbols.
-  const csvSymbol = feedOption.kind === 'csv' ? (feedOption.symbol ?? symbolFromFileName(feedOption.path)) : undefined;
-  const symbols = options.symbols ?? (csvSymbol !== undefined ? [csvSymbol] : ['BTCUSDT', 'ETHUSDT']);
+  const csvSymbol =
+    feedOption.kind === 'csv'
+      ? (feedOption.symbol ?? symbolFromFileName(feedOption.path))
+      : undefined;
+  const symbols =
+    options.symbols ?? (csvSymbol !== undefined ? [csvSymbol] : ['BTCUSDT', 'ETHUSDT']);
   const specs = symbols.map((s) => {
     const spec = symbolSpec(s);
     const start = options.startPrices?.[s];
@@ -121,15 +158,35 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   const feed = makeFeed(feedOption, specs, seed);
   const exchange = new EmulatedExchange(specs, clock);
-  const credentials: Credentials = { apiKey: options.apiKey ?? key(), secret: options.secret ?? key() };
+  const credentials: Credentials = {
+    apiKey: options.apiKey ?? key(),
+    secret: options.secret ?? key(),
+  };
   const faults = new FaultInjector(createRandom(seed ^ 0x5eed));
   const listenKeys = new ListenKeys();
-  const streams = new StreamServer(exchange, listenKeys, options.markPriceIntervalMs === undefined ? {} : { markPriceIntervalMs: options.markPriceIntervalMs });
-  const admin: AdminDeps = { exchange, faults, disconnectWebSockets: () => streams.disconnectAll() };
+  const streams = new StreamServer(
+    exchange,
+    listenKeys,
+    options.markPriceIntervalMs === undefined
+      ? {}
+      : { markPriceIntervalMs: options.markPriceIntervalMs },
+  );
+  const admin: AdminDeps = {
+    exchange,
+    faults,
+    disconnectWebSockets: () => streams.disconnectAll(),
+  };
   const counter = new RequestCounter();
-  const onError = options.onError ?? ((e: unknown) => process.stderr.write(`emulator: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`));
+  const onError =
+    options.onError ??
+    ((e: unknown) =>
+      process.stderr.write(
+        `emulator: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+      ));
   const limiter = new WeightLimiter(options.weightLimit ?? 2400, () => clock.now());
-  const server: Server = createServer(createRestHandler({ admin, listenKeys, faults, limiter, credentials, counter, onError }));
+  const server: Server = createServer(
+    createRestHandler({ admin, listenKeys, faults, limiter, credentials, counter, onError }),
+  );
   server.on('upgrade', (req, socket, head: Buffer) => streams.handleUpgrade(req, socket, head));
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -159,7 +216,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     streams,
     counter,
     setPrice(symbol, price, markPrice) {
-      exchange.trade(symbol, new Decimal(price), new Decimal(0), markPrice === undefined ? undefined : new Decimal(markPrice));
+      exchange.trade(
+        symbol,
+        new Decimal(price),
+        new Decimal(0),
+        markPrice === undefined ? undefined : new Decimal(markPrice),
+      );
     },
     openPosition(symbol, side, quantity) {
       adminCall('POST', '/admin/positions', { symbol, side, quantity });

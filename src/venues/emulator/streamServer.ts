@@ -3,7 +3,13 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EmulatedExchange } from './exchange.ts';
 import type { ListenKeys } from './listenKeys.ts';
-import { bookTickerEvent, markPriceEvent, miniTickerEvent, tickerEvent, tradeEvents } from './marketEvents.ts';
+import {
+  bookTickerEvent,
+  markPriceEvent,
+  miniTickerEvent,
+  tickerEvent,
+  tradeEvents,
+} from './marketEvents.ts';
 
 /** One WebSocket client. */
 interface Conn {
@@ -45,10 +51,27 @@ export class StreamServer {
     this.unsubscribe = exchange.subscribe({
       trade: (tick) => {
         const events = tradeEvents(exchange, tick);
-        for (const c of this.conns) for (const [name, data] of events) if (c.streams.has(name)) this.send(c, name, data);
+        for (const c of this.conns)
+          for (const [name, data] of events) if (c.streams.has(name)) this.send(c, name, data);
         this.publishAll('!bookTicker', () => bookTickerEvent(exchange, tick.symbol, tick.time));
-        this.publishAll('!ticker@arr', () => [tickerEvent(tick.symbol, exchange.book(tick.symbol).stats.json(tick.symbol, tick.time, exchange.book(tick.symbol).last), tick.time)]);
-        this.publishAll('!miniTicker@arr', () => [miniTickerEvent(tick.symbol, exchange.book(tick.symbol).stats.json(tick.symbol, tick.time, exchange.book(tick.symbol).last), tick.time)]);
+        this.publishAll('!ticker@arr', () => [
+          tickerEvent(
+            tick.symbol,
+            exchange
+              .book(tick.symbol)
+              .stats.json(tick.symbol, tick.time, exchange.book(tick.symbol).last),
+            tick.time,
+          ),
+        ]);
+        this.publishAll('!miniTicker@arr', () => [
+          miniTickerEvent(
+            tick.symbol,
+            exchange
+              .book(tick.symbol)
+              .stats.json(tick.symbol, tick.time, exchange.book(tick.symbol).last),
+            tick.time,
+          ),
+        ]);
       },
       user: (event) => {
         for (const c of this.conns) if (c.listenKey !== undefined) this.send(c, c.listenKey, event);
@@ -84,8 +107,10 @@ export class StreamServer {
       combined = url.pathname.endsWith('/stream') || url.pathname.includes('/stream/');
       const tail = m[1] ?? '';
       if (this.listenKeys.isValid(tail)) listenKey = tail;
-      else for (const s of tail.split('/')) if (s.includes('@') || s.startsWith('!')) streams.add(s);
-      for (const s of (url.searchParams.get('streams') ?? '').split('/')) if (s !== '') streams.add(s);
+      else
+        for (const s of tail.split('/')) if (s.includes('@') || s.startsWith('!')) streams.add(s);
+      for (const s of (url.searchParams.get('streams') ?? '').split('/'))
+        if (s !== '') streams.add(s);
     }
     if (listenKey !== undefined && !this.listenKeys.isValid(listenKey)) {
       socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
@@ -94,7 +119,17 @@ export class StreamServer {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const conn: Conn = { ws, streams, combined, listenKey };
       this.conns.add(conn);
-      ws.on('message', (raw) => this.onMessage(conn, String(raw)));
+      ws.on('message', (raw) =>
+        this.onMessage(
+          conn,
+          (Array.isArray(raw)
+            ? Buffer.concat(raw)
+            : raw instanceof ArrayBuffer
+              ? Buffer.from(raw)
+              : raw
+          ).toString('utf8'),
+        ),
+      );
       ws.on('close', () => this.conns.delete(conn));
       ws.on('error', () => this.conns.delete(conn));
     });
@@ -130,7 +165,9 @@ export class StreamServer {
       return;
     }
     const id = typeof msg.id === 'number' || typeof msg.id === 'string' ? msg.id : null;
-    const params = Array.isArray(msg.params) ? msg.params.filter((p): p is string => typeof p === 'string') : [];
+    const params = Array.isArray(msg.params)
+      ? msg.params.filter((p): p is string => typeof p === 'string')
+      : [];
     switch (msg.method) {
       case 'SUBSCRIBE':
         for (const p of params) conn.streams.add(p);
@@ -144,7 +181,9 @@ export class StreamServer {
         conn.ws.send(JSON.stringify({ result: [...conn.streams], id }));
         return;
       default:
-        conn.ws.send(JSON.stringify({ error: { code: 2, msg: `Invalid request: unknown method` }, id }));
+        conn.ws.send(
+          JSON.stringify({ error: { code: 2, msg: `Invalid request: unknown method` }, id }),
+        );
     }
   }
 
@@ -158,8 +197,13 @@ export class StreamServer {
       this.publishAll(`${low}@markPrice@1s`, () => markPriceEvent(this.exchange, s, now));
       if (slow) this.publishAll(`${low}@markPrice`, () => markPriceEvent(this.exchange, s, now));
     }
-    this.publishAll('!markPrice@arr@1s', () => symbols.map((s) => markPriceEvent(this.exchange, s, now)));
-    if (slow) this.publishAll('!markPrice@arr', () => symbols.map((s) => markPriceEvent(this.exchange, s, now)));
+    this.publishAll('!markPrice@arr@1s', () =>
+      symbols.map((s) => markPriceEvent(this.exchange, s, now)),
+    );
+    if (slow)
+      this.publishAll('!markPrice@arr', () =>
+        symbols.map((s) => markPriceEvent(this.exchange, s, now)),
+      );
   }
 
   /** Sends to every connection subscribed to `stream`, building the payload at most once. */

@@ -7,7 +7,11 @@ import type { AlgoOrder } from './types.ts';
  */
 
 /** Returns the price a conditional order watches, chosen by its workingType. */
-export function watchedPrice(order: Pick<AlgoOrder, 'workingType'>, last: Decimal, mark: Decimal): Decimal {
+export function watchedPrice(
+  order: Pick<AlgoOrder, 'workingType'>,
+  last: Decimal,
+  mark: Decimal,
+): Decimal {
   return order.workingType === 'MARK_PRICE' ? mark : last;
 }
 
@@ -20,12 +24,21 @@ export function wouldTriggerImmediately(order: AlgoOrder, price: Decimal): boole
   const sell = order.side === 'SELL';
   switch (order.orderType) {
     case 'STOP_MARKET':
-      return order.triggerPrice !== undefined && (sell ? price.lte(order.triggerPrice) : price.gte(order.triggerPrice));
+      return (
+        order.triggerPrice !== undefined &&
+        (sell ? price.lte(order.triggerPrice) : price.gte(order.triggerPrice))
+      );
     case 'TAKE_PROFIT_MARKET':
-      return order.triggerPrice !== undefined && (sell ? price.gte(order.triggerPrice) : price.lte(order.triggerPrice));
+      return (
+        order.triggerPrice !== undefined &&
+        (sell ? price.gte(order.triggerPrice) : price.lte(order.triggerPrice))
+      );
     case 'TRAILING_STOP_MARKET':
       // Binance: a SELL trailing activation price must be above the latest price, a BUY one below.
-      return order.activatePrice !== undefined && (sell ? order.activatePrice.lte(price) : order.activatePrice.gte(price));
+      return (
+        order.activatePrice !== undefined &&
+        (sell ? order.activatePrice.lte(price) : order.activatePrice.gte(price))
+      );
   }
 }
 
@@ -70,5 +83,7 @@ export function observe(order: AlgoOrder, price: Decimal): boolean {
 export function trailingStop(order: AlgoOrder): Decimal {
   const extreme = order.extreme ?? new Decimal(0);
   const rate = (order.callbackRate ?? new Decimal(1)).div(100);
-  return order.side === 'SELL' ? extreme.mul(new Decimal(1).minus(rate)) : extreme.mul(new Decimal(1).plus(rate));
+  return order.side === 'SELL'
+    ? extreme.mul(new Decimal(1).minus(rate))
+    : extreme.mul(new Decimal(1).plus(rate));
 }

@@ -157,13 +157,20 @@ export function algoUpdate(o: AlgoOrder, now: number): Record<string, unknown> {
       tt: o.triggerTime,
       gtd: 0,
       rm: o.rejectReason,
-      ...(o.orderType === 'TRAILING_STOP_MARKET' ? { AP: str(o.activatePrice), cr: str(o.callbackRate) } : {}),
+      ...(o.orderType === 'TRAILING_STOP_MARKET'
+        ? { AP: str(o.activatePrice), cr: str(o.callbackRate) }
+        : {}),
     },
   };
 }
 
 /** Returns an ACCOUNT_UPDATE event for one position and the USDT wallet. */
-export function accountUpdate(p: Position, mark: Decimal, wallet: Decimal, now: number): Record<string, unknown> {
+export function accountUpdate(
+  p: Position,
+  mark: Decimal,
+  wallet: Decimal,
+  now: number,
+): Record<string, unknown> {
   return {
     e: 'ACCOUNT_UPDATE',
     E: now,

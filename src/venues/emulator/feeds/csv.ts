@@ -29,21 +29,31 @@ export function symbolFromFileName(path: string): string | undefined {
  * newer files carry). A kline becomes four ticks inside its interval (open, the nearer extreme,
  * the farther extreme, close), so a replay still visits each bar's high and low.
  */
-export function parseBinanceCsv(text: string, symbol: string, file = 'CSV'): { format: CsvFormat; ticks: FeedTick[] } {
+export function parseBinanceCsv(
+  text: string,
+  symbol: string,
+  file = 'CSV',
+): { format: CsvFormat; ticks: FeedTick[] } {
   const rows = text
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l !== '')
     .map((l) => l.split(','));
   const first = rows[0];
-  if (first === undefined) throw new CsvError(`${file} is empty: expected Binance kline or aggTrades rows.`);
+  if (first === undefined)
+    throw new CsvError(`${file} is empty: expected Binance kline or aggTrades rows.`);
   const hasHeader = !NUMBER.test(first[0] ?? '');
   const header = hasHeader ? first.map((h) => h.trim().toLowerCase()) : undefined;
   const data = hasHeader ? rows.slice(1) : rows;
   const width = header?.length ?? first.length;
   let format: CsvFormat;
-  if (header?.includes('agg_trade_id') === true || (header === undefined && (width === 7 || width === 8))) format = 'aggTrades';
-  else if (header?.includes('open_time') === true || (header === undefined && width >= 11)) format = 'klines';
+  if (
+    header?.includes('agg_trade_id') === true ||
+    (header === undefined && (width === 7 || width === 8))
+  )
+    format = 'aggTrades';
+  else if (header?.includes('open_time') === true || (header === undefined && width >= 11))
+    format = 'klines';
   else {
     throw new CsvError(
       `${file} is neither a Binance kline file (12 columns: open_time,open,high,low,close,volume,close_time,…) nor an aggTrades file (agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,is_buyer_maker); its first row has ${width} columns.`,
@@ -54,7 +64,8 @@ export function parseBinanceCsv(text: string, symbol: string, file = 'CSV'): { f
     const line = i + (hasHeader ? 2 : 1);
     const num = (idx: number, what: string): string => {
       const v = cols[idx]?.trim();
-      if (v === undefined || !NUMBER.test(v)) throw new CsvError(`${file} line ${line}: ${what} "${v ?? ''}" is not a number.`);
+      if (v === undefined || !NUMBER.test(v))
+        throw new CsvError(`${file} line ${line}: ${what} "${v ?? ''}" is not a number.`);
       return v;
     };
     if (format === 'aggTrades') {
@@ -76,10 +87,19 @@ export function parseBinanceCsv(text: string, symbol: string, file = 'CSV'): { f
     const t1 = millis(num(6, 'close_time')) + 1;
     const quarter = Math.max(1, Math.floor((t1 - t0) / 4));
     const path = close.gte(open) ? [open, low, high, close] : [open, high, low, close];
-    path.forEach((price, k) => ticks.push({ symbol, time: t0 + k * quarter, price, qty, isBuyerMaker: k === 3 ? close.lt(open) : false }));
+    path.forEach((price, k) =>
+      ticks.push({
+        symbol,
+        time: t0 + k * quarter,
+        price,
+        qty,
+        isBuyerMaker: k === 3 ? close.lt(open) : false,
+      }),
+    );
   });
   for (let i = 1; i < ticks.length; i++) {
-    if ((ticks[i]?.time ?? 0) < (ticks[i - 1]?.time ?? 0)) throw new CsvError(`${file}: rows are not in time order near row ${i + 1}.`);
+    if ((ticks[i]?.time ?? 0) < (ticks[i - 1]?.time ?? 0))
+      throw new CsvError(`${file}: rows are not in time order near row ${i + 1}.`);
   }
   return { format, ticks };
 }

@@ -41,7 +41,16 @@ export class SyntheticGenerator {
     for (const spec of specs) {
       const random = createRandom(hashSeed(seed, spec.symbol));
       const price = new Decimal(spec.startPrice);
-      this.states.set(spec.symbol, { spec, random, price, mark: price, regime: 'range', left: 0, drift: 0, anchor: price });
+      this.states.set(spec.symbol, {
+        spec,
+        random,
+        price,
+        mark: price,
+        regime: 'range',
+        left: 0,
+        drift: 0,
+        anchor: price,
+      });
     }
   }
 
@@ -83,7 +92,14 @@ export class SyntheticGenerator {
     s.price = Decimal.max(next, floor);
     s.mark = roundTo(s.mark.plus(s.price.minus(s.mark).mul(MARK_SMOOTHING)), s.spec.tickSize);
     const lots = r.int(1, 50);
-    return { symbol: s.spec.symbol, time, price: s.price, qty: new Decimal(s.spec.stepSize).mul(lots), mark: s.mark, isBuyerMaker: s.price.lt(prev) };
+    return {
+      symbol: s.spec.symbol,
+      time,
+      price: s.price,
+      qty: new Decimal(s.spec.stepSize).mul(lots),
+      mark: s.mark,
+      isBuyerMaker: s.price.lt(prev),
+    };
   }
 
   private pickRegime(s: SymbolState): void {
@@ -130,9 +146,12 @@ export function syntheticFeed(opts: {
   let timer: NodeJS.Timeout | undefined;
   return {
     start(sink) {
-      timer = setInterval(() => {
-        for (const t of gen.next()) sink(t);
-      }, Math.max(1, interval / (opts.speed ?? 1)));
+      timer = setInterval(
+        () => {
+          for (const t of gen.next()) sink(t);
+        },
+        Math.max(1, interval / (opts.speed ?? 1)),
+      );
       timer.unref();
     },
     stop() {
