@@ -2,61 +2,26 @@ import { Decimal } from 'decimal.js';
 import type { Clock } from './clock.ts';
 import { errors } from './errors.ts';
 import { applyFill, reducibleQty } from './ledger.ts';
+import { newAlgoOrder, validateAlgoRequest } from './algoOrders.ts';
 import { isMultipleOf, roundTo, type SymbolSpec } from './markets.ts';
 import { ProtectionTracker } from './protection.ts';
 import { TickerStats } from './tickerStats.ts';
 import { observe, watchedPrice, wouldTriggerImmediately } from './triggers.ts';
-import type {
-  AlgoOrder,
-  AlgoOrderType,
-  Fill,
-  MarketOrder,
-  OrderSide,
-  Position,
-  WorkingType,
-} from './types.ts';
+import type { AlgoOrder, Fill, MarketOrder, OrderSide, Position } from './types.ts';
 import { accountUpdate, algoUpdate, orderTradeUpdate } from './wire.ts';
+import type {
+  AlgoOrderRequest,
+  ExchangeListener,
+  MarketOrderRequest,
+  TradeTick,
+} from './requests.ts';
 
-/** A request for a market order, already parsed from the wire. */
-export interface MarketOrderRequest {
-  readonly symbol: string;
-  readonly side: OrderSide;
-  readonly quantity: Decimal | undefined;
-  readonly reduceOnly: boolean;
-  readonly clientOrderId: string | undefined;
-}
-
-/** A request for a conditional (algo) order, already parsed from the wire. */
-export interface AlgoOrderRequest {
-  readonly symbol: string;
-  readonly side: OrderSide;
-  readonly orderType: AlgoOrderType;
-  readonly quantity: Decimal | undefined;
-  readonly triggerPrice: Decimal | undefined;
-  readonly callbackRate: Decimal | undefined;
-  readonly activatePrice: Decimal | undefined;
-  readonly workingType: WorkingType;
-  readonly reduceOnly: boolean;
-  readonly closePosition: boolean;
-  readonly priceProtect: boolean;
-  readonly clientAlgoId: string | undefined;
-}
-
-/** One public trade, as the market streams publish it. */
-export interface TradeTick {
-  readonly symbol: string;
-  readonly tradeId: number;
-  readonly price: Decimal;
-  readonly qty: Decimal;
-  readonly time: number;
-  readonly isBuyerMaker: boolean;
-}
-
-/** What the exchange tells its listeners. */
-export interface ExchangeListener {
-  trade?(tick: TradeTick): void;
-  user?(event: Record<string, unknown>): void;
-}
+export type {
+  AlgoOrderRequest,
+  ExchangeListener,
+  MarketOrderRequest,
+  TradeTick,
+} from './requests.ts';
 
 /** The per-symbol market state. */
 interface Book {
@@ -174,50 +139,18 @@ export class EmulatedExchange {
   /** Accepts a conditional order; throws -4045, -2021, -2007, -4014 or -1102 as Binance does. */
   placeAlgo(req: AlgoOrderRequest): AlgoOrder {
     const book = this.book(req.symbol);
-    if (!req.closePosition) {
-      if (req.quantity === undefined) throw errors.mandatoryMissing('quantity');
-      if (req.quantity.lte(0)) throw errors.badStep();
-      if (!isMultipleOf(req.quantity, book.spec.stepSize)) throw errors.badParam('quantity');
-    }
-    if (req.orderType === 'TRAILING_STOP_MARKET') {
-      const rate = req.callbackRate;
-      if (rate === undefined || rate.lt('0.1') || rate.gt(10)) throw errors.badCallbackRate();
-      if (req.activatePrice !== undefined && !isMultipleOf(req.activatePrice, book.spec.tickSize))
-        throw errors.badTick();
-    } else {
-      if (req.triggerPrice === undefined) throw errors.mandatoryMissing('triggerPrice');
-      if (!isMultipleOf(req.triggerPrice, book.spec.tickSize)) throw errors.badTick();
-    }
+    validateAlgoRequest(req, book.spec);
     const resting = [...this.algos.values()].filter(
       (a) => a.symbol === req.symbol && a.status === 'NEW',
     ).length;
     if (resting >= book.spec.maxAlgoOrders) throw errors.tooManyStops();
     const now = this.clock.now();
-    const algo: AlgoOrder = {
-      algoId: this.nextAlgoId++,
-      clientAlgoId: req.clientAlgoId ?? `emu${++this.clientSeq}`,
-      symbol: req.symbol,
-      side: req.side,
-      orderType: req.orderType,
-      quantity: req.closePosition ? undefined : req.quantity,
-      triggerPrice: req.orderType === 'TRAILING_STOP_MARKET' ? undefined : req.triggerPrice,
-      callbackRate: req.orderType === 'TRAILING_STOP_MARKET' ? req.callbackRate : undefined,
-      activatePrice: req.orderType === 'TRAILING_STOP_MARKET' ? req.activatePrice : undefined,
-      workingType: req.workingType,
-      reduceOnly: req.reduceOnly,
-      closePosition: req.closePosition,
-      priceProtect: req.priceProtect,
-      createTime: now,
-      activated: false,
-      extreme: undefined,
-      status: 'NEW',
-      updateTime: now,
-      triggerTime: 0,
-      actualOrderId: undefined,
-      executedQty: new Decimal(0),
-      avgPrice: new Decimal(0),
-      rejectReason: '',
-    };
+    const algo = newAlgoOrder(
+      req,
+      this.nextAlgoId++,
+      req.clientAlgoId ?? `emu${++this.clientSeq}`,
+      now,
+    );
     const price = watchedPrice(algo, book.last, book.mark);
     if (wouldTriggerImmediately(algo, price)) throw errors.wouldTrigger();
     // Without an activation price a trailing order is active at once, tracking from now.
