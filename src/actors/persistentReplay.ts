@@ -86,8 +86,12 @@ export async function replayPersisted(scenario: Scenario, options: PersistedRepl
     if (entries.length > 0) options.onCommitted?.(entries);
   };
 
-  // A fresh actor has just emitted `opened`; a restored one emits nothing on start.
-  if (emitted.length > 0) record();
+  // A fresh actor has just emitted `opened`; a restored one emits nothing on start. Commit
+  // the opening at once: from then on the position exists and a restart resumes it.
+  if (emitted.length > 0) {
+    record();
+    await flush();
+  }
   let sent = 0;
   while (cursor < scenario.ticks.length && actor.getSnapshot().status === 'active') {
     if (options.stopAfterTicks !== undefined && sent >= options.stopAfterTicks) break;
