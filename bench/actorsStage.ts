@@ -43,7 +43,8 @@ export function runActorsStage(
   count: number,
   ticks: number,
 ): { result: ActorsResult; actors: Actor<PositionMachine>[] } {
-  if (!canCollectGarbage()) progress('actors: global.gc is missing; bytes per actor is approximate');
+  if (!canCollectGarbage())
+    progress('actors: global.gc is missing; bytes per actor is approximate');
   // Warm the machine's code paths so creation time is not mostly compilation.
   startActors(50).forEach((a) => a.stop());
   collectGarbage();

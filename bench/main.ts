@@ -22,7 +22,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const longest = Math.max(options.rulesTicks, options.machineTicks, options.actorTicks);
   progress(`generating a ${longest}-tick path`);
   const path = generatePath(longest);
-  const slice = (n: number) => ({ ticks: path.ticks.slice(0, n), cents: path.cents.subarray(0, n) });
+  const slice = (n: number) => ({
+    ticks: path.ticks.slice(0, n),
+    cents: path.cents.subarray(0, n),
+  });
   const results: { -readonly [K in keyof BenchResults]: BenchResults[K] } = {
     node: process.version,
     cpu: cpuName(),
@@ -44,7 +47,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   actors?.forEach((a) => a.stop());
   actors = undefined;
   if (run.has('replay')) {
-    const replayPath = options.replayTicks <= longest ? slice(options.replayTicks) : generatePath(options.replayTicks);
+    const replayPath =
+      options.replayTicks <= longest
+        ? slice(options.replayTicks)
+        : generatePath(options.replayTicks);
     results.replay = await runReplayStage(replayPath);
   }
   return results;

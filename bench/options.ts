@@ -56,7 +56,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       const names = (argv[++i] ?? '').split(',').filter((s) => s !== '');
       const bad = names.filter((s) => !(STAGES as readonly string[]).includes(s));
       if (names.length === 0 || bad.length > 0) {
-        throw new Error(`--only takes a comma-separated list of ${STAGES.join(', ')}; got ${bad.join(',') || 'nothing'}`);
+        throw new Error(
+          `--only takes a comma-separated list of ${STAGES.join(', ')}; got ${bad.join(',') || 'nothing'}`,
+        );
       }
       only = new Set(names as StageName[]);
     } else if (arg === '--help' || arg === '-h') throw new Error(USAGE);

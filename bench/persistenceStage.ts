@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Level } from 'level';
 import type { Actor } from 'xstate';
-import type { PersistedPositionSnapshot, PositionCheckpoint } from '../src/actors/checkpoint.ts';
+import type { PositionCheckpoint } from '../src/actors/checkpoint.ts';
 import { MACHINE_VERSION } from '../src/actors/machineVersion.ts';
 import { restorePosition } from '../src/actors/restorePosition.ts';
 import type { PositionMachine } from '../src/machines/positionMachine.ts';
@@ -47,7 +47,7 @@ export async function runPersistenceStage(
       seq: 1,
       cursor: 0,
       source: 'bench',
-      snapshot: actor.getPersistedSnapshot() as PersistedPositionSnapshot,
+      snapshot: actor.getPersistedSnapshot(),
       entries: [],
     }));
     await store.commit(checkpoints);
@@ -88,7 +88,8 @@ export async function runPersistenceStage(
     const restored = envelopes.map((e) => restorePosition(e.positionId, e.snapshot).start());
     const restoreMs = nowMs() - t2;
     await reopened.close();
-    if (restored.length !== count) throw new Error(`restored ${restored.length} of ${count} actors`);
+    if (restored.length !== count)
+      throw new Error(`restored ${restored.length} of ${count} actors`);
     restored.forEach((a) => a.stop());
 
     progress('persistence: raw level read of the same entries');

@@ -90,7 +90,8 @@ export async function runReplayStage(path: BenchPath): Promise<ReplayResult> {
     });
     const ms = nowMs() - started;
     if (poll !== undefined) clearInterval(poll);
-    if (code !== 0) throw new Error(`ratchet replay exited with ${String(code)}: ${stderr.slice(-2000)}`);
+    if (code !== 0)
+      throw new Error(`ratchet replay exited with ${String(code)}: ${stderr.slice(-2000)}`);
     const summary = tail.trimEnd().split('\n').pop() ?? '';
     if (!/"exited":\s*false/.test(summary)) {
       throw new Error(`bench replay exited early (${summary}): widen the policy`);

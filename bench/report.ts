@@ -72,30 +72,81 @@ export function benchTable(r: BenchResults): string {
   const rows: [string, string, string, string][] = [];
   if (r.rules !== undefined) {
     const x = r.rules;
-    rows.push([`1 rules (${int(x.ticks)} ticks)`, `${int(x.ticksPerSecond)} ticks/s`, `float baseline ${int(x.baselineTicksPerSecond)} ticks/s: ${times(x.ratio)} slower`, 'within 10× of float']);
+    rows.push([
+      `1 rules (${int(x.ticks)} ticks)`,
+      `${int(x.ticksPerSecond)} ticks/s`,
+      `float baseline ${int(x.baselineTicksPerSecond)} ticks/s: ${times(x.ratio)} slower`,
+      'within 10× of float',
+    ]);
   }
   if (r.machine !== undefined) {
     const x = r.machine;
-    rows.push([`2 machine (1 actor, ${int(x.ticks)} ticks)`, `${int(x.ticksPerSecond)} ticks/s`, r.rules === undefined ? '' : `${times(r.rules.ticksPerSecond / x.ticksPerSecond)} slower than the bare rules`, '≥ 250,000 ticks/s']);
+    rows.push([
+      `2 machine (1 actor, ${int(x.ticks)} ticks)`,
+      `${int(x.ticksPerSecond)} ticks/s`,
+      r.rules === undefined
+        ? ''
+        : `${times(r.rules.ticksPerSecond / x.ticksPerSecond)} slower than the bare rules`,
+      '≥ 250,000 ticks/s',
+    ]);
   }
   if (r.actors !== undefined) {
     const x = r.actors;
-    rows.push([`3 actors: create+start ${int(x.actors)}`, ms(x.createMs), `${int(x.actors / (x.createMs / 1000))} actors/s`, '≤ 1,000 ms']);
-    rows.push(['3 actors: heap per actor', `${int(x.bytesPerActor)} B`, `${(x.bytesPerActor / 1024).toFixed(2)} KiB`, '≤ 4 KiB (4,096 B)']);
-    rows.push([`3 actors: round-robin (${int(x.ticks)} ticks)`, `${int(x.ticksPerSecond)} ticks/s`, r.machine === undefined ? '' : `${times(x.ticksPerSecond / r.machine.ticksPerSecond)} of one actor's rate`, '']);
+    rows.push([
+      `3 actors: create+start ${int(x.actors)}`,
+      ms(x.createMs),
+      `${int(x.actors / (x.createMs / 1000))} actors/s`,
+      '≤ 1,000 ms',
+    ]);
+    rows.push([
+      '3 actors: heap per actor',
+      `${int(x.bytesPerActor)} B`,
+      `${(x.bytesPerActor / 1024).toFixed(2)} KiB`,
+      '≤ 4 KiB (4,096 B)',
+    ]);
+    rows.push([
+      `3 actors: round-robin (${int(x.ticks)} ticks)`,
+      `${int(x.ticksPerSecond)} ticks/s`,
+      r.machine === undefined
+        ? ''
+        : `${times(x.ticksPerSecond / r.machine.ticksPerSecond)} of one actor's rate`,
+      '',
+    ]);
   }
   if (r.persistence !== undefined) {
     const x = r.persistence;
-    rows.push([`4 persist ${int(x.positions)} snapshots (${mib(x.bytes)})`, ms(x.persistMs), `raw level batch ${ms(x.rawWriteMs)}: ${times(x.persistRatio)}`, 'within 2× of raw']);
-    rows.push([`4 restore ${int(x.positions)} actors`, ms(x.restoreMs), `raw level read ${ms(x.rawReadMs)}: ${times(x.restoreRatio)}`, 'within 2× of raw']);
+    rows.push([
+      `4 persist ${int(x.positions)} snapshots (${mib(x.bytes)})`,
+      ms(x.persistMs),
+      `raw level batch ${ms(x.rawWriteMs)}: ${times(x.persistRatio)}`,
+      'within 2× of raw',
+    ]);
+    rows.push([
+      `4 restore ${int(x.positions)} actors`,
+      ms(x.restoreMs),
+      `raw level read ${ms(x.rawReadMs)}: ${times(x.restoreRatio)}`,
+      'within 2× of raw',
+    ]);
   }
   if (r.replay !== undefined) {
     const x = r.replay;
-    rows.push([`5 replay CLI (${int(x.ticks)} ticks)`, `${int(x.ticksPerSecond)} ticks/s`, `${int(x.lines)} lines printed`, '≥ 200,000 ticks/s']);
+    rows.push([
+      `5 replay CLI (${int(x.ticks)} ticks)`,
+      `${int(x.ticksPerSecond)} ticks/s`,
+      `${int(x.lines)} lines printed`,
+      '≥ 200,000 ticks/s',
+    ]);
     rows.push(['5 replay CLI peak RSS', mib(x.peakRssBytes), x.rssSource, 'flat memory']);
   }
-  const header: [string, string, string, string] = ['stage', 'result', 'compared in the same run', 'target'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)));
+  const header: [string, string, string, string] = [
+    'stage',
+    'result',
+    'compared in the same run',
+    'target',
+  ];
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)),
+  );
   const line = (cells: readonly string[]): string =>
     `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
   return [

@@ -39,7 +39,8 @@ export function runRulesStage(path: BenchPath): RulesResult {
     if ((i + 1) % 250_000 === 0) progress(`rules: ${i + 1}/${n}`);
   }
   const rulesMs = nowMs() - started;
-  if (stepper.exited) throw new Error('bench path exited early in the rules stage: widen the policy');
+  if (stepper.exited)
+    throw new Error('bench path exited early in the rules stage: widen the policy');
   sink += stepper.events;
 
   const initial = 95; // the bench policy's 5 % initial stop under entry 100

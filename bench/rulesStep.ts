@@ -11,7 +11,11 @@ import {
 } from '../src/domain/elastic.ts';
 import { initialStop } from '../src/domain/initialStop.ts';
 import { crosses, dec, favourable, parseDecimal, type Dec } from '../src/domain/money.ts';
-import { momentumAccelerates, momentumReference, momentumReleases } from '../src/domain/momentum.ts';
+import {
+  momentumAccelerates,
+  momentumReference,
+  momentumReleases,
+} from '../src/domain/momentum.ts';
 import { ratchet, type Candidate } from '../src/domain/ratchet.ts';
 import { activeDistance, trailingStop } from '../src/domain/trailing.ts';
 import { pushWindow, windowMillis, type WindowTick } from '../src/domain/window.ts';
@@ -65,7 +69,10 @@ export class RulesStepper {
             side: position.side,
             tickSize: this.tickSize,
           };
-    const windows = [policy.trailing?.momentum?.windowSeconds, policy.elastic?.bigJump?.windowSeconds]
+    const windows = [
+      policy.trailing?.momentum?.windowSeconds,
+      policy.elastic?.bigJump?.windowSeconds,
+    ]
       .filter((s): s is string => s !== undefined)
       .map(windowMillis);
     this.keepMs = windows.length === 0 ? -1 : Math.max(...windows);

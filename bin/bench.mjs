@@ -3,7 +3,8 @@
 // no build step. Heap-per-actor needs global.gc, which only a node flag provides: without it
 // this script re-runs itself once with --expose-gc (stdio inherited, exit code passed on).
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import process from 'node:process';
+import { URL, fileURLToPath } from 'node:url';
 
 if (typeof globalThis.gc !== 'function') {
   const self = fileURLToPath(import.meta.url);
