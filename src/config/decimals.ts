@@ -2,6 +2,7 @@ import { Decimal } from 'decimal.js';
 import { z } from 'zod';
 import { numericText } from './numberText.ts';
 import { refuse } from './issues.ts';
+import { parseDecimal as parseDomainDecimal } from '../domain/money.ts';
 
 /** Limits on a decimal value; bounds are decimal strings so they compare exactly. */
 export interface Bounds {
@@ -13,17 +14,11 @@ export interface Bounds {
   readonly integer?: boolean;
 }
 
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const PLAIN = /^-?(?:0|[1-9]\d*)(?:\.\d+)?$/;
-// Beyond this an exponent is a typo, and its plain expansion would be absurdly long.
-const MAX_EXPONENT = 1000;
-
 /** Returns the exact value of a decimal literal ("1.77E+3", "-0.5", "42"), or undefined if it is not one. */
 export function parseDecimal(text: string): Decimal | undefined {
-  if (!DECIMAL.test(text)) return undefined;
-  const value = new Decimal(text);
-  if (!value.isFinite() || Math.abs(value.e) > MAX_EXPONENT) return undefined;
-  return value;
+  // The engine's own parser: configuration accepts exactly the numbers the rules can use.
+  return text.trim() === text ? parseDomainDecimal(text) : undefined;
 }
 
 /** Returns the decimal literal in plain notation: kept verbatim when already plain ("27.50"), else expanded ("1.77E+3" → "1770"). */

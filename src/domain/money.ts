@@ -19,15 +19,19 @@ export const ZERO = new Dec(0);
 export const HUNDRED = new Dec(100);
 
 const DECIMAL_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+// Beyond this an exponent is a typo or an attack: "1e999999999" is finite, but writing it out
+// in plain notation would take a gigabyte.
+const MAX_EXPONENT = 1000;
 
 /**
  * Returns the exact decimal written in `text`, or undefined when the text is not a finite
- * decimal number ("NaN", "Infinity", "", "abc"). Never throws.
+ * decimal number of sane magnitude ("NaN", "Infinity", "", "abc", "1e99999"). Never throws.
  */
 export function parseDecimal(text: string | number): Dec | undefined {
   const s = typeof text === 'number' ? (Number.isFinite(text) ? String(text) : '') : text.trim();
   if (!DECIMAL_TEXT.test(s)) return undefined;
-  return new Dec(s);
+  const value = new Dec(s);
+  return Math.abs(value.e) > MAX_EXPONENT ? undefined : value;
 }
 
 const parsed = new Map<string | number, Dec>();

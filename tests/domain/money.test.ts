@@ -54,7 +54,7 @@ describe('parseDecimal accepts decimal text only', () => {
   ])('%s → %s', (text, expected) => {
     expect(parseDecimal(text)?.toFixed()).toBe(expected);
   });
-  it.each(['NaN', 'Infinity', '-Infinity', '', 'abc', '1,5', '0x10', '1e'])(
+  it.each(['NaN', 'Infinity', '-Infinity', '', 'abc', '1,5', '0x10', '1e', '1e999999999', '1e-2000'])(
     '%s → undefined',
     (text) => {
       expect(parseDecimal(text)).toBeUndefined();
