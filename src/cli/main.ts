@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/ConfigError.ts';
 import { demoCommand } from './demo.ts';
 import { exchangeCommand } from './exchange.ts';
+import { inspectCommand } from './inspect.ts';
 import { processIo, type CliIo } from './io.ts';
 import { journalCommand } from './journal.ts';
 import { replayCommand } from './replay.ts';
@@ -14,7 +15,13 @@ export function buildProgram(io: CliIo): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .showHelpAfterError('(run `ratchet --help` for the commands and their options)');
-  for (const command of [replayCommand(io), demoCommand(io), journalCommand(io), exchangeCommand(io)]) {
+  for (const command of [
+    replayCommand(io),
+    demoCommand(io),
+    journalCommand(io),
+    inspectCommand(io),
+    exchangeCommand(io),
+  ]) {
     program.addCommand(command.exitOverride());
   }
   return program;

@@ -1,0 +1,42 @@
+import type { MachineDrawing } from '../machineLayout.ts';
+import type { HistoryResponse, PositionsResponse, ServerMessage } from '../protocol.ts';
+
+/** Talks to the inspector server: JSON over HTTP, pushes over one WebSocket. */
+export interface InspectorClient {
+  readonly machine: () => Promise<MachineDrawing>;
+  readonly positions: () => Promise<PositionsResponse>;
+  readonly history: (id: string) => Promise<HistoryResponse>;
+  /** Opens the stream; `onStatus` reports `live`, `closed` or `error`. */
+  readonly stream: (onMessage: (m: ServerMessage) => void, onStatus: (s: string) => void) => void;
+}
+
+/**
+ * Returns a client for the server that served this page. The token, when the page was opened
+ * with `?token=`, goes in the Authorization header for HTTP and in the query for the
+ * WebSocket (browsers cannot set headers on one).
+ */
+export function inspectorClient(location: Location): InspectorClient {
+  const token = new URLSearchParams(location.search).get('token') ?? undefined;
+  const headers: Record<string, string> =
+    token === undefined ? {} : { authorization: `Bearer ${token}` };
+  const get = async <T>(path: string): Promise<T> => {
+    const res = await fetch(path, { headers });
+    if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+    return (await res.json()) as T;
+  };
+  return {
+    machine: () => get<MachineDrawing>('/api/machine'),
+    positions: () => get<PositionsResponse>('/api/positions'),
+    history: (id) => get<HistoryResponse>(`/api/positions/${encodeURIComponent(id)}/history`),
+    stream: (onMessage, onStatus) => {
+      const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+      const query = token === undefined ? '' : `?token=${encodeURIComponent(token)}`;
+      const ws = new WebSocket(`${scheme}://${location.host}/api/stream${query}`);
+      ws.addEventListener('open', () => onStatus('live'));
+      ws.addEventListener('close', () => onStatus('closed'));
+      ws.addEventListener('message', (e: MessageEvent<string>) =>
+        onMessage(JSON.parse(e.data) as ServerMessage),
+      );
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import type { InspectedPosition } from '../actors/inspectionReplay.ts';
+import { positionMachine } from '../machines/positionMachine.ts';
+import { InspectionHub } from './inspectionHub.ts';
+import { startInspectorServer, type RunningInspector } from './inspectorServer.ts';
+import { machineGraph } from './machineGraph.ts';
+import { layoutMachine } from './machineLayout.ts';
+
+/** What to serve and where. */
+export interface ServeOptions {
+  readonly positions: readonly InspectedPosition[];
+  readonly host?: string;
+  readonly port?: number;
+  readonly token?: string | undefined;
+}
+
+/** A served inspector and the hub behind it, into which a live engine can keep pushing. */
+export interface ServedInspector extends RunningInspector {
+  readonly hub: InspectionHub;
+}
+
+/**
+ * Lays out the position machine as it is defined now, loads the given positions into a hub
+ * and serves the inspector. Throws like startInspectorServer (unsafe host, port taken).
+ */
+export async function serveInspector(options: ServeOptions): Promise<ServedInspector> {
+  const hub = new InspectionHub();
+  for (const position of options.positions) hub.add(position);
+  const drawing = await layoutMachine(machineGraph(positionMachine));
+  const running = await startInspectorServer({
+    hub,
+    drawing,
+    ...(options.host === undefined ? {} : { host: options.host }),
+    ...(options.port === undefined ? {} : { port: options.port }),
+    token: options.token,
+  });
+  return { ...running, hub };
+}
