@@ -1,11 +1,6 @@
 import type { AnyActorRef } from 'xstate';
 import type { PositionEvent } from '../domain/types.ts';
-import type {
-  CheckpointSink,
-  JournalEntry,
-  PersistedPositionSnapshot,
-  PositionCheckpoint,
-} from './checkpoint.ts';
+import type { CheckpointSink, JournalEntry, PositionCheckpoint } from './checkpoint.ts';
 
 /** Where a tracked position's journal and input stood when it was last committed. */
 export interface TrackedPosition {
@@ -79,7 +74,8 @@ export class CheckpointWriter {
     events: readonly PositionEvent[],
   ): { entries: JournalEntry[]; flushDue: boolean } {
     const pending = this.#positions.get(positionId);
-    if (pending === undefined) throw new Error(`checkpoint writer: position ${positionId} is not tracked`);
+    if (pending === undefined)
+      throw new Error(`checkpoint writer: position ${positionId} is not tracked`);
     const snapshot: unknown = pending.actor.getSnapshot();
     const entries = events.map((event) => ({ positionId, seq: ++pending.seq, event }));
     // XState keeps the snapshot object when no transition fired: such a step changes nothing
@@ -115,7 +111,7 @@ export class CheckpointWriter {
         seq: pending.seq,
         cursor: pending.cursor,
         source: pending.source,
-        snapshot: pending.actor.getPersistedSnapshot() as PersistedPositionSnapshot,
+        snapshot: pending.actor.getPersistedSnapshot(),
         entries: pending.entries,
       });
       flushed.push(pending);

@@ -54,7 +54,10 @@ export interface PersistedReplayResult {
  * the same journal as an uninterrupted run: steps after the last commit are redone, and
  * their events were never delivered. Rejects when the sink fails.
  */
-export async function replayPersisted(scenario: Scenario, options: PersistedReplayOptions): Promise<PersistedReplayResult> {
+export async function replayPersisted(
+  scenario: Scenario,
+  options: PersistedReplayOptions,
+): Promise<PersistedReplayResult> {
   const { positionId, source, resumeFrom } = options;
   const writer = new CheckpointWriter(options.sink, {
     ...(options.maxPendingSteps === undefined ? {} : { maxPendingSteps: options.maxPendingSteps }),
@@ -63,7 +66,12 @@ export async function replayPersisted(scenario: Scenario, options: PersistedRepl
   const actor: Actor<PositionMachine> =
     resumeFrom === undefined
       ? createActor(positionMachine, {
-          input: { id: positionId, market: scenario.market, position: scenario.position, policy: scenario.policy },
+          input: {
+            id: positionId,
+            market: scenario.market,
+            position: scenario.position,
+            policy: scenario.policy,
+          },
         })
       : restorePosition(positionId, resumeFrom.snapshot);
   actor.on('*', (event) => emitted.push(event));

@@ -15,19 +15,29 @@ export class SnapshotRestoreError extends Error {
  * when the machine refuses the snapshot (XState would otherwise start it in `status: 'error'`
  * and report the error asynchronously, out of the caller's reach).
  */
-export function restorePosition(positionId: string, snapshot: PersistedPositionSnapshot): Actor<PositionMachine> {
+export function restorePosition(
+  positionId: string,
+  snapshot: PersistedPositionSnapshot,
+): Actor<PositionMachine> {
   let actor: Actor<PositionMachine>;
   try {
     // XState ignores `input` when restoring (the context comes from the snapshot), but the
     // machine's types require one.
-    actor = createActor(positionMachine, { snapshot, input: undefined as unknown as PositionInput });
+    actor = createActor(positionMachine, {
+      snapshot,
+      input: undefined as unknown as PositionInput,
+    });
   } catch (error) {
-    throw new SnapshotRestoreError(`position ${positionId}: snapshot cannot be restored: ${String(error)}`);
+    throw new SnapshotRestoreError(
+      `position ${positionId}: snapshot cannot be restored: ${String(error)}`,
+    );
   }
   const restored = actor.getSnapshot();
   if (restored.status === 'error') {
     const why = restored.error instanceof Error ? restored.error.message : String(restored.error);
-    throw new SnapshotRestoreError(`position ${positionId}: snapshot cannot be restored by this machine: ${why}`);
+    throw new SnapshotRestoreError(
+      `position ${positionId}: snapshot cannot be restored by this machine: ${why}`,
+    );
   }
   return actor;
 }

@@ -33,7 +33,10 @@ async function printJournal(options: JournalOptions, io: CliIo): Promise<void> {
   try {
     const earlier = await store.listQuarantine();
     const { entries, quarantined } = await store.readJournal();
-    const shown = options.position === undefined ? entries : entries.filter((e) => e.positionId === options.position);
+    const shown =
+      options.position === undefined
+        ? entries
+        : entries.filter((e) => e.positionId === options.position);
     if ((options.format ?? (io.isTty ? 'table' : 'jsonl')) === 'jsonl') {
       for (const entry of shown) io.out(jsonLine(entry.event));
     } else {
@@ -45,7 +48,9 @@ async function printJournal(options: JournalOptions, io: CliIo): Promise<void> {
       );
     }
     if (quarantined.length > 0) {
-      throw new UsageError(quarantined.map((report) => corruptMessage(store.dir, report)).join('\n'));
+      throw new UsageError(
+        quarantined.map((report) => corruptMessage(store.dir, report)).join('\n'),
+      );
     }
   } finally {
     await store.close();
@@ -55,13 +60,15 @@ async function printJournal(options: JournalOptions, io: CliIo): Promise<void> {
 /** Returns the `ratchet journal` command: every committed event line of every position, in commit order. */
 export function journalCommand(io: CliIo): Command {
   return new Command('journal')
-    .description('Print the decision journal of a data directory: every event line of every position, in the order they were committed')
+    .description(
+      'Print the decision journal of a data directory: every event line of every position, in the order they were committed',
+    )
     .option('--data-dir <dir>', 'the data directory', DEFAULT_DATA_DIR)
     .addOption(
-      new Option('--format <format>', 'jsonl: the SPEC event lines; table: with position and seq (default on a terminal)').choices([
-        'jsonl',
-        'table',
-      ]),
+      new Option(
+        '--format <format>',
+        'jsonl: the SPEC event lines; table: with position and seq (default on a terminal)',
+      ).choices(['jsonl', 'table']),
     )
     .option('--position <id>', 'only this position (ids are shown by --format table)')
     .action(async (options: JournalOptions) => {

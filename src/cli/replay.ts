@@ -27,13 +27,20 @@ interface ReplayOptions {
 
 function tickCount(text: string): number {
   if (!/^\d+$/.test(text)) {
-    throw new UsageError(`--stop-after-ticks: ${text} is not a whole number of ticks (0, 1, 2, …).`);
+    throw new UsageError(
+      `--stop-after-ticks: ${text} is not a whole number of ticks (0, 1, 2, …).`,
+    );
   }
   return Number(text);
 }
 
 /** Returns where `--resume` continues, or throws UsageError saying why the store cannot continue this scenario. */
-async function resumePoint(store: PositionStore, file: string, positionId: string, scenario: Scenario): Promise<ReplayResumePoint> {
+async function resumePoint(
+  store: PositionStore,
+  file: string,
+  positionId: string,
+  scenario: Scenario,
+): Promise<ReplayResumePoint> {
   const envelope = await store.loadEnvelope(positionId);
   if (envelope === undefined) {
     const { envelopes } = await store.listEnvelopes();
@@ -53,7 +60,13 @@ async function resumePoint(store: PositionStore, file: string, positionId: strin
   return { snapshot: envelope.snapshot, seq: envelope.seq, cursor: envelope.cursor };
 }
 
-async function persistedReplay(file: string, scenario: Scenario, options: ReplayOptions, io: CliIo, format: 'jsonl' | 'table') {
+async function persistedReplay(
+  file: string,
+  scenario: Scenario,
+  options: ReplayOptions,
+  io: CliIo,
+  format: 'jsonl' | 'table',
+) {
   const positionId = scenarioPositionId(file, scenario);
   const store = await openPositionStore(options.dataDir ?? DEFAULT_DATA_DIR);
   try {
@@ -76,7 +89,10 @@ async function persistedReplay(file: string, scenario: Scenario, options: Replay
       stopAfterTicks: options.stopAfterTicks,
       // Lines are printed only once committed: a run killed before a commit prints nothing
       // that the resumed run will print again.
-      onCommitted: format === 'jsonl' ? (entries) => entries.forEach((e) => io.out(jsonLine(e.event))) : undefined,
+      onCommitted:
+        format === 'jsonl'
+          ? (entries) => entries.forEach((e) => io.out(jsonLine(e.event)))
+          : undefined,
     });
     if (format === 'jsonl') {
       // The summary states how the position ended, so it comes only when it has: a run cut
@@ -84,7 +100,10 @@ async function persistedReplay(file: string, scenario: Scenario, options: Replay
       if (result.finished) io.out(jsonLine(result.summary));
     } else {
       io.out(replayTable(result.events, result.summary));
-      if (!result.finished) io.out(`stopped before tick ${result.cursor} of ${scenario.ticks.length}; continue with --resume`);
+      if (!result.finished)
+        io.out(
+          `stopped before tick ${result.cursor} of ${scenario.ticks.length}; continue with --resume`,
+        );
     }
   } finally {
     await store.close();
@@ -94,28 +113,48 @@ async function persistedReplay(file: string, scenario: Scenario, options: Replay
 /** Returns the `ratchet replay` command: one scenario through one position actor, optionally persisted and resumable. */
 export function replayCommand(io: CliIo): Command {
   return new Command('replay')
-    .description('Replay one scenario (JSON/YAML, or a ts,price CSV with --position and --policy) and print its stop decisions')
+    .description(
+      'Replay one scenario (JSON/YAML, or a ts,price CSV with --position and --policy) and print its stop decisions',
+    )
     .argument('<file>', 'scenario file (.json, .yaml) or ticks (.csv)')
     .addOption(
-      new Option('--format <format>', 'jsonl: the SPEC event lines; table: a readable table (default on a terminal)').choices([
-        'jsonl',
-        'table',
-      ]),
+      new Option(
+        '--format <format>',
+        'jsonl: the SPEC event lines; table: a readable table (default on a terminal)',
+      ).choices(['jsonl', 'table']),
     )
     .option('--position <file>', 'position and market, for a CSV of ticks')
     .option('--policy <file>', 'stop policy, for a CSV of ticks')
-    .option('--data-dir <dir>', 'persist snapshots and the journal here (default: snapshots/ when --stop-after-ticks or --resume is given)')
-    .option('--stop-after-ticks <n>', 'send only the next N ticks, persist, and exit (resume later with --resume)', tickCount)
-    .option('--resume', 'continue the replay saved in the data directory, printing only new event lines')
+    .option(
+      '--data-dir <dir>',
+      'persist snapshots and the journal here (default: snapshots/ when --stop-after-ticks or --resume is given)',
+    )
+    .option(
+      '--stop-after-ticks <n>',
+      'send only the next N ticks, persist, and exit (resume later with --resume)',
+      tickCount,
+    )
+    .option(
+      '--resume',
+      'continue the replay saved in the data directory, printing only new event lines',
+    )
     .action(async (file: string, options: ReplayOptions) => {
-      const scenario = await loadScenarioSource({ file, position: options.position, policy: options.policy });
+      const scenario = await loadScenarioSource({
+        file,
+        position: options.position,
+        policy: options.policy,
+      });
       const format = options.format ?? (io.isTty ? 'table' : 'jsonl');
-      const persisted = options.dataDir !== undefined || options.stopAfterTicks !== undefined || options.resume === true;
+      const persisted =
+        options.dataDir !== undefined ||
+        options.stopAfterTicks !== undefined ||
+        options.resume === true;
       if (persisted) {
         try {
           await persistedReplay(file, scenario, options, io, format);
         } catch (error) {
-          if (error instanceof StoreError || error instanceof SnapshotRestoreError) throw new UsageError(error.message);
+          if (error instanceof StoreError || error instanceof SnapshotRestoreError)
+            throw new UsageError(error.message);
           throw error;
         }
         return;

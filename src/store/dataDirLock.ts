@@ -1,4 +1,11 @@
-import { linkSync, mkdirSync, readFileSync, realpathSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { DataDirLockedError } from './storeErrors.ts';
@@ -27,7 +34,11 @@ const heldHere = new Set<string>();
 function readHolder(path: string): LockHolder | undefined {
   try {
     const value = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockHolder>;
-    if (!Number.isSafeInteger(value.pid) || typeof value.startedAt !== 'string' || typeof value.host !== 'string') {
+    if (
+      !Number.isSafeInteger(value.pid) ||
+      typeof value.startedAt !== 'string' ||
+      typeof value.host !== 'string'
+    ) {
       return undefined;
     }
     return value as LockHolder;
@@ -75,7 +86,11 @@ export function acquireDataDirLock(dir: string): DataDirLock {
     );
   }
   const path = join(real, LOCK_FILE);
-  const holder: LockHolder = { pid: process.pid, startedAt: new Date().toISOString(), host: hostname() };
+  const holder: LockHolder = {
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    host: hostname(),
+  };
   const aside = `${path}.${process.pid}.${Date.now()}.tmp`;
   writeFileSync(aside, `${JSON.stringify(holder)}\n`);
   try {

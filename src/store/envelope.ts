@@ -21,7 +21,8 @@ export interface SnapshotEnvelope {
   readonly snapshot: PersistedPositionSnapshot;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 
 /**
@@ -44,7 +45,12 @@ export function parseEnvelope(text: string): SnapshotEnvelope | { corrupt: strin
     if (typeof value[key] !== 'string') return { corrupt: `${key} is not a string` };
   }
   const snapshot = value.snapshot;
-  if (!isRecord(snapshot) || typeof snapshot.status !== 'string' || !isRecord(snapshot.context) || snapshot.value === undefined) {
+  if (
+    !isRecord(snapshot) ||
+    typeof snapshot.status !== 'string' ||
+    !isRecord(snapshot.context) ||
+    snapshot.value === undefined
+  ) {
     return { corrupt: 'snapshot is not an XState persisted snapshot (status, value, context)' };
   }
   return value as unknown as SnapshotEnvelope;

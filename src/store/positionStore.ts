@@ -2,10 +2,20 @@ import { Level } from 'level';
 import type { CheckpointSink, JournalEntry, PositionCheckpoint } from '../actors/checkpoint.ts';
 import { MACHINE_VERSION } from '../actors/machineVersion.ts';
 import { acquireDataDirLock, describeHolder, lockHolder, type DataDirLock } from './dataDirLock.ts';
-import { parseEnvelope, parseJournalEntry, SCHEMA_VERSION, type SnapshotEnvelope } from './envelope.ts';
+import {
+  parseEnvelope,
+  parseJournalEntry,
+  SCHEMA_VERSION,
+  type SnapshotEnvelope,
+} from './envelope.ts';
 import { migrateEnvelope, MIGRATIONS, type Migration } from './migrations.ts';
 import { journalKey, journalNumber, quarantineKey, range, snapshotKey } from './storeKeys.ts';
-import { CorruptEntryError, DataDirLockedError, SnapshotVersionError, StoreError } from './storeErrors.ts';
+import {
+  CorruptEntryError,
+  DataDirLockedError,
+  SnapshotVersionError,
+  StoreError,
+} from './storeErrors.ts';
 
 /** How a store is opened. */
 export interface PositionStoreOptions {
@@ -51,7 +61,12 @@ export class PositionStore implements CheckpointSink {
   readonly #migrations: ReadonlyMap<number, Migration>;
   #nextJournal: number;
 
-  private constructor(db: Level<string, string>, lock: DataDirLock, nextJournal: number, options: PositionStoreOptions) {
+  private constructor(
+    db: Level<string, string>,
+    lock: DataDirLock,
+    nextJournal: number,
+    options: PositionStoreOptions,
+  ) {
     this.#db = db;
     this.#lock = lock;
     this.#nextJournal = nextJournal;
@@ -68,11 +83,15 @@ export class PositionStore implements CheckpointSink {
     } catch (error) {
       lock.release();
       const cause = (error as { cause?: { code?: string } }).cause;
-      if (cause?.code === 'LEVEL_LOCKED') throw new DataDirLockedError(describeHolder(dir, lockHolder(dir)));
-      throw new StoreError(`data directory ${dir} cannot be opened as a LevelDB store: ${String(cause ?? error)}`);
+      if (cause?.code === 'LEVEL_LOCKED')
+        throw new DataDirLockedError(describeHolder(dir, lockHolder(dir)));
+      throw new StoreError(
+        `data directory ${dir} cannot be opened as a LevelDB store: ${String(cause ?? error)}`,
+      );
     }
     let last = 0;
-    for await (const key of db.keys({ ...range('journal'), reverse: true, limit: 1 })) last = journalNumber(key) ?? 0;
+    for await (const key of db.keys({ ...range('journal'), reverse: true, limit: 1 }))
+      last = journalNumber(key) ?? 0;
     return new PositionStore(db, lock, last + 1, options);
   }
 
@@ -89,7 +108,11 @@ export class PositionStore implements CheckpointSink {
     const ops: { type: 'put'; key: string; value: string }[] = [];
     for (const c of checkpoints) {
       for (const entry of c.entries) {
-        ops.push({ type: 'put', key: journalKey(this.#nextJournal++), value: JSON.stringify(entry) });
+        ops.push({
+          type: 'put',
+          key: journalKey(this.#nextJournal++),
+          value: JSON.stringify(entry),
+        });
       }
       const envelope: SnapshotEnvelope = {
         schemaVersion: SCHEMA_VERSION,
@@ -136,7 +159,10 @@ export class PositionStore implements CheckpointSink {
    * Returns every readable envelope (any version, unmigrated) and moves corrupt ones aside,
    * reporting them: listing must survive a damaged entry.
    */
-  async listEnvelopes(): Promise<{ envelopes: SnapshotEnvelope[]; quarantined: QuarantineReport[] }> {
+  async listEnvelopes(): Promise<{
+    envelopes: SnapshotEnvelope[];
+    quarantined: QuarantineReport[];
+  }> {
     const envelopes: SnapshotEnvelope[] = [];
     const quarantined: QuarantineReport[] = [];
     for await (const [key, text] of this.#db.iterator(range('snapshot'))) {
@@ -157,7 +183,8 @@ export class PositionStore implements CheckpointSink {
       else entries.push(parsed);
     }
     const quarantined: QuarantineReport[] = [];
-    for (const [key, text, reason] of bad) quarantined.push(await this.#quarantine(key, text, reason));
+    for (const [key, text, reason] of bad)
+      quarantined.push(await this.#quarantine(key, text, reason));
     return { entries, quarantined };
   }
 
@@ -169,7 +196,12 @@ export class PositionStore implements CheckpointSink {
         const value = JSON.parse(text) as { key: string; reason: string; raw: string };
         out.push({ quarantineKey: key, key: value.key, reason: value.reason, raw: value.raw });
       } catch {
-        out.push({ quarantineKey: key, key: '?', reason: 'unreadable quarantine record', raw: text });
+        out.push({
+          quarantineKey: key,
+          key: '?',
+          reason: 'unreadable quarantine record',
+          raw: text,
+        });
       }
     }
     return out;
@@ -218,7 +250,9 @@ export function corruptMessage(dir: string, report: QuarantineReport): string {
  * Throws DataDirLockedError naming the holder if another process (or this one) has it open,
  * and StoreError if it is not a LevelDB directory.
  */
-export async function openPositionStore(dir: string, options: PositionStoreOptions = {}): Promise<PositionStore> {
+export async function openPositionStore(
+  dir: string,
+  options: PositionStoreOptions = {},
+): Promise<PositionStore> {
   return await PositionStore.open(dir, options);
 }
-

@@ -1,7 +1,11 @@
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CheckpointSink, JournalEntry, PositionCheckpoint } from '../../src/actors/checkpoint.ts';
+import type {
+  CheckpointSink,
+  JournalEntry,
+  PositionCheckpoint,
+} from '../../src/actors/checkpoint.ts';
 import { CheckpointWriter } from '../../src/actors/checkpointWriter.ts';
 import { replayPersisted, type ReplayResumePoint } from '../../src/actors/persistentReplay.ts';
 import { replayScenario } from '../../src/actors/replayScenario.ts';
@@ -36,8 +40,17 @@ class MemorySink implements CheckpointSink {
 
 describe('replayPersisted', () => {
   it('crashed after random commits and resumed, leaves the journal of an uninterrupted replay (every SPEC example)', async () => {
-    const files = ['random-101', 'random-606', 'sete-bigjump', 'short-tiers-momentum', 'bad-ticks-and-ticks-distance', 'breakeven-time-activation'];
-    const scenarios = await Promise.all(files.map((f) => loadScenarioFile(join(SPEC_DIR, `${f}.json`))));
+    const files = [
+      'random-101',
+      'random-606',
+      'sete-bigjump',
+      'short-tiers-momentum',
+      'bad-ticks-and-ticks-distance',
+      'breakeven-time-activation',
+    ];
+    const scenarios = await Promise.all(
+      files.map((f) => loadScenarioFile(join(SPEC_DIR, `${f}.json`))),
+    );
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...scenarios),
@@ -47,7 +60,8 @@ describe('replayPersisted', () => {
           const expected = replayScenario(scenario).events;
           const sink = new MemorySink();
           const printed: string[] = [];
-          const onCommitted = (entries: readonly JournalEntry[]) => printed.push(...entries.map((e) => JSON.stringify(e.event)));
+          const onCommitted = (entries: readonly JournalEntry[]) =>
+            printed.push(...entries.map((e) => JSON.stringify(e.event)));
           for (const crashAfter of crashes) {
             sink.crashAfter = sink.commits + crashAfter;
             await replayPersisted(scenario, {
@@ -62,7 +76,14 @@ describe('replayPersisted', () => {
             });
           }
           sink.crashAfter = Infinity;
-          const last = await replayPersisted(scenario, { positionId: 'p', source: 's', sink, resumeFrom: sink.resumePoint(), maxPendingSteps: batch, onCommitted });
+          const last = await replayPersisted(scenario, {
+            positionId: 'p',
+            source: 's',
+            sink,
+            resumeFrom: sink.resumePoint(),
+            maxPendingSteps: batch,
+            onCommitted,
+          });
           expect(last.finished).toBe(true);
           expect(sink.journal.map((e) => e.event)).toEqual(expected);
           expect(sink.journal.map((e) => e.seq)).toEqual(expected.map((_, i) => i + 1));
@@ -77,13 +98,33 @@ describe('replayPersisted', () => {
   it('stops after N ticks and resumes to the same events, printing the summary state only at the end', async () => {
     const scenario = await loadScenarioFile(join(SPEC_DIR, 'short-tiers-momentum.json'));
     const sink = new MemorySink();
-    const first = await replayPersisted(scenario, { positionId: 'p', source: 's', sink, stopAfterTicks: 4 });
+    const first = await replayPersisted(scenario, {
+      positionId: 'p',
+      source: 's',
+      sink,
+      stopAfterTicks: 4,
+    });
     expect(first).toMatchObject({ cursor: 4, finished: false, ticksSent: 4 });
-    const second = await replayPersisted(scenario, { positionId: 'p', source: 's', sink, resumeFrom: sink.resumePoint() });
+    const second = await replayPersisted(scenario, {
+      positionId: 'p',
+      source: 's',
+      sink,
+      resumeFrom: sink.resumePoint(),
+    });
     expect(second.finished).toBe(true);
     expect([...first.events, ...second.events]).toEqual(replayScenario(scenario).events);
-    const again = await replayPersisted(scenario, { positionId: 'p', source: 's', sink, resumeFrom: sink.resumePoint() });
-    expect(again).toMatchObject({ events: [], ticksSent: 0, finished: true, summary: second.summary });
+    const again = await replayPersisted(scenario, {
+      positionId: 'p',
+      source: 's',
+      sink,
+      resumeFrom: sink.resumePoint(),
+    });
+    expect(again).toMatchObject({
+      events: [],
+      ticksSent: 0,
+      finished: true,
+      summary: second.summary,
+    });
   });
 });
 
@@ -140,6 +181,10 @@ describe('CheckpointWriter', () => {
     writer.stepped('a', 1, events.splice(0));
     sink.crashAfter = Infinity;
     await writer.flush();
-    expect(sink.journal.map((e) => `${e.seq}:${e.event.type}`)).toEqual(['1:opened', '2:activated', '3:stopMoved']);
+    expect(sink.journal.map((e) => `${e.seq}:${e.event.type}`)).toEqual([
+      '1:opened',
+      '2:activated',
+      '3:stopMoved',
+    ]);
   });
 });

@@ -22,10 +22,15 @@ export interface Ran {
 /** Runs `node bin/ratchet.mjs ...args` as a separate process and returns its exit code and output. */
 export function ratchetProcess(args: readonly string[]): Promise<Ran> {
   return new Promise((resolve) => {
-    execFile('node', [BIN, ...args], { cwd: ROOT, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      'node',
+      [BIN, ...args],
+      { cwd: ROOT, maxBuffer: 256 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -37,6 +42,8 @@ export function startRatchet(args: readonly string[]): ChildProcess {
 /**
  * Writes a long scenario: a slow up-drift with noise that keeps a wide trailing stop moving,
  * momentum flipping and the position open until the last tick, so every commit holds events.
+ * The policy is kept cheap (a price distance, a short window) because the crash test replays
+ * it several times.
  * Returns the file's path.
  */
 export function writeLongScenario(dir: string, ticks: number, seed = 7): string {
@@ -52,15 +59,16 @@ export function writeLongScenario(dir: string, ticks: number, seed = 7): string 
   let cents = 1_000_000; // 10000.00 in cents
   for (let i = 0; i < ticks; i++) {
     cents += Math.round((random() - 0.48) * 400);
-    rows.push(`[${(i + 1) * 100}, "${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}"]`);
+    rows.push(
+      `[${(i + 1) * 100}, "${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}"]`,
+    );
   }
   const scenario = `{
   "market": { "tickSize": "0.01" },
   "position": { "side": "long", "entryPrice": "10000", "quantity": "1", "openedAt": 0 },
   "policy": {
     "initialStop": { "percent": 60 },
-    "trailing": { "percent": 50, "momentum": { "windowSeconds": 2, "thresholdPercent": 0.05, "releasePercent": 0.01, "factor": 0.5 } },
-    "breakeven": { "triggerPercent": 1, "offsetPercent": 0.1 }
+    "trailing": { "price": 400, "momentum": { "windowSeconds": 0.5, "thresholdPercent": 0.05, "releasePercent": 0.01, "factor": 0.5 } }
   },
   "ticks": [
 ${rows.join(',\n')}

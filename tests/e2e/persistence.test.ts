@@ -12,11 +12,29 @@ import { snapshotKey } from '../../src/store/storeKeys.ts';
 import { ratchetProcess, tempDir } from './persistence.helpers.ts';
 
 const POLICIES = [
-  { initialStop: { percent: 2 }, trailing: { percent: 1, momentum: { windowSeconds: 5, thresholdPercent: 0.5, releasePercent: 0.1, factor: 0.5 } } },
-  { initialStop: { percent: 3 }, activation: { profitPercent: 0.5 }, trailing: { ticks: 40 }, breakeven: { triggerPercent: 1, offsetPercent: 0.1 } },
   {
     initialStop: { percent: 2 },
-    elastic: { unit: 'quote', engageAt: 0.5, pullback: 0.4, minStep: 0.1, bigJump: { threshold: 2, windowSeconds: 5, margin: 0.5 }, peakLock: { trigger: 6, lock: 4 } },
+    trailing: {
+      percent: 1,
+      momentum: { windowSeconds: 5, thresholdPercent: 0.5, releasePercent: 0.1, factor: 0.5 },
+    },
+  },
+  {
+    initialStop: { percent: 3 },
+    activation: { profitPercent: 0.5 },
+    trailing: { ticks: 40 },
+    breakeven: { triggerPercent: 1, offsetPercent: 0.1 },
+  },
+  {
+    initialStop: { percent: 2 },
+    elastic: {
+      unit: 'quote',
+      engageAt: 0.5,
+      pullback: 0.4,
+      minStep: 0.1,
+      bigJump: { threshold: 2, windowSeconds: 5, margin: 0.5 },
+      peakLock: { trigger: 6, lock: 4 },
+    },
   },
 ];
 
@@ -25,10 +43,17 @@ const scenarioArb = fc
   .record({
     side: fc.constantFrom('long', 'short'),
     policy: fc.constantFrom(...POLICIES),
-    moves: fc.array(fc.tuple(fc.integer({ min: -30, max: 40 }), fc.constantFrom(0, 500, 1000, 3000), fc.boolean()), {
-      minLength: 1,
-      maxLength: 40,
-    }),
+    moves: fc.array(
+      fc.tuple(
+        fc.integer({ min: -30, max: 40 }),
+        fc.constantFrom(0, 500, 1000, 3000),
+        fc.boolean(),
+      ),
+      {
+        minLength: 1,
+        maxLength: 40,
+      },
+    ),
   })
   .map(({ side, policy, moves }) => {
     const sign = side === 'long' ? 1 : -1;
@@ -39,7 +64,12 @@ const scenarioArb = fc
       ts += dt;
       return [ts, good || d % 7 !== 0 ? (cents / 100).toFixed(2) : 'NaN'];
     });
-    return { market: { tickSize: '0.01' }, position: { side, entryPrice: '100', quantity: '2', openedAt: 0 }, policy, ticks };
+    return {
+      market: { tickSize: '0.01' },
+      position: { side, entryPrice: '100', quantity: '2', openedAt: 0 },
+      policy,
+      ticks,
+    };
   });
 
 function expectedLines(document: unknown, file: string): { events: string[]; summary: string } {
@@ -69,10 +99,27 @@ describe('replay --stop-after-ticks, then --resume, in separate processes', () =
         const expected = expectedLines(document, file);
         const data = join(dir, 'data');
 
-        const first = await ratchetProcess(['replay', file, '--data-dir', data, '--stop-after-ticks', String(cut), '--format', 'jsonl']);
+        const first = await ratchetProcess([
+          'replay',
+          file,
+          '--data-dir',
+          data,
+          '--stop-after-ticks',
+          String(cut),
+          '--format',
+          'jsonl',
+        ]);
         expect(first.stderr).toBe('');
         expect(first.code).toBe(0);
-        const second = await ratchetProcess(['replay', file, '--data-dir', data, '--resume', '--format', 'jsonl']);
+        const second = await ratchetProcess([
+          'replay',
+          file,
+          '--data-dir',
+          data,
+          '--resume',
+          '--format',
+          'jsonl',
+        ]);
         expect(second.stderr).toBe('');
         expect(second.code).toBe(0);
 
@@ -100,7 +147,11 @@ describe('persistence errors are one clear paragraph and exit 2', () => {
         market: { tickSize: '0.01' },
         position: { side: 'long', entryPrice: '100', quantity: '1', openedAt: 0 },
         policy: { initialStop: { percent: 2 }, trailing: { percent: 1 } },
-        ticks: [[1000, '101'], [2000, '102'], [3000, '100.9']],
+        ticks: [
+          [1000, '101'],
+          [2000, '102'],
+          [3000, '100.9'],
+        ],
       }),
     );
     return file;
@@ -112,47 +163,71 @@ describe('persistence errors are one clear paragraph and exit 2', () => {
     const data = join(dir, 'data');
     const holder = await openPositionStore(data);
     try {
-      const second = await ratchetProcess(['replay', file, '--data-dir', data, '--stop-after-ticks', '1']);
+      const second = await ratchetProcess([
+        'replay',
+        file,
+        '--data-dir',
+        data,
+        '--stop-after-ticks',
+        '1',
+      ]);
       expect(second.code).toBe(2);
       expect(second.stdout).toBe('');
       expect(second.stderr.trim()).toMatch(
-        new RegExp(`^ratchet: data directory .*data is in use by another ratchet process \\(pid ${process.pid}, started \\S+\\)\\. One process per data directory: stop that process, or pass another --data-dir\\.$`),
+        new RegExp(
+          `^ratchet: data directory .*data is in use by another ratchet process \\(pid ${process.pid}, started \\S+\\)\\. One process per data directory: stop that process, or pass another --data-dir\\.$`,
+        ),
       );
       await holder.commit([]);
       expect((await holder.readJournal()).entries).toEqual([]);
     } finally {
       await holder.close();
     }
-    expect((await ratchetProcess(['replay', file, '--data-dir', data, '--stop-after-ticks', '1'])).code).toBe(0);
+    expect(
+      (await ratchetProcess(['replay', file, '--data-dir', data, '--stop-after-ticks', '1'])).code,
+    ).toBe(0);
   });
 
   it('a corrupt snapshot: reported with its key, moved aside, and no crash loop on the next start', async () => {
     const dir = tempDir();
     const file = scenarioFile(dir);
     const data = join(dir, 'data');
-    expect((await inProcess(['replay', file, '--data-dir', data, '--stop-after-ticks', '1'])).code).toBe(0);
+    expect(
+      (await inProcess(['replay', file, '--data-dir', data, '--stop-after-ticks', '1'])).code,
+    ).toBe(0);
     const store = await openPositionStore(data);
-    const key = (await store.listEnvelopes()).envelopes.map((e) => snapshotKey(e.positionId))[0] ?? '';
+    const key =
+      (await store.listEnvelopes()).envelopes.map((e) => snapshotKey(e.positionId))[0] ?? '';
     await store.putRaw(key, '{"schemaVersion": 1, "snap');
     await store.close();
 
     const resumed = await inProcess(['replay', file, '--data-dir', data, '--resume']);
     expect(resumed.code).toBe(2);
-    expect(resumed.err).toMatch(new RegExp(`^ratchet: data directory .*: entry ${key} is corrupt \\(not JSON .*\\); it was moved aside to quarantine!${key}!\\S+ and nothing else was changed\\.$`));
+    expect(resumed.err).toMatch(
+      new RegExp(
+        `^ratchet: data directory .*: entry ${key} is corrupt \\(not JSON .*\\); it was moved aside to quarantine!${key}!\\S+ and nothing else was changed\\.$`,
+      ),
+    );
     expect(resumed.err).not.toMatch(/\n\s+at /);
     const again = await inProcess(['replay', file, '--data-dir', data, '--resume']);
     expect(again.code).toBe(2);
-    expect(again.err).toMatch(/has no saved replay of .*sc\.json as it is now .*; it holds no replay at all\./);
+    expect(again.err).toMatch(
+      /has no saved replay of .*sc\.json as it is now .*; it holds no replay at all\./,
+    );
     const journal = await inProcess(['journal', '--data-dir', data]);
     expect(journal.code).toBe(0);
-    expect(journal.err).toMatch(/note: 1 damaged entry was moved aside earlier \(first: snapshot!sc-\w+ → quarantine!snapshot!sc-/);
+    expect(journal.err).toMatch(
+      /note: 1 damaged entry was moved aside earlier \(first: snapshot!sc-\w+ → quarantine!snapshot!sc-/,
+    );
   });
 
   it('an unknown machine version: refused with the versions named, the snapshot kept', async () => {
     const dir = tempDir();
     const file = scenarioFile(dir);
     const data = join(dir, 'data');
-    expect((await inProcess(['replay', file, '--data-dir', data, '--stop-after-ticks', '1'])).code).toBe(0);
+    expect(
+      (await inProcess(['replay', file, '--data-dir', data, '--stop-after-ticks', '1'])).code,
+    ).toBe(0);
     const store = await openPositionStore(data);
     const [envelope] = (await store.listEnvelopes()).envelopes;
     if (envelope === undefined) throw new Error('no envelope');
@@ -170,20 +245,29 @@ describe('persistence errors are one clear paragraph and exit 2', () => {
     const dir = tempDir();
     const file = scenarioFile(dir);
     const data = join(dir, 'data');
-    expect((await inProcess(['replay', file, '--data-dir', data, '--stop-after-ticks', '1'])).code).toBe(0);
+    expect(
+      (await inProcess(['replay', file, '--data-dir', data, '--stop-after-ticks', '1'])).code,
+    ).toBe(0);
     const fresh = await inProcess(['replay', file, '--data-dir', data]);
     expect(fresh.code).toBe(2);
-    expect(fresh.err).toMatch(/already holds a replay of .*sc\.json \(position sc-\w{12}, next tick 1 of 3\)\. Add --resume/);
+    expect(fresh.err).toMatch(
+      /already holds a replay of .*sc\.json \(position sc-\w{12}, next tick 1 of 3\)\. Add --resume/,
+    );
     const otherScenario = join(dir, 'sc2.json');
-    writeFileSync(otherScenario, JSON.stringify({
-      market: { tickSize: '0.01' },
-      position: { side: 'long', entryPrice: '100', quantity: '1', openedAt: 0 },
-      policy: { initialStop: { percent: 2 }, trailing: { percent: 1 } },
-      ticks: [[1000, '105']],
-    }));
+    writeFileSync(
+      otherScenario,
+      JSON.stringify({
+        market: { tickSize: '0.01' },
+        position: { side: 'long', entryPrice: '100', quantity: '1', openedAt: 0 },
+        policy: { initialStop: { percent: 2 }, trailing: { percent: 1 } },
+        ticks: [[1000, '105']],
+      }),
+    );
     const wrong = await inProcess(['replay', otherScenario, '--data-dir', data, '--resume']);
     expect(wrong.code).toBe(2);
-    expect(wrong.err).toMatch(/has no saved replay of .*sc2\.json as it is now \(position sc2-\w{12}\); it holds sc-\w{12} \(next tick 1\)\./);
+    expect(wrong.err).toMatch(
+      /has no saved replay of .*sc2\.json as it is now \(position sc2-\w{12}\); it holds sc-\w{12} \(next tick 1\)\./,
+    );
     const bad = await inProcess(['replay', file, '--data-dir', data, '--stop-after-ticks', 'ten']);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--stop-after-ticks: ten is not a whole number/);

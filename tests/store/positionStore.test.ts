@@ -30,9 +30,18 @@ afterEach(async () => {
   for (const store of open.splice(0)) await store.close().catch(() => undefined);
 });
 
-const snapshot = { status: 'active', value: { open: {} }, context: { stop: '98' } } as unknown as PersistedPositionSnapshot;
+const snapshot = {
+  status: 'active',
+  value: { open: {} },
+  context: { stop: '98' },
+} as unknown as PersistedPositionSnapshot;
 
-function checkpoint(positionId: string, seq: number, cursor: number, types: string[]): PositionCheckpoint {
+function checkpoint(
+  positionId: string,
+  seq: number,
+  cursor: number,
+  types: string[],
+): PositionCheckpoint {
   return {
     positionId,
     seq,
@@ -57,7 +66,13 @@ describe('PositionStore', () => {
     open.push(again);
     await again.commit([checkpoint('b', 2, 9, ['exited'])]);
     const envelope = await again.loadEnvelope('a');
-    expect(envelope).toMatchObject({ machineVersion: MACHINE_VERSION, positionId: 'a', seq: 3, cursor: 5, snapshot });
+    expect(envelope).toMatchObject({
+      machineVersion: MACHINE_VERSION,
+      positionId: 'a',
+      seq: 3,
+      cursor: 5,
+      snapshot,
+    });
     const { entries, quarantined } = await again.readJournal();
     expect(quarantined).toEqual([]);
     expect(entries.map((e) => `${e.positionId}${e.seq}:${e.event.type}`)).toEqual([
@@ -75,7 +90,9 @@ describe('PositionStore', () => {
     await store.putRaw(snapshotKey('p'), '{"schemaVersion": 1, "machineVers');
     const error = await store.loadEnvelope('p').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CorruptEntryError);
-    expect((error as Error).message).toMatch(/entry snapshot!p is corrupt \(not JSON .*\); it was moved aside to quarantine!snapshot!p!/);
+    expect((error as Error).message).toMatch(
+      /entry snapshot!p is corrupt \(not JSON .*\); it was moved aside to quarantine!snapshot!p!/,
+    );
     expect(await store.loadEnvelope('p')).toBeUndefined();
     const kept = await store.listQuarantine();
     expect(kept).toHaveLength(1);
@@ -89,7 +106,10 @@ describe('PositionStore', () => {
     const first = await store.readJournal();
     expect(first.entries.map((e) => e.event.type)).toEqual(['opened']);
     expect(first.quarantined).toEqual([
-      expect.objectContaining({ key: 'journal!0000000000000002', reason: 'event is not an event line (type, ts)' }),
+      expect.objectContaining({
+        key: 'journal!0000000000000002',
+        reason: 'event is not an event line (type, ts)',
+      }),
     ]);
     const second = await store.readJournal();
     expect(second.quarantined).toEqual([]);
@@ -119,13 +139,26 @@ describe('PositionStore', () => {
   it('refuses an older version without a migration, and migrates it with one', async () => {
     const { store } = await freshStore();
     await store.putRaw(snapshotKey('p'), JSON.stringify(versioned(0)));
-    await expect(store.loadEnvelope('p')).rejects.toThrow(/version 0; this build runs version 1 and has no migration from version 0/);
+    await expect(store.loadEnvelope('p')).rejects.toThrow(
+      /version 0; this build runs version 1 and has no migration from version 0/,
+    );
     await store.close();
     const withMigration = await openPositionStore(store.dir, {
-      migrations: new Map([[0, (e: SnapshotEnvelope) => ({ ...e, snapshot: { ...e.snapshot, context: { stop: 'migrated' } } })]]),
+      migrations: new Map([
+        [
+          0,
+          (e: SnapshotEnvelope) => ({
+            ...e,
+            snapshot: { ...e.snapshot, context: { stop: 'migrated' } },
+          }),
+        ],
+      ]),
     });
     open.push(withMigration);
-    expect(await withMigration.loadEnvelope('p')).toMatchObject({ machineVersion: 1, snapshot: { context: { stop: 'migrated' } } });
+    expect(await withMigration.loadEnvelope('p')).toMatchObject({
+      machineVersion: 1,
+      snapshot: { context: { stop: 'migrated' } },
+    });
   });
 });
 
@@ -136,11 +169,17 @@ describe('the data-directory lock', () => {
     await expect(openPositionStore(dir)).rejects.toThrow(/already open in this process/);
     const other = spawnSync('node', [BIN, 'journal', '--data-dir', dir], { encoding: 'utf8' });
     expect(other.status).toBe(2);
-    expect(other.stderr).toMatch(new RegExp(`in use by another ratchet process \\(pid ${process.pid}, started 20\\d\\d-`));
+    expect(other.stderr).toMatch(
+      new RegExp(`in use by another ratchet process \\(pid ${process.pid}, started 20\\d\\d-`),
+    );
     // LevelDB's own lock still stands (a failed second open would have dropped it).
     const raw = spawnSync(
       'node',
-      ['--input-type=module', '-e', `import { Level } from 'level'; await new Level(${JSON.stringify(dir)}).open().catch((e) => { process.stdout.write(e.cause?.code ?? 'other'); });`],
+      [
+        '--input-type=module',
+        '-e',
+        `import { Level } from 'level'; await new Level(${JSON.stringify(dir)}).open().catch((e) => { process.stdout.write(e.cause?.code ?? 'other'); });`,
+      ],
       { encoding: 'utf8', cwd: join(import.meta.dirname, '../..') },
     );
     expect(raw.stdout).toBe('LEVEL_LOCKED');
@@ -151,8 +190,13 @@ describe('the data-directory lock', () => {
 
   it('takes over a lock left by a dead process, and ignores an unreadable one', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ratchet-store-'));
-    const dead = spawnSync('node', ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: Number(dead.stdout), startedAt: 'then', host: hostname() }));
+    const dead = spawnSync('node', ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    });
+    writeFileSync(
+      join(dir, LOCK_FILE),
+      JSON.stringify({ pid: Number(dead.stdout), startedAt: 'then', host: hostname() }),
+    );
     const store = await openPositionStore(dir);
     await store.close();
     writeFileSync(join(dir, LOCK_FILE), '{"pi');

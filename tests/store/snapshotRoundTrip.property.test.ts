@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
-import type { PersistedPositionSnapshot } from '../../src/actors/checkpoint.ts';
 import { restorePosition } from '../../src/actors/restorePosition.ts';
 import { Dec } from '../../src/domain/money.ts';
 import type { Policy, PositionEvent, Scenario, Side } from '../../src/domain/types.ts';
@@ -26,7 +25,9 @@ const policyArb: fc.Arbitrary<Policy> = fc
     tiers: fc.boolean(),
     momentum: fc.boolean(),
     breakeven: fc.boolean(),
-    elasticUnit: fc.option(fc.constantFrom<'quote' | 'percent'>('quote', 'percent'), { nil: undefined }),
+    elasticUnit: fc.option(fc.constantFrom<'quote' | 'percent'>('quote', 'percent'), {
+      nil: undefined,
+    }),
     bigJump: fc.boolean(),
     peakLock: fc.boolean(),
   })
@@ -36,7 +37,16 @@ const policyArb: fc.Arbitrary<Policy> = fc
       trailing: {
         percent: r.trailingPercent,
         ...(r.tiers ? { tiers: [{ fromProfitPercent: '1.5', percent: '0.5' }] } : {}),
-        ...(r.momentum ? { momentum: { windowSeconds: '7.5', thresholdPercent: '0.4', releasePercent: '0.1', factor: '0.5' } } : {}),
+        ...(r.momentum
+          ? {
+              momentum: {
+                windowSeconds: '7.5',
+                thresholdPercent: '0.4',
+                releasePercent: '0.1',
+                factor: '0.5',
+              },
+            }
+          : {}),
       },
     };
     if (r.activation !== undefined) policy.activation = r.activation;
@@ -59,10 +69,13 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
   .record({
     side: fc.constantFrom<Side>('long', 'short'),
     policy: policyArb,
-    moves: fc.array(fc.record({ d: fc.integer({ min: -30, max: 45 }), dt: fc.constantFrom(0, 300, 1000, 4000) }), {
-      minLength: 1,
-      maxLength: 60,
-    }),
+    moves: fc.array(
+      fc.record({ d: fc.integer({ min: -30, max: 45 }), dt: fc.constantFrom(0, 300, 1000, 4000) }),
+      {
+        minLength: 1,
+        maxLength: 60,
+      },
+    ),
   })
   .map(({ side, policy, moves }) => {
     const sign = side === 'long' ? 1 : -1;
@@ -111,7 +124,7 @@ describe('snapshot round trip through the store', () => {
             seq: seen.length,
             cursor: cut,
             source: 'digest',
-            snapshot: original.getPersistedSnapshot() as PersistedPositionSnapshot,
+            snapshot: original.getPersistedSnapshot(),
             entries: [],
           },
         ]);
