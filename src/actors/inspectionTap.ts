@@ -72,6 +72,13 @@ export function createInspectionTap(sink: InspectionSink): InspectionTap {
       return;
     }
     if (ev.type !== '@xstate.snapshot') return;
+    const input = inputOf(ev.event);
+    // Stopping an open position's actor is not a step of the position: nothing to record.
+    if (input === undefined || (ev.snapshot as { status?: string }).status === 'stopped') {
+      transitions = [];
+      events = [];
+      return;
+    }
     const snapshot = ev.snapshot as unknown as {
       value: unknown;
       status: InspectionRecord['status'];
@@ -80,7 +87,7 @@ export function createInspectionTap(sink: InspectionSink): InspectionTap {
     const rootId = (ev.actorRef as { logic?: { id?: string } }).logic?.id ?? 'position';
     sink({
       seq,
-      input: inputOf(ev.event),
+      input,
       value: snapshot.value,
       active: activeStateIds(rootId, snapshot.value),
       status: snapshot.status,

@@ -64,6 +64,13 @@ describe('inspection tap', () => {
     }
   });
 
+  it('records nothing for stopping an actor that is still open', async () => {
+    const scenario = await loadScenarioFile(join(SPEC, 'sete-without-bigjump.json'));
+    const { records } = inspectScenario('p', 'open', scenario);
+    expect(records.at(-1)?.status).toBe('active');
+    expect(records.length).toBe(scenario.ticks.length + 1);
+  });
+
   it('summarises the context: peak %, the lock in its unit, the window length', async () => {
     const scenario = await loadScenarioFile(join(SPEC, 'sete-bigjump.json'));
     const { records } = inspectScenario('p', 'sete', scenario);
