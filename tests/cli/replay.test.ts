@@ -172,7 +172,7 @@ describe('ratchet replay', () => {
 
 describe('ratchet demo', () => {
   it('replays every example and shows exit, stop path and kept share', async () => {
-    const { code, out } = await ratchet(['demo']);
+    const { code, out } = await ratchet(['demo', '--no-serve']);
     expect(code).toBe(0);
     expect(out).toMatch(
       /sete-bigjump +long 10 @ 100 +elastic @ 100\.064 +98 → 100\.0336 → 100\.078 +72\.73 %/,
