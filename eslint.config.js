@@ -21,6 +21,13 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
+    // Plain JavaScript entry points run on Node: its globals are defined.
+    files: ['bin/**/*.mjs', '**/*.cjs'],
+    languageOptions: {
+      globals: { process: 'readonly', URL: 'readonly', console: 'readonly', module: 'writable', require: 'readonly' },
+    },
+  },
+  {
     files: ['src/domain/**', 'src/machines/**'],
     rules: {
       'no-restricted-globals': [
