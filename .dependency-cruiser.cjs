@@ -1,5 +1,4 @@
 /** Dependencies point one way: domain <- machines <- actors (<- streams) <- (store, inspector) <- cli; venues and config over domain only. */
-const io = '^(node:|fs|path|net|http|https|child_process|ws|level|classic-level|ccxt|pino|rxjs|elkjs)';
 module.exports = {
   forbidden: [
     { name: 'domain-is-pure', severity: 'error', comment: 'domain imports no other folder of src and no I/O',
