@@ -241,6 +241,23 @@ describe('persistence errors are one clear paragraph and exit 2', () => {
     );
   });
 
+  it('journal --format table names the position and seq of every line; --position filters', async () => {
+    const dir = tempDir();
+    const file = scenarioFile(dir);
+    const data = join(dir, 'data');
+    expect((await inProcess(['replay', file, '--data-dir', data])).code).toBe(0);
+    const shown = await inProcess(['journal', '--data-dir', data, '--format', 'table']);
+    expect(shown.code).toBe(0);
+    expect(shown.out.join('\n')).toMatch(
+      /^position +seq +ts +event +fields\n.*\nsc-\w{12} +1 +0 +opened +stop=98\n/,
+    );
+    expect(shown.out.join('\n')).toMatch(
+      /sc-\w{12} +5 +3000 +exited +price=100\.9 stop=100\.98 reason=trailing$/,
+    );
+    const none = await inProcess(['journal', '--data-dir', data, '--position', 'nobody']);
+    expect(none.out).toEqual([]);
+  });
+
   it('--resume of another scenario, a second fresh run, and a bad tick count', async () => {
     const dir = tempDir();
     const file = scenarioFile(dir);
