@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'test-results/', 'coverage/', 'snapshots/', 'src/inspector/public/'],
+    ignores: ['node_modules/', 'test-results/', 'coverage/', 'snapshots/', 'src/inspector/public/', '.tmp/'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
@@ -24,7 +24,13 @@ export default tseslint.config(
     // Plain JavaScript entry points run on Node: its globals are defined.
     files: ['bin/**/*.mjs', '**/*.cjs'],
     languageOptions: {
-      globals: { process: 'readonly', URL: 'readonly', console: 'readonly', module: 'writable', require: 'readonly' },
+      globals: {
+        process: 'readonly',
+        URL: 'readonly',
+        console: 'readonly',
+        module: 'writable',
+        require: 'readonly',
+      },
     },
   },
   {

@@ -35,7 +35,9 @@ export function outcomeOf(
   const sign = position.side === 'long' ? 1 : -1;
   const peakMove = dec(peakPrice).minus(entry).times(sign);
   if (peakMove.lte(0)) return { stopPath, peakPrice, keptPercent: null };
-  const kept = dec(exitPrice ?? finalStop).minus(entry).times(sign);
+  const kept = dec(exitPrice ?? finalStop)
+    .minus(entry)
+    .times(sign);
   return {
     stopPath,
     peakPrice,

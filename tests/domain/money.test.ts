@@ -54,12 +54,20 @@ describe('parseDecimal accepts decimal text only', () => {
   ])('%s → %s', (text, expected) => {
     expect(parseDecimal(text)?.toFixed()).toBe(expected);
   });
-  it.each(['NaN', 'Infinity', '-Infinity', '', 'abc', '1,5', '0x10', '1e', '1e999999999', '1e-2000'])(
-    '%s → undefined',
-    (text) => {
-      expect(parseDecimal(text)).toBeUndefined();
-    },
-  );
+  it.each([
+    'NaN',
+    'Infinity',
+    '-Infinity',
+    '',
+    'abc',
+    '1,5',
+    '0x10',
+    '1e',
+    '1e999999999',
+    '1e-2000',
+  ])('%s → undefined', (text) => {
+    expect(parseDecimal(text)).toBeUndefined();
+  });
   it('never sees binary-float noise: 0.1 + 0.2 is exactly 0.3', () => {
     expect(new Dec('0.1').plus('0.2').toFixed()).toBe('0.3');
   });

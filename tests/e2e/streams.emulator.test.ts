@@ -4,7 +4,7 @@ import { createActor } from 'xstate';
 import { feedPosition } from '../../src/actors/positionFeed.ts';
 import { positionMachine } from '../../src/machines/positionMachine.ts';
 import { ccxtWatchSource } from '../../src/streams/ccxtWatchSource.ts';
-import { FallbackSource, type FeedSwitch } from '../../src/streams/fallbackSource.ts';
+import { FallbackSource, type SourceSwitch } from '../../src/streams/fallbackSource.ts';
 import { restPollingSource } from '../../src/streams/restPollingSource.ts';
 import { validatedSource } from '../../src/streams/validateTicks.ts';
 import {
@@ -77,7 +77,7 @@ describe('price streams against the exchange emulator, through real ccxt', () =>
         backoff: { initialMs: 300, maxMs: 2000, factor: 2 },
       },
     );
-    const switches: (FeedSwitch & { at: number })[] = [];
+    const switches: (SourceSwitch & { at: number })[] = [];
     const kinds: string[] = [];
     const subs: Subscription[] = [
       fallback.switches$.subscribe((s) => switches.push({ ...s, at: Date.now() })),
