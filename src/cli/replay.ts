@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { replayPersisted, type ReplayResumePoint } from '../actors/persistentReplay.ts';
 import { replayScenario } from '../actors/replayScenario.ts';
+import { replayThroughLanes } from '../actors/replayThroughLanes.ts';
 import { SnapshotRestoreError } from '../actors/restorePosition.ts';
 import { scenarioDigest, scenarioPositionId } from '../actors/scenarioPositionId.ts';
 import type { Scenario } from '../domain/types.ts';
@@ -23,6 +24,20 @@ interface ReplayOptions {
   dataDir?: string;
   stopAfterTicks?: number;
   resume?: boolean;
+  lanes?: boolean;
+  fastMs?: number;
+  normalMs?: number;
+}
+
+function milliseconds(flag: string) {
+  return (text: string): number => {
+    if (!/^\d+$/.test(text)) {
+      throw new UsageError(
+        `${flag}: ${text} is not a whole number of milliseconds (0, 300, 3000, …).`,
+      );
+    }
+    return Number(text);
+  };
 }
 
 function tickCount(text: string): number {
@@ -138,6 +153,20 @@ export function replayCommand(io: CliIo): Command {
       '--resume',
       'continue the replay saved in the data directory, printing only new event lines',
     )
+    .option(
+      '--lanes',
+      'deliver ticks through the live fast/normal lanes, on the scenario clock, to show what live sampling changes',
+    )
+    .option(
+      '--fast-ms <ms>',
+      'fast lane interval with --lanes (default 300)',
+      milliseconds('--fast-ms'),
+    )
+    .option(
+      '--normal-ms <ms>',
+      'normal lane interval with --lanes (default 3000)',
+      milliseconds('--normal-ms'),
+    )
     .action(async (file: string, options: ReplayOptions) => {
       const scenario = await loadScenarioSource({
         file,
@@ -149,6 +178,19 @@ export function replayCommand(io: CliIo): Command {
         options.dataDir !== undefined ||
         options.stopAfterTicks !== undefined ||
         options.resume === true;
+      if (
+        options.lanes !== true &&
+        (options.fastMs !== undefined || options.normalMs !== undefined)
+      ) {
+        throw new UsageError(
+          '--fast-ms and --normal-ms set the lanes of --lanes; add --lanes, or drop them.',
+        );
+      }
+      if (persisted && options.lanes === true) {
+        throw new UsageError(
+          '--lanes replays on virtual time in one go and cannot be combined with --data-dir, --stop-after-ticks or --resume; run it without them.',
+        );
+      }
       if (persisted) {
         try {
           await persistedReplay(file, scenario, options, io, format);
@@ -159,7 +201,13 @@ export function replayCommand(io: CliIo): Command {
         }
         return;
       }
-      const result = replayScenario(scenario);
+      const result =
+        options.lanes === true
+          ? replayThroughLanes(scenario, {
+              fastMs: options.fastMs ?? 300,
+              normalMs: options.normalMs ?? 3000,
+            })
+          : replayScenario(scenario);
       if (format === 'jsonl') {
         for (const event of result.events) io.out(jsonLine(event));
         io.out(jsonLine(result.summary));

@@ -170,6 +170,53 @@ describe('ratchet replay', () => {
   });
 });
 
+describe('ratchet replay --lanes', () => {
+  it('with 0 ms lanes prints exactly the plain replay', async () => {
+    const file = join(SPEC, 'short-tiers-momentum.json');
+    const plain = await ratchet(['replay', file, '--format', 'jsonl']);
+    const laned = await ratchet([
+      'replay',
+      file,
+      '--lanes',
+      '--fast-ms',
+      '0',
+      '--normal-ms',
+      '0',
+      '--format',
+      'jsonl',
+    ]);
+    expect(laned.code).toBe(0);
+    expect(laned.out).toBe(plain.out);
+  });
+
+  it('keeps the exit on the crossing tick with the default 300 ms / 3 s lanes', async () => {
+    const laned = await ratchet([
+      'replay',
+      join(SPEC, 'random-202.json'),
+      '--lanes',
+      '--format',
+      'jsonl',
+    ]);
+    expect(laned.code).toBe(0);
+    expect(laned.out.split('\n').at(-1)).toBe(
+      '{"type": "summary", "exited": true, "exitTs": 4600, "exitPrice": "1765.5", "exitReason": "elastic", "finalStop": "1766"}',
+    );
+  });
+
+  it.each([
+    [['--fast-ms', '0'], /--fast-ms and --normal-ms set the lanes of --lanes/],
+    [['--lanes', '--fast-ms', 'soon'], /--fast-ms: soon is not a whole number of milliseconds/],
+    [
+      ['--lanes', '--resume'],
+      /--lanes .* cannot be combined with --data-dir, --stop-after-ticks or --resume/,
+    ],
+  ])('refuses %j with exit 2', async (flags, message) => {
+    const result = await ratchet(['replay', join(SPEC, 'sete-bigjump.json'), ...flags]);
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(message);
+  });
+});
+
 describe('ratchet demo', () => {
   it('replays every example and shows exit, stop path and kept share', async () => {
     const { code, out } = await ratchet(['demo', '--no-serve']);
