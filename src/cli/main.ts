@@ -1,27 +1,32 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/ConfigError.ts';
-import { demoCommand } from './demo.ts';
-import { exchangeCommand } from './exchange.ts';
-import { inspectCommand } from './inspect.ts';
 import { processIo, type CliIo } from './io.ts';
-import { journalCommand } from './journal.ts';
-import { replayCommand } from './replay.ts';
 import { UsageError } from './usageError.ts';
 
-/** Returns the program with every command, writing through `io`. */
-export function buildProgram(io: CliIo): Command {
+// Each command is loaded only when it runs: the exchange emulator pulls in ccxt and the
+// inspector esbuild, and a replay should not pay hundreds of megabytes and a second of
+// start-up for them.
+const COMMANDS: Readonly<Record<string, (io: CliIo) => Promise<Command>>> = {
+  replay: async (io) => (await import('./replay.ts')).replayCommand(io),
+  demo: async (io) => (await import('./demo.ts')).demoCommand(io),
+  journal: async (io) => (await import('./journal.ts')).journalCommand(io),
+  inspect: async (io) => (await import('./inspect.ts')).inspectCommand(io),
+  exchange: async (io) => (await import('./exchange.ts')).exchangeCommand(io),
+};
+
+/**
+ * Returns the program writing through `io`, with the command `argv` names — or with every
+ * command when it names none (help, or a mistyped command that needs the list).
+ */
+export async function buildProgram(io: CliIo, argv: readonly string[] = []): Promise<Command> {
   const program = new Command('ratchet')
     .description('Ratchet: a trailing-stop engine whose every decision can be replayed exactly')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .showHelpAfterError('(run `ratchet --help` for the commands and their options)');
-  for (const command of [
-    replayCommand(io),
-    demoCommand(io),
-    journalCommand(io),
-    inspectCommand(io),
-    exchangeCommand(io),
-  ]) {
+  const named = argv[0] === undefined ? undefined : COMMANDS[argv[0]];
+  const wanted = named === undefined ? Object.values(COMMANDS) : [named];
+  for (const command of await Promise.all(wanted.map((load) => load(io)))) {
     program.addCommand(command.exitOverride());
   }
   return program;
@@ -32,8 +37,8 @@ export function buildProgram(io: CliIo): Command {
  * 2 on bad input (a readable paragraph on stderr), 1 on an internal failure.
  */
 export async function run(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
-  const program = buildProgram(io);
   try {
+    const program = await buildProgram(io, argv);
     await program.parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (error) {

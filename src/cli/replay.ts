@@ -4,9 +4,11 @@ import { Command, Option } from 'commander';
 import { replayPersisted, type ReplayResumePoint } from '../actors/persistentReplay.ts';
 import { replayScenario } from '../actors/replayScenario.ts';
 import { replayThroughLanes } from '../actors/replayThroughLanes.ts';
+import { replayStream } from '../actors/replayStream.ts';
+import { openScenarioStream } from '../config/scenarioStream.ts';
 import { SnapshotRestoreError } from '../actors/restorePosition.ts';
 import { scenarioDigest, scenarioPositionId } from '../actors/scenarioPositionId.ts';
-import type { Scenario } from '../domain/types.ts';
+import type { PositionEvent, Scenario } from '../domain/types.ts';
 import { openPositionStore, type PositionStore } from '../store/positionStore.ts';
 import { StoreError } from '../store/storeErrors.ts';
 import { jsonLine, replayTable } from './format.ts';
@@ -125,6 +127,25 @@ async function persistedReplay(
   }
 }
 
+function isJsonScenario(file: string, options: ReplayOptions): boolean {
+  return /\.json$/i.test(file) && options.position === undefined && options.policy === undefined;
+}
+
+/**
+ * Replays a JSON scenario with its ticks streamed from the file, printing each event line as
+ * it happens: memory stays flat for a series of any length.
+ */
+async function streamedReplay(file: string, format: 'jsonl' | 'table', io: CliIo): Promise<void> {
+  const scenario = await openScenarioStream(file);
+  const events: PositionEvent[] = [];
+  const result = await replayStream(scenario, scenario.ticks(), (event) => {
+    if (format === 'jsonl') io.out(jsonLine(event));
+    else events.push(event);
+  });
+  if (format === 'jsonl') io.out(jsonLine(result.summary));
+  else io.out(replayTable(events, result.summary));
+}
+
 /** Returns the `ratchet replay` command: one scenario through one position actor, optionally persisted and resumable. */
 export function replayCommand(io: CliIo): Command {
   return new Command('replay')
@@ -168,16 +189,25 @@ export function replayCommand(io: CliIo): Command {
       milliseconds('--normal-ms'),
     )
     .action(async (file: string, options: ReplayOptions) => {
-      const scenario = await loadScenarioSource({
-        file,
-        position: options.position,
-        policy: options.policy,
-      });
       const format = options.format ?? (io.isTty ? 'table' : 'jsonl');
       const persisted =
         options.dataDir !== undefined ||
         options.stopAfterTicks !== undefined ||
         options.resume === true;
+      if (!persisted && options.lanes !== true && isJsonScenario(file, options)) {
+        if (options.fastMs !== undefined || options.normalMs !== undefined) {
+          throw new UsageError(
+            '--fast-ms and --normal-ms set the lanes of --lanes; add --lanes, or drop them.',
+          );
+        }
+        await streamedReplay(file, format, io);
+        return;
+      }
+      const scenario = await loadScenarioSource({
+        file,
+        position: options.position,
+        policy: options.policy,
+      });
       if (
         options.lanes !== true &&
         (options.fastMs !== undefined || options.normalMs !== undefined)
