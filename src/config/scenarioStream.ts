@@ -133,7 +133,7 @@ const MAX_ELEMENT_ISSUES = 20;
 async function walk(
   file: string,
   onElement: (series: Series, index: number, element: unknown) => void,
-): Promise<Record<string, unknown> | unknown> {
+): Promise<unknown> {
   const tokens = tokensOf(file);
   const first = await tokens.next();
   if (first.done === true) return undefined;
