@@ -34,6 +34,16 @@ interface Token {
 type Container =
   { array: unknown[] } | { object: Record<string, unknown>; key: string | undefined };
 
+// defineProperty, so that a "__proto__" key stays an ordinary (and refused) key.
+function setKey(object: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(object, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+}
+
 /** Builds one JSON value from tokens, numbers as NumberText (exact, like the whole-file loader). */
 class ValueBuilder {
   private readonly stack: Container[] = [];
@@ -82,14 +92,7 @@ class ValueBuilder {
       return true;
     }
     if ('array' in top) top.array.push(value);
-    // defineProperty, so that a "__proto__" key stays an ordinary (and refused) key.
-    else if (top.key !== undefined)
-      Object.defineProperty(top.object, top.key, {
-        value,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+    else if (top.key !== undefined) setKey(top.object, top.key, value);
     return false;
   }
 }
@@ -164,13 +167,7 @@ async function walk(
     }
     if (value !== undefined) {
       if (value.push(token)) {
-        if (key !== undefined)
-          Object.defineProperty(header, key, {
-            value: value.value,
-            enumerable: true,
-            writable: true,
-            configurable: true,
-          });
+        if (key !== undefined) setKey(header, key, value.value);
         value = undefined;
       }
       continue;
@@ -183,13 +180,7 @@ async function walk(
     } else {
       value = new ValueBuilder();
       if (value.push(token)) {
-        if (key !== undefined)
-          Object.defineProperty(header, key, {
-            value: value.value,
-            enumerable: true,
-            writable: true,
-            configurable: true,
-          });
+        if (key !== undefined) setKey(header, key, value.value);
         value = undefined;
       }
     }
