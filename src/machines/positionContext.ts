@@ -26,7 +26,10 @@ export interface StepPoint {
   readonly clock: boolean;
 }
 
-/** Stops the active regions offer during one step; the ratchet takes the best. */
+/**
+ * The stops the regions stand ready to give: trailing renews its offer on every step, SETE when
+ * its lock moves, breakeven once when reached. Each step the ratchet takes the best of them.
+ */
 export interface Offers {
   trailing?: DecimalString;
   elastic?: DecimalString;
@@ -69,7 +72,7 @@ export interface PositionContext {
   readonly extreme: DecimalString | null;
   /** SETE's lock, in quote currency or (percent unit) percent × entry — see ElasticFrame. */
   readonly lock: DecimalString | null;
-  /** Scratch of the step in progress; null between steps. */
+  /** The point of the step in progress; null between steps. */
   readonly step: StepPoint | null;
   readonly offers: Offers;
   readonly exit: ExitRecord | null;

@@ -41,14 +41,15 @@ export interface ClockEvent {
 
 /**
  * The phases of one step, raised by the machine itself in SPEC order: `tick.activate`
- * (activation, breakeven), `tick.trail` (extreme, momentum, SETE), `tick.settle` (the ratchet
- * and the exit check). Splitting the step lets each region react in its own states while the
- * SPEC's order across regions holds.
+ * (activation, breakeven), then `tick.trail` (extreme, momentum, SETE, and — in the
+ * `protection` region, last in document order — the ratchet and the exit check); `tick.exit`
+ * when the settled stop is crossed. Splitting the step lets each region react in its own states
+ * while the SPEC's order across regions holds.
  */
 export type StepPhaseEvent =
   | { readonly type: 'tick.activate' }
   | { readonly type: 'tick.trail' }
-  | { readonly type: 'tick.settle' };
+  | { readonly type: 'tick.exit' };
 
 export type PositionMachineEvent = PriceEvent | ClockEvent | StepPhaseEvent;
 
@@ -170,9 +171,6 @@ export const positionMachine = setup({
         stateIn('#position.open.elastic.off'),
       ]),
     ),
-    settledStopCrossed: ({ context }) =>
-      context.step !== null &&
-      crosses(stepPrice(context).price, settledStop(context).stop, context.position.side),
   },
   actions: {
     emitOpened: enqueueActions(({ context, enqueue }) => {
@@ -203,7 +201,6 @@ export const positionMachine = setup({
         peakPrice: peak.toFixed(),
         window: pushWindow(context.window, [event.ts, text], context.windowMs),
         step: { ts: event.ts, price: text, clock: false },
-        offers: {},
       });
     }),
     acceptClock: enqueueActions(({ context, event, enqueue }) => {
@@ -211,17 +208,14 @@ export const positionMachine = setup({
       enqueue.assign({
         clockTs: event.ts,
         step: { ts: event.ts, price: context.lastPrice, clock: true },
-        offers: {},
       });
     }),
     raiseAllPhases: enqueueActions(({ enqueue }) => {
       enqueue.raise({ type: 'tick.activate' });
       enqueue.raise({ type: 'tick.trail' });
-      enqueue.raise({ type: 'tick.settle' });
     }),
     raiseRulePhases: enqueueActions(({ enqueue }) => {
       enqueue.raise({ type: 'tick.trail' });
-      enqueue.raise({ type: 'tick.settle' });
     }),
     activate: enqueueActions(({ context, enqueue }) => {
       const { ts, price } = stepPrice(context);
@@ -236,18 +230,15 @@ export const positionMachine = setup({
       enqueue.assign({ extreme: price.toFixed() });
       enqueue.emit({ type: 'activated', ts, price: price.toFixed(), reason });
     }),
-    followExtreme: enqueueActions(({ context, enqueue }) => {
+    // Follows the extreme and offers the trailing candidate in one assignment: every assign
+    // re-derives the snapshot, the largest cost of a step.
+    trail: enqueueActions(({ context, enqueue }, params: { accelerated: boolean }) => {
+      const trailing = context.policy.trailing;
+      if (trailing === undefined || context.peakPrice === null) return;
+      const side = context.position.side;
       const { price } = stepPrice(context);
       const extreme =
-        context.extreme === null
-          ? price
-          : favourable(dec(context.extreme), price, context.position.side);
-      enqueue.assign({ extreme: extreme.toFixed() });
-    }),
-    offerTrailingStop: enqueueActions(({ context, enqueue }, params: { accelerated: boolean }) => {
-      const trailing = context.policy.trailing;
-      if (trailing === undefined || context.extreme === null || context.peakPrice === null) return;
-      const side = context.position.side;
+        context.extreme === null ? price : favourable(dec(context.extreme), price, side);
       const distance = activeDistance(
         trailing,
         dec(context.peakPrice),
@@ -255,8 +246,11 @@ export const positionMachine = setup({
         side,
         params.accelerated,
       );
-      const stop = trailingStop(distance, dec(context.extreme), side, tickOf(context));
-      enqueue.assign({ offers: { ...context.offers, trailing: stop.toFixed() } });
+      const stop = trailingStop(distance, extreme, side, tickOf(context));
+      enqueue.assign({
+        extreme: extreme.toFixed(),
+        offers: { ...context.offers, trailing: stop.toFixed() },
+      });
     }),
     announceMomentum: enqueueActions(
       ({ context, enqueue }, params: { type: 'accelerated' | 'decelerated' }) => {
@@ -264,13 +258,11 @@ export const positionMachine = setup({
         enqueue.emit({ type: params.type, ts, price: price.toFixed() });
       },
     ),
+    // The breakeven candidate never changes once reached: it is offered once and stands.
     reachBreakeven: enqueueActions(({ context, enqueue }) => {
-      const { ts, price } = stepPrice(context);
-      enqueue.emit({ type: 'breakevenReached', ts, price: price.toFixed() });
-    }),
-    offerBreakevenStop: enqueueActions(({ context, enqueue }) => {
       const breakeven = context.policy.breakeven;
       if (breakeven === undefined) return;
+      const { ts, price } = stepPrice(context);
       const stop = breakevenStop(
         breakeven,
         entryOf(context),
@@ -278,62 +270,63 @@ export const positionMachine = setup({
         tickOf(context),
       );
       enqueue.assign({ offers: { ...context.offers, breakeven: stop.toFixed() } });
+      enqueue.emit({ type: 'breakevenReached', ts, price: price.toFixed() });
     }),
     engageElastic: enqueueActions(({ context, enqueue }) => {
       const { ts, price } = stepPrice(context);
       enqueue.emit({ type: 'elasticEngaged', ts, price: price.toFixed() });
     }),
-    followPullback: enqueueActions(({ context, enqueue }) => {
-      const elastic = context.policy.elastic;
-      if (elastic === undefined || context.peakPrice === null) return;
-      const lock = pullbackLock(
-        elastic,
-        elasticFrame(context),
-        dec(context.peakPrice),
-        currentLock(context),
-      );
-      enqueue.assign({ lock: lock.toFixed() });
-    }),
-    checkBigJump: enqueueActions(({ context, enqueue }) => {
-      const bigJump = context.policy.elastic?.bigJump;
-      const lock = currentLock(context);
-      if (bigJump === undefined || lock === undefined) return;
-      const { ts, price } = stepPrice(context);
-      const frame = elasticFrame(context);
-      const jumped = bigJumpLock(bigJump, frame, context.window, ts, price, lock);
-      if (jumped === undefined) return;
-      enqueue.assign({ lock: jumped.toFixed() });
-      enqueue.emit({ type: 'bigJumpLocked', ts, lock: lockValue(frame, jumped).toFixed() });
-    }),
-    holdPeakLock: enqueueActions(({ context, enqueue }) => {
-      const peakLock = context.policy.elastic?.peakLock;
-      const lock = currentLock(context);
-      if (peakLock === undefined || lock === undefined) return;
-      enqueue.assign({ lock: peakLockFloor(peakLock, elasticFrame(context), lock).toFixed() });
-    }),
-    announcePeakLock: enqueueActions(({ context, enqueue }) => {
-      const { ts, price } = stepPrice(context);
-      enqueue.emit({ type: 'peakLocked', ts, price: price.toFixed() });
-    }),
-    offerElasticStop: enqueueActions(({ context, enqueue }) => {
-      const lock = currentLock(context);
-      if (lock === undefined) return;
-      enqueue.assign({
-        offers: { ...context.offers, elastic: elasticStop(elasticFrame(context), lock).toFixed() },
-      });
-    }),
-    ratchetStop: enqueueActions(({ context, enqueue }) => {
-      const { moved } = settledStop(context);
-      if (moved === undefined || context.step === null) return;
-      const stop = moved.stop.toFixed();
-      enqueue.assign({ stop, stopSource: moved.source });
-      enqueue.emit({
-        type: 'stopMoved',
-        ts: context.step.ts,
-        price: context.step.price,
-        stop,
-        source: moved.source,
-      });
+    // SETE on one tick, in SPEC order — pullback lock, big jump, peak lock — then the elastic
+    // candidate, with a single assignment. `peakLock` says whether this tick enters
+    // PEAK_LOCKED (announce it), holds it, or is not there.
+    lockProfit: enqueueActions(
+      ({ context, enqueue }, params: { peakLock: 'reach' | 'hold' | 'none' }) => {
+        const elastic = context.policy.elastic;
+        if (elastic === undefined || context.peakPrice === null) return;
+        const { ts, price } = stepPrice(context);
+        const frame = elasticFrame(context);
+        let lock = pullbackLock(elastic, frame, dec(context.peakPrice), currentLock(context));
+        const jumped =
+          elastic.bigJump === undefined
+            ? undefined
+            : bigJumpLock(elastic.bigJump, frame, context.window, ts, price, lock);
+        if (jumped !== undefined) {
+          lock = jumped;
+          enqueue.emit({ type: 'bigJumpLocked', ts, lock: lockValue(frame, jumped).toFixed() });
+        }
+        if (params.peakLock !== 'none' && elastic.peakLock !== undefined) {
+          if (params.peakLock === 'reach')
+            enqueue.emit({ type: 'peakLocked', ts, price: price.toFixed() });
+          lock = peakLockFloor(elastic.peakLock, frame, lock);
+        }
+        enqueue.assign({
+          lock: lock.toFixed(),
+          offers: { ...context.offers, elastic: elasticStop(frame, lock).toFixed() },
+        });
+      },
+    ),
+    // Runs after every other region's reaction to `tick.trail` (document order), so all the
+    // stops offered on this step are in: the ratchet, then the exit check of SPEC step 8.
+    settleStop: enqueueActions(({ context, enqueue }) => {
+      if (context.step === null) return;
+      const { stop, moved } = settledStop(context);
+      const crossed = crosses(dec(context.step.price), stop, context.position.side);
+      // The exit needs the step's point, so it is cleared only when the position stays open.
+      const end = crossed ? {} : { step: null };
+      if (moved === undefined) {
+        if (!crossed) enqueue.assign(end);
+      } else {
+        const text = moved.stop.toFixed();
+        enqueue.assign({ stop: text, stopSource: moved.source, ...end });
+        enqueue.emit({
+          type: 'stopMoved',
+          ts: context.step.ts,
+          price: context.step.price,
+          stop: text,
+          source: moved.source,
+        });
+      }
+      if (crossed) enqueue.raise({ type: 'tick.exit' });
     }),
     exitAtSettledStop: enqueueActions(({ context, enqueue }) => {
       if (context.step === null) return;
@@ -347,7 +340,7 @@ export const positionMachine = setup({
       enqueue.emit({ type: 'exited', ...exit });
     }),
     endStep: enqueueActions(({ enqueue }) => {
-      enqueue.assign({ step: null, offers: {} });
+      enqueue.assign({ step: null });
     }),
   },
 }).createMachine({
@@ -374,7 +367,7 @@ export const positionMachine = setup({
           },
           { guard: 'tickCrossesStop', target: '#position.exited', actions: 'exitAtStandingStop' },
           // A phase no active state reacts to is not raised: each raised event costs a full
-          // microstep, and most of a position's life needs only `tick.trail` and `tick.settle`.
+          // microstep, and most of a position's life needs only `tick.trail`.
           { guard: 'awaitsActivation', actions: ['acceptTick', 'raiseAllPhases'] },
           { guard: 'runsRules', actions: ['acceptTick', 'raiseRulePhases'] },
           { actions: ['acceptTick', 'endStep'] },
@@ -384,14 +377,7 @@ export const positionMachine = setup({
           guard: and(['clockAdvances', 'awaitsActivation']),
           actions: ['acceptClock', 'raiseAllPhases'],
         },
-        'tick.settle': [
-          {
-            guard: 'settledStopCrossed',
-            target: '#position.exited',
-            actions: ['ratchetStop', 'exitAtSettledStop', 'endStep'],
-          },
-          { actions: ['ratchetStop', 'endStep'] },
-        ],
+        'tick.exit': { target: '#position.exited', actions: ['exitAtSettledStop', 'endStep'] },
       },
       states: {
         distance: {
@@ -417,17 +403,11 @@ export const positionMachine = setup({
                         guard: 'momentumAccelerates',
                         target: 'accelerated',
                         actions: [
-                          'followExtreme',
                           { type: 'announceMomentum', params: { type: 'accelerated' } },
-                          { type: 'offerTrailingStop', params: { accelerated: true } },
+                          { type: 'trail', params: { accelerated: true } },
                         ],
                       },
-                      {
-                        actions: [
-                          'followExtreme',
-                          { type: 'offerTrailingStop', params: { accelerated: false } },
-                        ],
-                      },
+                      { actions: { type: 'trail', params: { accelerated: false } } },
                     ],
                   },
                 },
@@ -438,17 +418,11 @@ export const positionMachine = setup({
                         guard: 'momentumReleases',
                         target: 'normal',
                         actions: [
-                          'followExtreme',
                           { type: 'announceMomentum', params: { type: 'decelerated' } },
-                          { type: 'offerTrailingStop', params: { accelerated: false } },
+                          { type: 'trail', params: { accelerated: false } },
                         ],
                       },
-                      {
-                        actions: [
-                          'followExtreme',
-                          { type: 'offerTrailingStop', params: { accelerated: true } },
-                        ],
-                      },
+                      { actions: { type: 'trail', params: { accelerated: true } } },
                     ],
                   },
                 },
@@ -469,9 +443,7 @@ export const positionMachine = setup({
                 },
               },
             },
-            reached: {
-              on: { 'tick.trail': { actions: 'offerBreakevenStop' } },
-            },
+            reached: {},
           },
         },
         elastic: {
@@ -486,11 +458,7 @@ export const positionMachine = setup({
                     target: 'peakLocked',
                     actions: [
                       'engageElastic',
-                      'followPullback',
-                      'checkBigJump',
-                      'announcePeakLock',
-                      'holdPeakLock',
-                      'offerElasticStop',
+                      { type: 'lockProfit', params: { peakLock: 'reach' } },
                     ],
                   },
                   {
@@ -498,9 +466,7 @@ export const positionMachine = setup({
                     target: 'engaged',
                     actions: [
                       'engageElastic',
-                      'followPullback',
-                      'checkBigJump',
-                      'offerElasticStop',
+                      { type: 'lockProfit', params: { peakLock: 'none' } },
                     ],
                   },
                 ],
@@ -512,17 +478,11 @@ export const positionMachine = setup({
                   {
                     guard: and(['isPriceTick', 'peakLockTriggers']),
                     target: 'peakLocked',
-                    actions: [
-                      'followPullback',
-                      'checkBigJump',
-                      'announcePeakLock',
-                      'holdPeakLock',
-                      'offerElasticStop',
-                    ],
+                    actions: { type: 'lockProfit', params: { peakLock: 'reach' } },
                   },
                   {
                     guard: 'isPriceTick',
-                    actions: ['followPullback', 'checkBigJump', 'offerElasticStop'],
+                    actions: { type: 'lockProfit', params: { peakLock: 'none' } },
                   },
                 ],
               },
@@ -531,15 +491,17 @@ export const positionMachine = setup({
               on: {
                 'tick.trail': {
                   guard: 'isPriceTick',
-                  actions: ['followPullback', 'checkBigJump', 'holdPeakLock', 'offerElasticStop'],
+                  actions: { type: 'lockProfit', params: { peakLock: 'hold' } },
                 },
               },
             },
           },
         },
+        // No exchange order is managed yet (the live engine adds those states), but the
+        // region already owns the stop: it settles the step's offers into it.
         protection: {
           initial: 'off',
-          states: { off: {} },
+          states: { off: { on: { 'tick.trail': { actions: 'settleStop' } } } },
         },
       },
     },
