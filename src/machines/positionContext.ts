@@ -72,7 +72,10 @@ export interface PositionContext {
   readonly extreme: DecimalString | null;
   /** SETE's lock, in quote currency or (percent unit) percent × entry — see ElasticFrame. */
   readonly lock: DecimalString | null;
-  /** The point of the step in progress; null between steps. */
+  /**
+   * The point the latest step was evaluated at (kept afterwards: clearing it would cost a
+   * snapshot per tick); null before the first tick.
+   */
   readonly step: StepPoint | null;
   readonly offers: Offers;
   readonly exit: ExitRecord | null;

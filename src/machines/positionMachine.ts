@@ -310,14 +310,9 @@ export const positionMachine = setup({
     settleStop: enqueueActions(({ context, enqueue }) => {
       if (context.step === null) return;
       const { stop, moved } = settledStop(context);
-      const crossed = crosses(dec(context.step.price), stop, context.position.side);
-      // The exit needs the step's point, so it is cleared only when the position stays open.
-      const end = crossed ? {} : { step: null };
-      if (moved === undefined) {
-        if (!crossed) enqueue.assign(end);
-      } else {
+      if (moved !== undefined) {
         const text = moved.stop.toFixed();
-        enqueue.assign({ stop: text, stopSource: moved.source, ...end });
+        enqueue.assign({ stop: text, stopSource: moved.source });
         enqueue.emit({
           type: 'stopMoved',
           ts: context.step.ts,
@@ -326,7 +321,9 @@ export const positionMachine = setup({
           source: moved.source,
         });
       }
-      if (crossed) enqueue.raise({ type: 'tick.exit' });
+      if (crosses(dec(context.step.price), stop, context.position.side)) {
+        enqueue.raise({ type: 'tick.exit' });
+      }
     }),
     exitAtSettledStop: enqueueActions(({ context, enqueue }) => {
       if (context.step === null) return;
@@ -338,9 +335,6 @@ export const positionMachine = setup({
       };
       enqueue.assign({ exit });
       enqueue.emit({ type: 'exited', ...exit });
-    }),
-    endStep: enqueueActions(({ enqueue }) => {
-      enqueue.assign({ step: null });
     }),
   },
 }).createMachine({
@@ -370,14 +364,14 @@ export const positionMachine = setup({
           // microstep, and most of a position's life needs only `tick.trail`.
           { guard: 'awaitsActivation', actions: ['acceptTick', 'raiseAllPhases'] },
           { guard: 'runsRules', actions: ['acceptTick', 'raiseRulePhases'] },
-          { actions: ['acceptTick', 'endStep'] },
+          { actions: 'acceptTick' },
         ],
         // Only activation depends on time alone; momentum and SETE are defined over ticks.
         CLOCK: {
           guard: and(['clockAdvances', 'awaitsActivation']),
           actions: ['acceptClock', 'raiseAllPhases'],
         },
-        'tick.exit': { target: '#position.exited', actions: ['exitAtSettledStop', 'endStep'] },
+        'tick.exit': { target: '#position.exited', actions: 'exitAtSettledStop' },
       },
       states: {
         distance: {
