@@ -56,10 +56,9 @@ export function pullbackLock(
   lock: Dec | undefined,
 ): Dec {
   const peak = elasticProfit(frame, peakPrice);
-  const target = Dec.max(
-    elasticAmount(frame, policy.floor),
-    peak.times(dec(1).minus(policy.pullback)),
-  );
+  const floor = elasticAmount(frame, policy.floor);
+  const pulled = peak.times(dec(1).minus(dec(policy.pullback)));
+  const target = pulled.gt(floor) ? pulled : floor;
   if (lock === undefined) return target;
   return target.gte(lock.plus(elasticAmount(frame, policy.minStep))) ? target : lock;
 }
@@ -99,7 +98,8 @@ export function peakLockTriggered(
 
 /** Returns the lock held while PEAK_LOCKED: never below peakLock.lock. */
 export function peakLockFloor(policy: PeakLockPolicy, frame: ElasticFrame, lock: Dec): Dec {
-  return Dec.max(lock, elasticAmount(frame, policy.lock));
+  const floor = elasticAmount(frame, policy.lock);
+  return floor.gt(lock) ? floor : lock;
 }
 
 /**

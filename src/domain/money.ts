@@ -18,6 +18,9 @@ export type Dec = Decimal;
 export const ZERO = new Dec(0);
 export const HUNDRED = new Dec(100);
 
+const parsed = new Map<string | number, Dec>();
+const PARSED_LIMIT = 8192;
+
 const DECIMAL_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 // Beyond this an exponent is a typo or an attack: "1e999999999" is finite, but writing it out
 // in plain notation would take a gigabyte.
@@ -28,14 +31,16 @@ const MAX_EXPONENT = 1000;
  * decimal number of sane magnitude ("NaN", "Infinity", "", "abc", "1e99999"). Never throws.
  */
 export function parseDecimal(text: string | number): Dec | undefined {
+  const known = parsed.get(text);
+  if (known !== undefined) return known;
   const s = typeof text === 'number' ? (Number.isFinite(text) ? String(text) : '') : text.trim();
   if (!DECIMAL_TEXT.test(s)) return undefined;
   const value = new Dec(s);
-  return Math.abs(value.e) > MAX_EXPONENT ? undefined : value;
+  if (Math.abs(value.e) > MAX_EXPONENT) return undefined;
+  if (parsed.size >= PARSED_LIMIT) parsed.clear();
+  parsed.set(text, value);
+  return value;
 }
-
-const parsed = new Map<string | number, Dec>();
-const PARSED_LIMIT = 8192;
 
 /**
  * Returns the decimal for text (or a safe integer) that validation has already accepted; throws
@@ -78,12 +83,13 @@ export function tighter(a: Dec, b: Dec, side: Side): boolean {
 
 /** Returns the more favourable of two prices for the position (max for a long, min for a short). */
 export function favourable(a: Dec, b: Dec, side: Side): Dec {
-  return side === 'long' ? Dec.max(a, b) : Dec.min(a, b);
+  // Comparing and returning an operand allocates nothing (Decimal.max builds a new value).
+  return side === 'long' ? (b.gt(a) ? b : a) : b.lt(a) ? b : a;
 }
 
 /** Returns the less favourable of two prices for the position (min for a long, max for a short). */
 export function unfavourable(a: Dec, b: Dec, side: Side): Dec {
-  return side === 'long' ? Dec.min(a, b) : Dec.max(a, b);
+  return side === 'long' ? (b.lt(a) ? b : a) : b.gt(a) ? b : a;
 }
 
 /** Returns true when price `p` crosses `stop`: a long's at p ≤ stop, a short's at p ≥ stop. */
