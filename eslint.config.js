@@ -3,7 +3,14 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'test-results/', 'coverage/', 'snapshots/', 'src/inspector/public/', '.tmp/'],
+    ignores: [
+      'node_modules/',
+      'test-results/',
+      'coverage/',
+      'snapshots/',
+      'src/inspector/public/',
+      '.tmp/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
