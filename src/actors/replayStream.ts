@@ -13,24 +13,26 @@ export interface StreamedReplay {
 }
 
 /**
- * Returns the outcome of sending `ticks` one by one to a position actor, handing every event
+ * Returns the outcome of sending the ticks of `batches` one by one to a position actor, handing every event
  * to `onEvent` the moment it is produced. Nothing is kept per tick, so memory stays flat
  * however long the series; reading stops at the exit (the SPEC ignores later ticks), which
  * also closes the source.
  */
 export async function replayStream(
   input: PositionInput,
-  ticks: AsyncIterable<Tick> | Iterable<Tick>,
+  batches: AsyncIterable<readonly Tick[]> | Iterable<readonly Tick[]>,
   onEvent: (event: PositionEvent) => void,
 ): Promise<StreamedReplay> {
   const actor = createActor(positionMachine, { input });
   actor.on('*', onEvent);
   actor.start();
   let processed = 0;
-  for await (const tick of ticks) {
-    actor.send({ type: 'PRICE', ts: tick.ts, price: tick.price });
-    processed++;
-    if (actor.getSnapshot().status !== 'active') break;
+  feed: for await (const batch of batches) {
+    for (const tick of batch) {
+      actor.send({ type: 'PRICE', ts: tick.ts, price: tick.price });
+      processed++;
+      if (actor.getSnapshot().status !== 'active') break feed;
+    }
   }
   const context = actor.getSnapshot().context;
   actor.stop();

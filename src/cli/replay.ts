@@ -138,7 +138,7 @@ function isJsonScenario(file: string, options: ReplayOptions): boolean {
 async function streamedReplay(file: string, format: 'jsonl' | 'table', io: CliIo): Promise<void> {
   const scenario = await openScenarioStream(file);
   const events: PositionEvent[] = [];
-  const result = await replayStream(scenario, scenario.ticks(), (event) => {
+  const result = await replayStream(scenario, scenario.tickBatches(), (event) => {
     if (format === 'jsonl') io.out(jsonLine(event));
     else events.push(event);
   });

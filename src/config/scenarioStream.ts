@@ -3,7 +3,8 @@ import { parserStream } from 'stream-json';
 import type { Market, Policy, PositionSpec, Tick } from '../domain/types.ts';
 import { ConfigError, type ConfigIssue } from './ConfigError.ts';
 import { parseScenario } from './loadScenarioFile.ts';
-import { NumberText } from './numberText.ts';
+import { NumberText, numericText } from './numberText.ts';
+import { millisOf } from './decimals.ts';
 import { unreadableFile } from './readConfigFile.ts';
 import { toConfigIssues } from './strictObject.ts';
 import {
@@ -24,6 +25,8 @@ export interface ScenarioStream {
   readonly tickCount: number;
   /** Yields the ticks in file order, candles expanded; each call reads the file anew. */
   ticks(): AsyncGenerator<Tick, void, undefined>;
+  /** The same ticks in batches, for consumers of millions of them (one await per batch). */
+  tickBatches(): AsyncGenerator<readonly Tick[], void, undefined>;
 }
 
 interface Token {
@@ -97,28 +100,70 @@ class ValueBuilder {
   }
 }
 
-/** Yields the tokens of a JSON file; throws ConfigError for a missing file or bad syntax. */
-async function* tokensOf(file: string): AsyncGenerator<Token, void, undefined> {
+function syntaxError(file: string, error: unknown): ConfigError {
+  if ((error as NodeJS.ErrnoException).code !== undefined) return unreadableFile(file, error);
+  const detail = error instanceof Error ? error.message : String(error);
+  return new ConfigError(
+    [
+      {
+        path: '',
+        value: '(document)',
+        allowed: 'valid JSON',
+        message: `JSON syntax error: ${detail}`,
+      },
+    ],
+    file,
+  );
+}
+
+const BATCH = 8192;
+
+/**
+ * Yields the tokens of a JSON file in batches; throws ConfigError for a missing file or bad
+ * syntax. Batches, because awaiting each of a file's millions of tokens would cost more than
+ * parsing them.
+ */
+async function* tokenBatchesOf(file: string): AsyncGenerator<Token[], void, undefined> {
   const source = createReadStream(file);
   const parse = parserStream({ packValues: true, streamValues: false });
+  let batch: Token[] = [];
+  let ended = false;
+  let failure: unknown;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    wake?.();
+    wake = undefined;
+  };
   source.on('error', (error) => parse.destroy(error));
+  parse.on('data', (token: Token) => {
+    batch.push(token);
+    if (batch.length >= BATCH) {
+      parse.pause();
+      notify();
+    }
+  });
+  parse.on('end', () => {
+    ended = true;
+    notify();
+  });
+  parse.on('error', (error) => {
+    failure = error;
+    notify();
+  });
   source.pipe(parse);
   try {
-    for await (const token of parse) yield token as Token;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== undefined) throw unreadableFile(file, error);
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new ConfigError(
-      [
-        {
-          path: '',
-          value: '(document)',
-          allowed: 'valid JSON',
-          message: `JSON syntax error: ${detail}`,
-        },
-      ],
-      file,
-    );
+    for (;;) {
+      if (batch.length === 0 && !ended && failure === undefined) {
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+      if (failure !== undefined) throw syntaxError(file, failure);
+      if (batch.length > 0) {
+        const full = batch;
+        batch = [];
+        yield full;
+        parse.resume();
+      } else if (ended) return;
+    }
   } finally {
     source.destroy();
     parse.destroy();
@@ -126,66 +171,100 @@ async function* tokensOf(file: string): AsyncGenerator<Token, void, undefined> {
 }
 
 type Series = 'ticks' | 'candles';
+
+/**
+ * Returns the tick of a well-formed `[ts, price]` element, or undefined when the element needs
+ * the schema to say what is wrong with it. Millions of elements pass through here, so the
+ * common case skips the schema.
+ */
+function quickTick(element: unknown): Tick | undefined {
+  if (!Array.isArray(element) || element.length !== 2) return undefined;
+  const ts = millisOf(element[0]);
+  const price = numericText(element[1]);
+  return ts === undefined || price === undefined ? undefined : { ts, price };
+}
 const SERIES: ReadonlySet<string> = new Set(['ticks', 'candles']);
 const MAX_ELEMENT_ISSUES = 20;
 
 /**
- * Walks a scenario document, assembling everything but the elements of its top-level `ticks`
- * or `candles` array, which go one at a time to `onElement` and are never held together.
+ * Walks a scenario document token by token, assembling everything but the elements of its
+ * top-level `ticks` or `candles` array, which go one at a time to `onElement` and are never
+ * held together.
  */
-async function walk(
-  file: string,
-  onElement: (series: Series, index: number, element: unknown) => void,
-): Promise<unknown> {
-  const tokens = tokensOf(file);
-  const first = await tokens.next();
-  if (first.done === true) return undefined;
-  if (first.value.name !== 'startObject') {
-    const builder = new ValueBuilder();
-    if (builder.push(first.value)) return builder.value;
-    for await (const token of tokens) if (builder.push(token)) break;
-    return builder.value;
-  }
-  const header: Record<string, unknown> = {};
-  let key: string | undefined;
-  let series: { name: Series; index: number; builder: ValueBuilder | undefined } | undefined;
-  let value: ValueBuilder | undefined;
-  for await (const token of tokens) {
+class DocumentWalker {
+  private started = false;
+  private root: ValueBuilder | undefined;
+  private readonly header: Record<string, unknown> = {};
+  private key: string | undefined;
+  private series: { name: Series; index: number; builder: ValueBuilder | undefined } | undefined;
+  private value: ValueBuilder | undefined;
+  /** The document, once complete: the header object (series emptied), or a non-object root. */
+  result: unknown;
+
+  constructor(
+    private readonly onElement: (series: Series, index: number, element: unknown) => void,
+  ) {}
+
+  /** Feeds a token; returns true once the document is complete. */
+  push(token: Token): boolean {
+    if (!this.started) {
+      this.started = true;
+      if (token.name !== 'startObject') this.root = new ValueBuilder();
+      else return false;
+    }
+    if (this.root !== undefined) {
+      if (!this.root.push(token)) return false;
+      this.result = this.root.value;
+      return true;
+    }
+    const series = this.series;
     if (series !== undefined) {
       if (series.builder === undefined) {
         if (token.name === 'endArray') {
-          series = undefined;
-          continue;
+          this.series = undefined;
+          return false;
         }
         series.builder = new ValueBuilder();
       }
       if (series.builder.push(token)) {
-        onElement(series.name, series.index++, series.builder.value);
+        this.onElement(series.name, series.index++, series.builder.value);
         series.builder = undefined;
       }
-      continue;
+      return false;
     }
-    if (value !== undefined) {
-      if (value.push(token)) {
-        if (key !== undefined) setKey(header, key, value.value);
-        value = undefined;
+    if (this.value === undefined) {
+      if (token.name === 'keyValue') {
+        this.key = token.value;
+        return false;
       }
-      continue;
-    }
-    if (token.name === 'keyValue') key = token.value;
-    else if (token.name === 'endObject') break;
-    else if (token.name === 'startArray' && key !== undefined && SERIES.has(key)) {
-      header[key] = [];
-      series = { name: key as Series, index: 0, builder: undefined };
-    } else {
-      value = new ValueBuilder();
-      if (value.push(token)) {
-        if (key !== undefined) setKey(header, key, value.value);
-        value = undefined;
+      if (token.name === 'endObject') {
+        this.result = this.header;
+        return true;
       }
+      if (token.name === 'startArray' && this.key !== undefined && SERIES.has(this.key)) {
+        this.header[this.key] = [];
+        this.series = { name: this.key as Series, index: 0, builder: undefined };
+        return false;
+      }
+      this.value = new ValueBuilder();
     }
+    if (this.value.push(token)) {
+      if (this.key !== undefined) setKey(this.header, this.key, this.value.value);
+      this.value = undefined;
+    }
+    return false;
   }
-  return header;
+}
+
+async function walk(
+  file: string,
+  onElement: (series: Series, index: number, element: unknown) => void,
+): Promise<unknown> {
+  const walker = new DocumentWalker(onElement);
+  for await (const batch of tokenBatchesOf(file)) {
+    for (const token of batch) if (walker.push(token)) return walker.result;
+  }
+  return walker.result;
 }
 
 /**
@@ -199,6 +278,10 @@ export async function openScenarioStream(file: string): Promise<ScenarioStream> 
   let count = 0;
   let candlePath: CandlePath = 'auto';
   const header = await walk(file, (series, index, element) => {
+    if (series === 'ticks' && quickTick(element) !== undefined) {
+      count += 1;
+      return;
+    }
     const result =
       series === 'ticks' ? tickSchema.safeParse(element) : candleSchema.safeParse(element);
     if (result.success) count += series === 'ticks' ? 1 : 4;
@@ -217,32 +300,28 @@ export async function openScenarioStream(file: string): Promise<ScenarioStream> 
   const series: Series = 'candles' in record ? 'candles' : 'ticks';
   if (series === 'candles') candlePath = candlePathSchema.parse(record.candlePath ?? 'auto');
   const { market, position, policy } = scenario;
-  return {
-    file,
-    market,
-    position,
-    policy,
-    tickCount: count,
-    async *ticks() {
-      const pending: Tick[] = [];
-      const tokens = tokensOf(file);
-      // Re-walk with a generator bridge: elements are turned into ticks as they complete.
-      let key: string | undefined;
-      let depth = 0;
-      let inSeries = false;
-      let builder: ValueBuilder | undefined;
-      for await (const token of tokens) {
+  async function* tickBatches(): AsyncGenerator<readonly Tick[], void, undefined> {
+    let key: string | undefined;
+    let depth = 0;
+    let inSeries = false;
+    let builder: ValueBuilder | undefined;
+    for await (const batch of tokenBatchesOf(file)) {
+      const out: Tick[] = [];
+      for (const token of batch) {
         if (inSeries) {
           if (builder === undefined) {
-            if (token.name === 'endArray') break;
+            if (token.name === 'endArray') {
+              inSeries = false;
+              depth--;
+              continue;
+            }
             builder = new ValueBuilder();
           }
           if (builder.push(token)) {
-            if (series === 'ticks') pending.push(tickSchema.parse(builder.value));
-            else pending.push(...expandCandle(candleSchema.parse(builder.value), candlePath));
+            if (series === 'ticks')
+              out.push(quickTick(builder.value) ?? tickSchema.parse(builder.value));
+            else out.push(...expandCandle(candleSchema.parse(builder.value), candlePath));
             builder = undefined;
-            yield* pending;
-            pending.length = 0;
           }
           continue;
         }
@@ -251,6 +330,19 @@ export async function openScenarioStream(file: string): Promise<ScenarioStream> 
         else if (token.name === 'keyValue' && depth === 1) key = token.value;
         if (token.name === 'startArray' && depth === 2 && key === series) inSeries = true;
       }
+      if (out.length > 0) yield out;
+    }
+  }
+
+  return {
+    file,
+    market,
+    position,
+    policy,
+    tickCount: count,
+    tickBatches,
+    async *ticks() {
+      for await (const batch of tickBatches()) yield* batch;
     },
   };
 }
