@@ -2,11 +2,14 @@ import { createActor } from 'xstate';
 import { positionMachine } from '../src/machines/positionMachine.ts';
 import { BENCH_MARKET, BENCH_POLICY, BENCH_POSITION, type BenchPath } from './path.ts';
 import { nowMs, progress, rate } from './timing.ts';
+import { skeletonTicksPerSecond as skeletonRate } from './xstateSkeleton.ts';
 
 /** Stage 2's result: one position actor fed the path as PRICE events. */
 export interface MachineResult {
   readonly ticks: number;
   readonly ticksPerSecond: number;
+  /** The same number of PRICE events through an XState skeleton of the same shape (the ceiling). */
+  readonly skeletonTicksPerSecond: number;
   /** SPEC events the actor emitted: proof that the rules engaged. */
   readonly events: Readonly<Record<string, number>>;
 }
@@ -46,5 +49,7 @@ export function runMachineStage(path: BenchPath): MachineResult {
   if (status !== 'active' || (events.exited ?? 0) > 0) {
     throw new Error('bench path exited early in the machine stage: widen the policy');
   }
-  return { ticks: n, ticksPerSecond: rate(n, ms), events };
+  progress(`machine: ${n} PRICE events through the XState skeleton (baseline)`);
+  const skeletonTicksPerSecond = skeletonRate(n, nowMs);
+  return { ticks: n, ticksPerSecond: rate(n, ms), skeletonTicksPerSecond, events };
 }

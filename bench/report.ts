@@ -34,7 +34,12 @@ export function benchJson(r: BenchResults): Record<string, unknown> {
       ratio: round(r.rules.ratio, 1),
     };
   }
-  if (r.machine !== undefined) out.machine = { ticksPerSecond: round(r.machine.ticksPerSecond) };
+  if (r.machine !== undefined) {
+    out.machine = {
+      ticksPerSecond: round(r.machine.ticksPerSecond),
+      skeletonTicksPerSecond: round(r.machine.skeletonTicksPerSecond),
+    };
+  }
   if (r.actors !== undefined) {
     out.actors = {
       createMs: round(r.actors.createMs, 1),
@@ -88,6 +93,12 @@ export function benchTable(r: BenchResults): string {
         ? ''
         : `${times(r.rules.ticksPerSecond / x.ticksPerSecond)} slower than the bare rules`,
       '≥ 250,000 ticks/s',
+    ]);
+    rows.push([
+      '2 XState skeleton, same shape',
+      `${int(x.skeletonTicksPerSecond)} ticks/s`,
+      `the machine runs at ${times(x.ticksPerSecond / x.skeletonTicksPerSecond)} of it`,
+      'ceiling of stage 2',
     ]);
   }
   if (r.actors !== undefined) {
