@@ -1,6 +1,6 @@
 import { Dec, HUNDRED, roundStop, towardProfit, unfavourable, dec } from './money.ts';
 import { profitQuote, scaledPercent } from './profit.ts';
-import { ticksInWindow, windowMillis, type WindowTick } from './window.ts';
+import { windowMillis, windowStart, type WindowTick } from './window.ts';
 import type {
   BigJumpPolicy,
   ElasticPolicy,
@@ -76,8 +76,12 @@ export function bigJumpLock(
   lock: Dec,
 ): Dec | undefined {
   let worst = price;
-  for (const [, p] of ticksInWindow(buffer, now, windowMillis(policy.windowSeconds))) {
-    worst = unfavourable(worst, dec(p), frame.side);
+  for (
+    let i = windowStart(buffer, now, windowMillis(policy.windowSeconds));
+    i < buffer.length;
+    i++
+  ) {
+    worst = unfavourable(worst, dec((buffer[i] as WindowTick)[1]), frame.side);
   }
   const current = elasticProfit(frame, price);
   const lowest = elasticProfit(frame, worst);

@@ -1,6 +1,6 @@
 import { Dec, dec } from './money.ts';
 import { scaledPercent } from './profit.ts';
-import { ticksInWindow, windowMillis, type WindowTick } from './window.ts';
+import { windowMillis, windowStart, type WindowTick } from './window.ts';
 import type { MomentumPolicy, Millis, Side } from './types.ts';
 
 /**
@@ -12,7 +12,7 @@ export function momentumReference(
   buffer: readonly WindowTick[],
   now: Millis,
 ): Dec | undefined {
-  const oldest = ticksInWindow(buffer, now, windowMillis(policy.windowSeconds))[0];
+  const oldest = buffer[windowStart(buffer, now, windowMillis(policy.windowSeconds))];
   return oldest === undefined ? undefined : dec(oldest[1]);
 }
 

@@ -1,4 +1,4 @@
-import { HUNDRED, direction, type Dec } from './money.ts';
+import { HUNDRED, type Dec } from './money.ts';
 import type { Side } from './types.ts';
 
 /**
@@ -8,7 +8,7 @@ import type { Side } from './types.ts';
  * arithmetic is exact").
  */
 export function scaledPercent(p: Dec, entry: Dec, side: Side): Dec {
-  return p.minus(entry).times(direction(side)).times(HUNDRED);
+  return (side === 'long' ? p.minus(entry) : entry.minus(p)).times(HUNDRED);
 }
 
 /** Returns true when profit % of `p` is at least `percent` (exact, no division). */
@@ -23,7 +23,7 @@ export function profitPercent(p: Dec, entry: Dec, side: Side): Dec {
 
 /** Returns profit in quote currency: `(p − entry) × quantity`, sign-adjusted for a short. */
 export function profitQuote(p: Dec, entry: Dec, quantity: Dec, side: Side): Dec {
-  return p.minus(entry).times(direction(side)).times(quantity);
+  return (side === 'long' ? p.minus(entry) : entry.minus(p)).times(quantity);
 }
 
 /** Returns the move from `ref` to `p` in percent, scaled by `ref` (see {@link scaledPercent}). */

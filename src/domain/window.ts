@@ -4,12 +4,36 @@ import type { DecimalString, Millis } from './types.ts';
 /** One accepted tick as rules that look back in time keep it: `[ts, price]`. */
 export type WindowTick = readonly [Millis, DecimalString];
 
+// A policy has at most two window lengths, asked for on every tick.
+const lengths = new Map<DecimalString, number>();
+
 /**
  * Returns the window length in whole milliseconds. Ticks carry integer ms, so
  * `ts ≥ now − seconds × 1000` holds exactly when `ts ≥ now − floor(seconds × 1000)`.
  */
 export function windowMillis(seconds: DecimalString): number {
-  return dec(seconds).times(1000).floor().toNumber();
+  let ms = lengths.get(seconds);
+  if (ms === undefined) {
+    ms = dec(seconds).times(1000).floor().toNumber();
+    lengths.set(seconds, ms);
+  }
+  return ms;
+}
+
+/**
+ * Returns the index of the first tick of `buffer` inside the window that ends at `now`
+ * (`buffer.length` when none is). Ticks are in time order, so a binary search finds it.
+ */
+export function windowStart(buffer: readonly WindowTick[], now: Millis, lengthMs: number): number {
+  const from = now - lengthMs;
+  let low = 0;
+  let high = buffer.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((buffer[mid] as WindowTick)[0] < from) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 /** Returns the ticks of `buffer` inside the window that ends at `now` (SPEC "Window"). */
@@ -18,10 +42,7 @@ export function ticksInWindow(
   now: Millis,
   lengthMs: number,
 ): WindowTick[] {
-  const from = now - lengthMs;
-  let i = 0;
-  while (i < buffer.length && (buffer[i] as WindowTick)[0] < from) i++;
-  return buffer.slice(i);
+  return buffer.slice(windowStart(buffer, now, lengthMs));
 }
 
 /**
