@@ -2,6 +2,7 @@ import { createActor, type Actor } from 'xstate';
 import { positionMachine, type PositionMachine } from '../src/machines/positionMachine.ts';
 import { BENCH_MARKET, BENCH_POLICY, BENCH_POSITION, type BenchPath } from './path.ts';
 import { canCollectGarbage, collectGarbage, nowMs, progress, rate } from './timing.ts';
+import { skeletonMachine } from './xstateSkeleton.ts';
 
 /** Stage 3's result: many positions at once. */
 export interface ActorsResult {
@@ -10,7 +11,19 @@ export interface ActorsResult {
   readonly createMs: number;
   /** Heap growth per created and started actor, measured between two full collections. */
   readonly bytesPerActor: number;
+  /** The same measure for actors of the XState skeleton with the statechart's shape (the floor). */
+  readonly skeletonBytesPerActor: number;
   readonly ticksPerSecond: number;
+}
+
+function skeletonBytes(count: number): number {
+  collectGarbage();
+  const before = process.memoryUsage().heapUsed;
+  const actors = Array.from({ length: count }, () => createActor(skeletonMachine).start());
+  collectGarbage();
+  const bytes = (process.memoryUsage().heapUsed - before) / count;
+  actors.forEach((a) => a.stop());
+  return bytes;
 }
 
 /**
@@ -69,10 +82,19 @@ export function runActorsStage(
     if ((i + 1) % 50_000 === 0) progress(`actors: ${i + 1}/${n}`);
   }
   const ms = nowMs() - t0;
+  progress(`actors: heap of ${count} XState skeleton actors (baseline)`);
+  const skeletonBytesPerActor = skeletonBytes(count);
   const exited = actors.filter((a) => a.getSnapshot().status !== 'active').length;
   if (exited > 0) throw new Error(`${exited} bench actors exited early: widen the policy`);
   return {
-    result: { actors: count, ticks: n, createMs, bytesPerActor, ticksPerSecond: rate(n, ms) },
+    result: {
+      actors: count,
+      ticks: n,
+      createMs,
+      bytesPerActor,
+      skeletonBytesPerActor,
+      ticksPerSecond: rate(n, ms),
+    },
     actors,
   };
 }

@@ -44,6 +44,7 @@ export function benchJson(r: BenchResults): Record<string, unknown> {
     out.actors = {
       createMs: round(r.actors.createMs, 1),
       bytesPerActor: round(r.actors.bytesPerActor),
+      skeletonBytesPerActor: round(r.actors.skeletonBytesPerActor),
       ticksPerSecond: round(r.actors.ticksPerSecond),
     };
   }
@@ -112,7 +113,7 @@ export function benchTable(r: BenchResults): string {
     rows.push([
       '3 actors: heap per actor',
       `${int(x.bytesPerActor)} B`,
-      `${(x.bytesPerActor / 1024).toFixed(2)} KiB`,
+      `${(x.bytesPerActor / 1024).toFixed(2)} KiB; XState skeleton ${int(x.skeletonBytesPerActor)} B`,
       '≤ 4 KiB (4,096 B)',
     ]);
     rows.push([
