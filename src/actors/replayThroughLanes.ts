@@ -1,11 +1,14 @@
-import { VirtualTimeScheduler } from 'rxjs';
+import { tap, VirtualTimeScheduler } from 'rxjs';
 import { createActor } from 'xstate';
 import { positionMachine } from '../machines/positionMachine.ts';
+import { lane } from '../streams/lane.ts';
+import type { PriceSource } from '../streams/priceSource.ts';
+import type { PriceTick } from '../streams/priceTick.ts';
 import { replaySource } from '../streams/replaySource.ts';
 import { validatedSource } from '../streams/validateTicks.ts';
 import type { FastWhenProfit } from '../streams/streamConfig.ts';
-import type { PositionEvent, Scenario } from '../domain/types.ts';
-import { feedPosition } from './positionFeed.ts';
+import type { PositionEvent, RejectReason, Scenario } from '../domain/types.ts';
+import { lanePositionOf } from './positionFeed.ts';
 import { summarize, type ReplayResult } from './replayScenario.ts';
 
 /** Lane settings of a replay; the defaults are the live engine's. */
@@ -18,13 +21,25 @@ export interface LaneReplayOptions {
 
 const SYMBOL = 'REPLAY';
 
+interface Rejection {
+  readonly seq: number;
+  readonly ts: number;
+  readonly why: RejectReason;
+}
+
 /**
  * Returns the result of replaying `scenario` through the live price path — validation, then
- * the position's fast/normal lane — on the scenario's own clock (virtual time: a day of ticks
- * replays in milliseconds). It shows what live sampling changes; with both intervals 0 every
- * tick passes at once and the result equals {@link replayScenario}'s.
+ * the position's fast/normal lane — on the scenario's own clock (virtual time starting at the
+ * first tick: a day of ticks replays in milliseconds). It shows what live sampling changes;
+ * with both intervals 0 every tick passes at once and the result equals
+ * {@link replayScenario}'s.
+ *
+ * A tick validation refuses never reaches the actor, yet it is reported where the tick stood:
+ * after the events of every earlier tick the lane delivered, and not at all once the position
+ * has exited (the SPEC ignores later ticks).
  */
 export function replayThroughLanes(scenario: Scenario, options: LaneReplayOptions): ReplayResult {
+  const first = scenario.ticks[0];
   const scheduler = new VirtualTimeScheduler();
   const events: PositionEvent[] = [];
   const actor = createActor(positionMachine, {
@@ -32,31 +47,56 @@ export function replayThroughLanes(scenario: Scenario, options: LaneReplayOption
   });
   actor.on('*', (event) => events.push(event));
   actor.start();
-  let sent = 0;
-  const source = validatedSource(
-    replaySource(
-      scenario.ticks.map((t) => ({ symbol: SYMBOL, ts: t.ts, price: t.price })),
-      { scheduler },
-    ),
-    {
-      // A tick validation refuses never reaches the actor; it is reported the way the
-      // machine reports it, unless the position has already exited (then every tick is ignored).
-      onRejected: (r) => {
-        if (actor.getSnapshot().status === 'active')
-          events.push({ type: 'tickRejected', ts: r.ts, why: r.why });
-      },
-    },
-  );
-  const feed = feedPosition(actor, source, SYMBOL, {
-    fastMs: options.fastMs,
-    normalMs: options.normalMs,
-    fastWhenProfit: options.fastWhenProfit ?? { percent: '0' },
-    downgradeAfterCycles: options.downgradeAfterCycles ?? 3,
-    scheduler,
-    onPrice: () => sent++,
+
+  const ticks: PriceTick[] = scenario.ticks.map((t) => ({
+    symbol: SYMBOL,
+    ts: t.ts,
+    price: t.price,
+  }));
+  const seqOf = new Map<PriceTick, number>(ticks.map((t, i) => [t, i]));
+  const raw = replaySource(ticks, { scheduler, origin: first?.ts ?? scenario.position.openedAt });
+  let arriving = -1;
+  const numbered: PriceSource = {
+    kind: raw.kind,
+    ticks: (symbol) => raw.ticks(symbol).pipe(tap((t) => (arriving = seqOf.get(t) ?? arriving))),
+  };
+  const pending: Rejection[] = [];
+  const source = validatedSource(numbered, {
+    onRejected: (r) => pending.push({ seq: arriving, ts: r.ts, why: r.why }),
   });
+  const report = (before: number): void => {
+    while (pending.length > 0 && (pending[0] as Rejection).seq < before) {
+      const r = pending.shift() as Rejection;
+      events.push({ type: 'tickRejected', ts: r.ts, why: r.why });
+    }
+  };
+
+  let sent = 0;
+  let exitSeq = Number.POSITIVE_INFINITY;
+  const feed = source
+    .ticks(SYMBOL)
+    .pipe(
+      lane(lanePositionOf(actor), {
+        fastMs: options.fastMs,
+        normalMs: options.normalMs,
+        fastWhenProfit: options.fastWhenProfit ?? { percent: '0' },
+        downgradeAfterCycles: options.downgradeAfterCycles ?? 3,
+        scheduler,
+      }),
+    )
+    .subscribe((delivery) => {
+      for (const tick of delivery.ticks) {
+        if (actor.getSnapshot().status !== 'active') return;
+        const seq = seqOf.get(tick) ?? Number.POSITIVE_INFINITY;
+        report(seq);
+        actor.send({ type: 'PRICE', ts: tick.ts, price: tick.price });
+        sent++;
+        if (actor.getSnapshot().status !== 'active') exitSeq = seq;
+      }
+    });
   scheduler.flush();
   feed.unsubscribe();
+  report(exitSeq);
   const context = actor.getSnapshot().context;
   actor.stop();
   return { events, summary: summarize(context), context, ticksProcessed: sent };

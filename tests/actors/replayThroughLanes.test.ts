@@ -100,6 +100,51 @@ describe('replay through lanes', () => {
     );
   });
 
+  const simple = (ticks: [number, string][], openedAt = 0): Scenario => ({
+    market: { tickSize: '0.01' },
+    position: { side: 'long', entryPrice: '100', quantity: '1', openedAt },
+    policy: { initialStop: { percent: '2' }, trailing: { percent: '0.5' } },
+    ticks: ticks.map(([ts, price]) => ({ ts, price })),
+  });
+
+  it('runs on the scenario clock however large its timestamps (epoch milliseconds)', () => {
+    const t0 = 1_700_000_000_000;
+    const scenario = simple(
+      [
+        [t0 + 1000, '100.5'],
+        [t0 + 2000, '101'],
+        [t0 + 9000, '99'],
+      ],
+      t0,
+    );
+    const started = performance.now();
+    const laned = replayThroughLanes(scenario, { fastMs: 300, normalMs: 3000 });
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(laned.summary).toEqual(replayScenario(scenario).summary);
+  });
+
+  it('reports a rejected tick after the events of the ticks before it, never after the exit', () => {
+    const scenario = simple([
+      [1000, '101'],
+      [1500, '-1'],
+      [2000, '101.2'],
+      [2500, '99'],
+      [3000, 'NaN'],
+    ]);
+    const types = replayThroughLanes(scenario, { fastMs: 3000, normalMs: 3000 }).events.map(
+      (e) => `${e.type}@${e.ts}`,
+    );
+    expect(types).toEqual(replayScenario(scenario).events.map((e) => `${e.type}@${e.ts}`));
+    expect(types).toEqual([
+      'opened@0',
+      'activated@1000',
+      'stopMoved@1000',
+      'tickRejected@1500',
+      'stopMoved@2000',
+      'exited@2500',
+    ]);
+  });
+
   it('delivers fewer ticks on slower lanes, and the stop-crossing tick at once', async () => {
     const scenario = await loadScenarioFile(join(SPEC_DIR, 'random-101.json'));
     const laned = replayThroughLanes(scenario, { fastMs: 300, normalMs: 3000 });
