@@ -5,7 +5,29 @@ import type { PositionContext } from '../machines/positionContext.ts';
 import type { CheckpointSink, JournalEntry, PersistedPositionSnapshot } from './checkpoint.ts';
 import { CheckpointWriter } from './checkpointWriter.ts';
 import { summarize } from './replayScenario.ts';
-import { restorePosition } from './restorePosition.ts';
+import { describeActorError, restorePosition } from './restorePosition.ts';
+
+/**
+ * The position machine failed on a step (XState put the actor in status `error`). Nothing of
+ * that step, nor of the uncommitted steps before it, is committed. `firstStepAfterRestore`
+ * says the failing step was the first one sent to a restored actor: then the snapshot itself
+ * is suspect (a damaged context), and the caller should move it aside.
+ */
+export class PositionStepError extends Error {
+  override readonly name = 'PositionStepError';
+  /**
+   * @param message the readable paragraph
+   * @param positionId the failed position
+   * @param firstStepAfterRestore whether it failed on the first step after a restore
+   */
+  constructor(
+    message: string,
+    readonly positionId: string,
+    readonly firstStepAfterRestore: boolean,
+  ) {
+    super(message);
+  }
+}
 
 /** Where a resumed replay starts: the last committed checkpoint of its position. */
 export interface ReplayResumePoint {
@@ -75,9 +97,23 @@ export async function replayPersisted(
         })
       : restorePosition(positionId, resumeFrom.snapshot);
   actor.on('*', (event) => emitted.push(event));
+  // An action that throws puts the actor in status 'error'. Without an error observer XState
+  // rethrows it out of band (an uncaught exception); the status is checked after every send.
+  actor.subscribe({ error: () => undefined });
+  const failed = (what: string, first: boolean): PositionStepError => {
+    const why = describeActorError(actor.getSnapshot().error);
+    actor.stop();
+    return new PositionStepError(
+      `position ${positionId} failed ${what}: ${why}. Nothing of that step was saved.`,
+      positionId,
+      first,
+    );
+  };
   let cursor = resumeFrom?.cursor ?? 0;
   writer.track({ positionId, actor, seq: resumeFrom?.seq ?? 0, cursor, source });
   actor.start();
+  if (actor.getSnapshot().status === 'error')
+    throw failed('when started', resumeFrom !== undefined);
 
   const committed: PositionEvent[] = [];
   let unflushed: JournalEntry[] = [];
@@ -105,6 +141,10 @@ export async function replayPersisted(
     if (options.stopAfterTicks !== undefined && sent >= options.stopAfterTicks) break;
     const tick = scenario.ticks[cursor] as (typeof scenario.ticks)[number];
     actor.send({ type: 'PRICE', ts: tick.ts, price: tick.price });
+    // Never record (and so never commit) a failed actor: its snapshot is not a position.
+    if (actor.getSnapshot().status === 'error') {
+      throw failed(`on tick ${cursor} (ts ${tick.ts})`, resumeFrom !== undefined && sent === 0);
+    }
     cursor++;
     sent++;
     if (record()) await flush();

@@ -9,6 +9,26 @@ export class SnapshotRestoreError extends Error {
 }
 
 /**
+ * Returns the readable message of an actor error: XState keeps what was thrown, and a
+ * persisted error comes back as plain JSON (an Error serializes to `{}`).
+ */
+export function describeActorError(error: unknown): string {
+  return describe(error).replace(/\s*\n\s*/g, ' ');
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'string') return error;
+  if (typeof error === 'object' && error !== null) {
+    const message = (error as { message?: unknown }).message;
+    if (typeof message === 'string') return message;
+    const json = JSON.stringify(error);
+    if (json !== '{}') return json;
+  }
+  return 'the snapshot was saved in status error (the actor had failed)';
+}
+
+/**
  * Returns an actor of the position machine restored from `snapshot`, not yet started, so the
  * caller can subscribe to its emitted events first. Entry actions do not run again on
  * restore, so a restored position never re-announces `opened`. Throws SnapshotRestoreError
@@ -34,7 +54,7 @@ export function restorePosition(
   }
   const restored = actor.getSnapshot();
   if (restored.status === 'error') {
-    const why = restored.error instanceof Error ? restored.error.message : String(restored.error);
+    const why = describeActorError(restored.error);
     throw new SnapshotRestoreError(
       `position ${positionId}: snapshot cannot be restored by this machine: ${why}`,
     );

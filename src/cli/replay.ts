@@ -1,7 +1,12 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
-import { replayPersisted, type ReplayResumePoint } from '../actors/persistentReplay.ts';
+import {
+  PositionStepError,
+  replayPersisted,
+  type PersistedReplayResult,
+  type ReplayResumePoint,
+} from '../actors/persistentReplay.ts';
 import { replayScenario } from '../actors/replayScenario.ts';
 import { replayThroughLanes } from '../actors/replayThroughLanes.ts';
 import { replayStream } from '../actors/replayStream.ts';
@@ -9,8 +14,8 @@ import { openScenarioStream } from '../config/scenarioStream.ts';
 import { SnapshotRestoreError } from '../actors/restorePosition.ts';
 import { scenarioDigest, scenarioPositionId } from '../actors/scenarioPositionId.ts';
 import type { PositionEvent, Scenario } from '../domain/types.ts';
-import { openPositionStore, type PositionStore } from '../store/positionStore.ts';
-import { StoreError } from '../store/storeErrors.ts';
+import { corruptMessage, openPositionStore, type PositionStore } from '../store/positionStore.ts';
+import { CorruptEntryError, StoreError } from '../store/storeErrors.ts';
 import { jsonLine, replayTable } from './format.ts';
 import { loadScenarioSource } from './scenarioInput.ts';
 import { UsageError } from './usageError.ts';
@@ -51,23 +56,47 @@ function tickCount(text: string): number {
   return Number(text);
 }
 
-/** Returns where `--resume` continues, or throws UsageError saying why the store cannot continue this scenario. */
+/**
+ * Throws UsageError when the journal of `store` already holds decisions of `positionId`
+ * although no snapshot is there to continue from (it was moved aside as corrupt): starting
+ * the position again would journal those decisions twice.
+ */
+async function refuseOrphanJournal(
+  store: PositionStore,
+  file: string,
+  positionId: string,
+): Promise<void> {
+  const { count, lastSeq } = await store.journalOf(positionId);
+  if (count === 0) return;
+  throw new UsageError(
+    `data directory ${store.dir} holds no snapshot of ${file} (position ${positionId}), but its journal already holds ${count} of that position's decisions (up to seq ${lastSeq}); its snapshot was probably moved aside as corrupt (see \`ratchet journal --data-dir ${store.dir}\`). Replaying it here would journal those decisions twice: replay ${file} from the start with a new --data-dir.`,
+  );
+}
+
+/**
+ * Returns where `--resume` continues: the saved checkpoint, or undefined (tick 0, said on
+ * stderr) when neither a snapshot nor a journal entry of the position exists — a run killed
+ * before its first commit. Throws UsageError saying why the store cannot continue this scenario.
+ */
 async function resumePoint(
   store: PositionStore,
   file: string,
   positionId: string,
   scenario: Scenario,
-): Promise<ReplayResumePoint> {
+  io: CliIo,
+): Promise<ReplayResumePoint | undefined> {
   const envelope = await store.loadEnvelope(positionId);
   if (envelope === undefined) {
+    await refuseOrphanJournal(store, file, positionId);
     const { envelopes } = await store.listEnvelopes();
     const held =
       envelopes.length === 0
-        ? 'it holds no replay at all'
-        : `it holds ${envelopes.map((e) => `${e.positionId} (next tick ${e.cursor})`).join(', ')}`;
-    throw new UsageError(
-      `--resume: data directory ${store.dir} has no saved replay of ${file} as it is now (position ${positionId}); ${held}. A changed scenario is a different position: run it without --resume to start it, or pass the --data-dir of its first run.`,
+        ? ''
+        : ` (it holds ${envelopes.map((e) => `${e.positionId} (next tick ${e.cursor})`).join(', ')}; a changed scenario is a different position)`;
+    io.err(
+      `ratchet: note: data directory ${store.dir} has no saved replay of ${file} as it is now (position ${positionId})${held}, nor any journal entry of it (a run killed before its first commit leaves none); starting it from tick 0.`,
     );
+    return undefined;
   }
   if (envelope.source !== scenarioDigest(scenario) || envelope.cursor > scenario.ticks.length) {
     throw new UsageError(
@@ -75,6 +104,30 @@ async function resumePoint(
     );
   }
   return { snapshot: envelope.snapshot, seq: envelope.seq, cursor: envelope.cursor };
+}
+
+/**
+ * Moves the snapshot of a resumed position aside when it cannot be restored or fails on its
+ * first step, and returns the error to report; any other error is returned as it is.
+ */
+async function quarantineIfSnapshotBad(
+  store: PositionStore,
+  positionId: string,
+  resumed: boolean,
+  error: unknown,
+): Promise<unknown> {
+  const bad =
+    resumed &&
+    (error instanceof SnapshotRestoreError ||
+      (error instanceof PositionStepError && error.firstStepAfterRestore));
+  if (!bad) return error;
+  const reason =
+    error instanceof SnapshotRestoreError
+      ? `it cannot be restored: ${error.message}`
+      : `restored, it fails on its first tick: ${error.message}`;
+  const report = await store.quarantineSnapshot(positionId, reason);
+  if (report === undefined) return error;
+  return new CorruptEntryError(corruptMessage(store.dir, report), report.key, report.quarantineKey);
 }
 
 async function persistedReplay(
@@ -89,7 +142,7 @@ async function persistedReplay(
   try {
     let resumeFrom: ReplayResumePoint | undefined;
     if (options.resume === true) {
-      resumeFrom = await resumePoint(store, file, positionId, scenario);
+      resumeFrom = await resumePoint(store, file, positionId, scenario, io);
     } else {
       const saved = await store.loadEnvelope(positionId);
       if (saved !== undefined) {
@@ -97,20 +150,26 @@ async function persistedReplay(
           `data directory ${store.dir} already holds a replay of ${file} (position ${positionId}, next tick ${saved.cursor} of ${scenario.ticks.length}). Add --resume to continue it, or pass another --data-dir to start over.`,
         );
       }
+      await refuseOrphanJournal(store, file, positionId);
     }
-    const result = await replayPersisted(scenario, {
-      positionId,
-      source: scenarioDigest(scenario),
-      sink: store,
-      resumeFrom,
-      stopAfterTicks: options.stopAfterTicks,
-      // Lines are printed only once committed: a run killed before a commit prints nothing
-      // that the resumed run will print again.
-      onCommitted:
-        format === 'jsonl'
-          ? (entries) => entries.forEach((e) => io.out(jsonLine(e.event)))
-          : undefined,
-    });
+    let result: PersistedReplayResult;
+    try {
+      result = await replayPersisted(scenario, {
+        positionId,
+        source: scenarioDigest(scenario),
+        sink: store,
+        resumeFrom,
+        stopAfterTicks: options.stopAfterTicks,
+        // Lines are printed only once committed: a run killed before a commit prints nothing
+        // that the resumed run will print again.
+        onCommitted:
+          format === 'jsonl'
+            ? (entries) => entries.forEach((e) => io.out(jsonLine(e.event)))
+            : undefined,
+      });
+    } catch (error) {
+      throw await quarantineIfSnapshotBad(store, positionId, resumeFrom !== undefined, error);
+    }
     if (format === 'jsonl') {
       // The summary states how the position ended, so it comes only when it has: a run cut
       // short by --stop-after-ticks prints event lines alone, and the runs concatenate.
@@ -225,7 +284,11 @@ export function replayCommand(io: CliIo): Command {
         try {
           await persistedReplay(file, scenario, options, io, format);
         } catch (error) {
-          if (error instanceof StoreError || error instanceof SnapshotRestoreError)
+          if (
+            error instanceof StoreError ||
+            error instanceof SnapshotRestoreError ||
+            error instanceof PositionStepError
+          )
             throw new UsageError(error.message);
           throw error;
         }

@@ -156,6 +156,37 @@ export class PositionStore implements CheckpointSink {
   }
 
   /**
+   * Moves the snapshot envelope of `positionId` aside as corrupt (for a snapshot that parses
+   * but cannot be restored or fails on its first step) and returns the report, or undefined
+   * when there is none.
+   */
+  async quarantineSnapshot(
+    positionId: string,
+    reason: string,
+  ): Promise<QuarantineReport | undefined> {
+    const key = snapshotKey(positionId);
+    const text = await this.#db.get(key);
+    if (text === undefined) return undefined;
+    return await this.#quarantine(key, text, reason);
+  }
+
+  /**
+   * Returns how many readable journal entries `positionId` has and the highest seq among
+   * them: a position without a snapshot but with a journal must not be started again here.
+   */
+  async journalOf(positionId: string): Promise<{ count: number; lastSeq: number }> {
+    let count = 0;
+    let lastSeq = 0;
+    for await (const text of this.#db.values(range('journal'))) {
+      const parsed = parseJournalEntry(text);
+      if ('corrupt' in parsed || parsed.positionId !== positionId) continue;
+      count++;
+      lastSeq = Math.max(lastSeq, parsed.seq);
+    }
+    return { count, lastSeq };
+  }
+
+  /**
    * Returns every readable envelope (any version, unmigrated) and moves corrupt ones aside,
    * reporting them: listing must survive a damaged entry.
    */

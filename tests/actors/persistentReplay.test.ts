@@ -7,7 +7,11 @@ import type {
   PositionCheckpoint,
 } from '../../src/actors/checkpoint.ts';
 import { CheckpointWriter } from '../../src/actors/checkpointWriter.ts';
-import { replayPersisted, type ReplayResumePoint } from '../../src/actors/persistentReplay.ts';
+import {
+  PositionStepError,
+  replayPersisted,
+  type ReplayResumePoint,
+} from '../../src/actors/persistentReplay.ts';
 import { replayScenario } from '../../src/actors/replayScenario.ts';
 import { loadScenarioFile } from '../../src/config/index.ts';
 import type { Scenario } from '../../src/domain/types.ts';
@@ -125,6 +129,40 @@ describe('replayPersisted', () => {
       finished: true,
       summary: second.summary,
     });
+  });
+});
+
+describe('replayPersisted with a damaged snapshot', () => {
+  it('never commits an actor in status error, and says the first step after a restore failed', async () => {
+    const scenario = await loadScenarioFile(join(SPEC_DIR, 'short-tiers-momentum.json'));
+    const sink = new MemorySink();
+    await replayPersisted(scenario, { positionId: 'p', source: 's', sink, stopAfterTicks: 2 });
+    const point = sink.resumePoint();
+    if (point === undefined) throw new Error('nothing committed');
+    const context = (point.snapshot as unknown as { context: Record<string, unknown> }).context;
+    const damaged = {
+      ...point,
+      snapshot: { ...point.snapshot, context: { ...context, stop: '2.8x1' } },
+    } as ReplayResumePoint;
+    const commits = sink.commits;
+    const journal = sink.journal.length;
+    const run = replayPersisted(scenario, {
+      positionId: 'p',
+      source: 's',
+      sink,
+      resumeFrom: damaged,
+    });
+    await expect(run).rejects.toThrow(PositionStepError);
+    await expect(run).rejects.toMatchObject({
+      positionId: 'p',
+      firstStepAfterRestore: true,
+      message: expect.stringMatching(
+        /^position p failed on tick 2 \(ts \d+\): .*Invalid argument: 2\.8x1\. Nothing of that step was saved\.$/,
+      ) as unknown,
+    });
+    expect(sink.commits).toBe(commits);
+    expect(sink.journal).toHaveLength(journal);
+    expect(sink.latest?.snapshot.status).toBe('active');
   });
 });
 

@@ -1,4 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +11,8 @@ import type { CliIo } from '../../src/cli/io.ts';
 import { parseScenario } from '../../src/config/index.ts';
 import { openPositionStore } from '../../src/store/positionStore.ts';
 import { snapshotKey } from '../../src/store/storeKeys.ts';
-import { ratchetProcess, tempDir } from './persistence.helpers.ts';
+import { LOCK_FILE } from '../../src/store/dataDirLock.ts';
+import { ratchetProcess, ROOT, startRatchet, tempDir } from './persistence.helpers.ts';
 
 const POLICIES = [
   {
@@ -138,6 +141,73 @@ describe('replay --stop-after-ticks, then --resume, in separate processes', () =
   });
 });
 
+describe('a replay killed before its first commit', () => {
+  const spec = join(ROOT, 'examples/spec/random-101.json');
+
+  it('resumes from tick 0 when the store holds neither its snapshot nor its journal (the state such a kill leaves)', async () => {
+    const data = join(tempDir(), 'data');
+    // What a run SIGKILLed right after taking the directory leaves: an empty LevelDB store
+    // and the dead process's ratchet.lock.
+    const empty = await openPositionStore(data);
+    await empty.close();
+    const dead = spawnSync('node', ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    });
+    writeFileSync(
+      join(data, LOCK_FILE),
+      JSON.stringify({ pid: Number(dead.stdout), startedAt: 'then', host: hostname() }),
+    );
+    const resumed = await ratchetProcess([
+      'replay',
+      spec,
+      '--data-dir',
+      data,
+      '--resume',
+      '--format',
+      'jsonl',
+    ]);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr.trim()).toMatch(
+      /^ratchet: note: data directory .* has no saved replay of .*random-101\.json as it is now \(position random-101-\w{12}\), nor any journal entry of it \(a run killed before its first commit leaves none\); starting it from tick 0\.$/,
+    );
+    const full = await ratchetProcess(['replay', spec, '--format', 'jsonl']);
+    expect(resumed.stdout).toBe(full.stdout);
+  });
+
+  it('a real process SIGKILLed as soon as its lock file appears, then resumed, journals the uninterrupted run', async () => {
+    const data = join(tempDir(), 'data');
+    const child = startRatchet(['replay', spec, '--data-dir', data, '--format', 'jsonl']);
+    let printed = '';
+    child.stdout?.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (existsSync(join(data, LOCK_FILE))) {
+          clearInterval(poll);
+          child.kill('SIGKILL');
+        }
+      }, 0);
+      child.on('exit', () => {
+        clearInterval(poll);
+        resolve();
+      });
+    });
+    const resumed = await ratchetProcess([
+      'replay',
+      spec,
+      '--data-dir',
+      data,
+      '--resume',
+      '--format',
+      'jsonl',
+    ]);
+    expect(resumed.code).toBe(0);
+    const full = await ratchetProcess(['replay', spec, '--format', 'jsonl']);
+    expect(printed + resumed.stdout).toBe(full.stdout);
+    const journal = await ratchetProcess(['journal', '--data-dir', data, '--format', 'jsonl']);
+    expect(lines(journal.stdout)).toEqual(lines(full.stdout).filter((l) => !isSummary(l)));
+  });
+});
+
 describe('persistence errors are one clear paragraph and exit 2', () => {
   const scenarioFile = (dir: string) => {
     const file = join(dir, 'sc.json');
@@ -211,13 +281,94 @@ describe('persistence errors are one clear paragraph and exit 2', () => {
     expect(resumed.err).not.toMatch(/\n\s+at /);
     const again = await inProcess(['replay', file, '--data-dir', data, '--resume']);
     expect(again.code).toBe(2);
+    // Its decisions are journaled: starting it again here would journal them twice.
     expect(again.err).toMatch(
-      /has no saved replay of .*sc\.json as it is now .*; it holds no replay at all\./,
+      /holds no snapshot of .*sc\.json \(position sc-\w{12}\), but its journal already holds 3 of that position's decisions .* with a new --data-dir\.$/,
     );
     const journal = await inProcess(['journal', '--data-dir', data]);
     expect(journal.code).toBe(0);
     expect(journal.err).toMatch(
       /note: 1 damaged entry was moved aside earlier \(first: snapshot!sc-\w+ → quarantine!snapshot!sc-/,
+    );
+  });
+
+  it('a snapshot that parses but fails on its first step: moved aside and named, never committed; then no fresh start over its journal', async () => {
+    const dir = tempDir();
+    const file = scenarioFile(dir);
+    const data = join(dir, 'data');
+    expect(
+      (await inProcess(['replay', file, '--data-dir', data, '--stop-after-ticks', '1'])).code,
+    ).toBe(0);
+    const store = await openPositionStore(data);
+    const [envelope] = (await store.listEnvelopes()).envelopes;
+    if (envelope === undefined) throw new Error('no envelope');
+    const key = snapshotKey(envelope.positionId);
+    const snapshot = envelope.snapshot as unknown as { context: Record<string, unknown> };
+    await store.putRaw(
+      key,
+      JSON.stringify({
+        ...envelope,
+        snapshot: { ...snapshot, context: { ...snapshot.context, stop: '2.8x1' } },
+      }),
+    );
+    const journalBefore = (await store.readJournal()).entries;
+    await store.close();
+
+    const resumed = await ratchetProcess(['replay', file, '--data-dir', data, '--resume']);
+    expect(resumed.code).toBe(2);
+    expect(resumed.stdout).toBe('');
+    expect(resumed.stderr.trim()).toMatch(
+      new RegExp(
+        `^ratchet: data directory .*: entry ${key} is corrupt \\(restored, it fails on its first tick: .*Invalid argument: 2\\.8x1.*\\); it was moved aside to quarantine!${key}!\\S+ and nothing else was changed\\.$`,
+      ),
+    );
+    expect(resumed.stderr.trim().split('\n')).toHaveLength(1);
+
+    // The position's decisions are journaled, its snapshot is gone: neither --resume nor a
+    // fresh run may journal them again.
+    for (const args of [['--resume'], []]) {
+      const again = await ratchetProcess(['replay', file, '--data-dir', data, ...args]);
+      expect(again.code).toBe(2);
+      expect(again.stdout).toBe('');
+      expect(again.stderr.trim()).toMatch(
+        new RegExp(
+          `^ratchet: data directory .* holds no snapshot of .*sc\\.json \\(position ${envelope.positionId}\\), but its journal already holds 3 of that position's decisions \\(up to seq 3\\);.* with a new --data-dir\\.$`,
+        ),
+      );
+    }
+    const after = await openPositionStore(data);
+    expect((await after.readJournal()).entries).toEqual(journalBefore);
+    expect(await after.getRaw(key)).toBeUndefined();
+    expect((await after.listQuarantine()).map((q) => q.key)).toEqual([key]);
+    await after.close();
+  });
+
+  it('a snapshot saved in status error by an older build: moved aside, its error named', async () => {
+    const dir = tempDir();
+    const file = scenarioFile(dir);
+    const data = join(dir, 'data');
+    expect(
+      (await inProcess(['replay', file, '--data-dir', data, '--stop-after-ticks', '1'])).code,
+    ).toBe(0);
+    const store = await openPositionStore(data);
+    const [envelope] = (await store.listEnvelopes()).envelopes;
+    if (envelope === undefined) throw new Error('no envelope');
+    const key = snapshotKey(envelope.positionId);
+    await store.putRaw(
+      key,
+      JSON.stringify({
+        ...envelope,
+        snapshot: { ...envelope.snapshot, status: 'error', error: {} },
+      }),
+    );
+    await store.close();
+    const resumed = await inProcess(['replay', file, '--data-dir', data, '--resume']);
+    expect(resumed.code).toBe(2);
+    expect(resumed.err).not.toMatch(/object Object/);
+    expect(resumed.err).toMatch(
+      new RegExp(
+        `^ratchet: data directory .*: entry ${key} is corrupt \\(it cannot be restored: .*saved in status error.*\\); it was moved aside to quarantine!${key}!`,
+      ),
     );
   });
 
@@ -280,10 +431,12 @@ describe('persistence errors are one clear paragraph and exit 2', () => {
         ticks: [[1000, '105']],
       }),
     );
+    // Another scenario is another position: with nothing saved and nothing journaled for it,
+    // --resume starts it from tick 0 and says so.
     const wrong = await inProcess(['replay', otherScenario, '--data-dir', data, '--resume']);
-    expect(wrong.code).toBe(2);
+    expect(wrong.code).toBe(0);
     expect(wrong.err).toMatch(
-      /has no saved replay of .*sc2\.json as it is now \(position sc2-\w{12}\); it holds sc-\w{12} \(next tick 1\)\./,
+      /^ratchet: note: data directory .* has no saved replay of .*sc2\.json as it is now \(position sc2-\w{12}\) \(it holds sc-\w{12} \(next tick 1\); a changed scenario is a different position\), nor any journal entry of it .*; starting it from tick 0\.$/,
     );
     const bad = await inProcess(['replay', file, '--data-dir', data, '--stop-after-ticks', 'ten']);
     expect(bad.code).toBe(2);
