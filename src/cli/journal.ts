@@ -29,7 +29,7 @@ async function printJournal(options: JournalOptions, io: CliIo): Promise<void> {
   const dir = options.dataDir ?? DEFAULT_DATA_DIR;
   // Opening would create it; a mistyped path should be reported, not turned into an empty journal.
   if (!existsSync(dir)) throw new UsageError(`--data-dir: ${dir} does not exist.`);
-  const store = await openPositionStore(dir);
+  const store = await openPositionStore(dir, { create: false });
   try {
     const earlier = await store.listQuarantine();
     const { entries, quarantined } = await store.readJournal();

@@ -1,14 +1,17 @@
 import {
+  existsSync,
   linkSync,
   mkdirSync,
   readFileSync,
   realpathSync,
+  renameSync,
+  statSync,
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { DataDirLockedError } from './storeErrors.ts';
+import { DataDirLockedError, StoreError } from './storeErrors.ts';
 
 /** The lock file's name inside a data directory. */
 export const LOCK_FILE = 'ratchet.lock';
@@ -65,56 +68,55 @@ function holderAlive(holder: LockHolder): boolean {
 export function describeHolder(dir: string, holder: LockHolder | undefined): string {
   const who =
     holder === undefined
-      ? 'another process'
-      : `another ratchet process (pid ${holder.pid}, started ${holder.startedAt}${holder.host === hostname() ? '' : ` on ${holder.host}`})`;
+      ? `another process (LevelDB's lock on it is held; its ${LOCK_FILE} names no live process)`
+      : `another ratchet process (pid ${holder.pid}, started ${holder.startedAt}${holder.host === hostname() ? '' : ` on ${holder.host}`}), as its ${LOCK_FILE} says and LevelDB's own lock confirms`;
   return `data directory ${dir} is in use by ${who}. One process per data directory: stop that process, or pass another --data-dir.`;
 }
 
 /**
- * Takes the data directory `dir` for this process (creating it if needed) and returns the
- * lock. The lock file is created atomically (written aside, then hard-linked into place, so
- * nobody reads it half-written) and names this process. A lock left by a dead process on this
- * host is taken over. Throws DataDirLockedError naming the holder when a live process holds
- * it, or when this process already does.
+ * The lock file names a process that may still run (on this host, or on another one, whose
+ * pids mean nothing here). Only LevelDB's own lock can tell: the caller opens the store, and
+ * if that succeeds the holder is gone and {@link takeOverDataDirLock} replaces its lock file.
  */
-export function acquireDataDirLock(dir: string): DataDirLock {
-  mkdirSync(dir, { recursive: true });
-  const real = realpathSync(dir);
-  if (heldHere.has(real)) {
-    throw new DataDirLockedError(
-      `data directory ${dir} is already open in this process (pid ${process.pid}); open it once and share the store.`,
-    );
+export class DataDirContestedError extends DataDirLockedError {
+  override readonly name = 'DataDirContestedError';
+  /**
+   * @param message the refusal, should LevelDB confirm the holder
+   * @param holder what the lock file says
+   */
+  constructor(
+    message: string,
+    readonly holder: LockHolder | undefined,
+  ) {
+    super(message);
   }
-  const path = join(real, LOCK_FILE);
-  const holder: LockHolder = {
-    pid: process.pid,
-    startedAt: new Date().toISOString(),
-    host: hostname(),
-  };
-  const aside = `${path}.${process.pid}.${Date.now()}.tmp`;
-  writeFileSync(aside, `${JSON.stringify(holder)}\n`);
+}
+
+/** How a data directory is taken. */
+export interface AcquireOptions {
+  /** Create the directory if it is missing (default true); if false, refuse a directory holding no store. */
+  readonly create?: boolean;
+}
+
+function unusable(dir: string, error: unknown): StoreError {
+  const message = error instanceof Error ? error.message : String(error);
+  return new StoreError(`data directory ${dir} is not a usable directory: ${message}.`);
+}
+
+/** Runs a file-system step, turning its failure into a StoreError about `dir`. */
+function fsStep<T>(dir: string, step: () => T): T {
   try {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        linkSync(aside, path);
-        break;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-      const current = readHolder(path);
-      if ((current !== undefined && holderAlive(current)) || attempt >= 3) {
-        throw new DataDirLockedError(describeHolder(dir, current));
-      }
-      // Stale (its process is gone) or unreadable (a crash while an older build wrote it).
-      try {
-        unlinkSync(path);
-      } catch {
-        // Someone else removed it first; the next link attempt decides.
-      }
-    }
-  } finally {
-    unlinkSync(aside);
+    return step();
+  } catch (error) {
+    throw unusable(dir, error);
   }
+}
+
+function lockRecord(): LockHolder {
+  return { pid: process.pid, startedAt: new Date().toISOString(), host: hostname() };
+}
+
+function heldLock(real: string, path: string, holder: LockHolder): DataDirLock {
   heldHere.add(real);
   let released = false;
   return {
@@ -125,9 +127,91 @@ export function acquireDataDirLock(dir: string): DataDirLock {
       released = true;
       heldHere.delete(real);
       // Only remove the file if it is still ours.
-      if (readHolder(path)?.pid === process.pid) unlinkSync(path);
+      if (readHolder(path)?.pid === process.pid) {
+        try {
+          unlinkSync(path);
+        } catch {
+          // Gone already.
+        }
+      }
     },
   };
+}
+
+/**
+ * Takes the data directory `dir` for this process (creating it if needed, unless
+ * `options.create` is false) and returns the lock. The lock file is created atomically (written
+ * aside, then hard-linked into place, so nobody reads it half-written) and names this process.
+ * A lock left by a dead process on this host is taken over. Throws DataDirLockedError when this
+ * process already holds it, DataDirContestedError when the lock file names a process that may
+ * still run (the caller asks LevelDB), and StoreError when `dir` is not a usable directory.
+ */
+export function acquireDataDirLock(dir: string, options: AcquireOptions = {}): DataDirLock {
+  const real = fsStep(dir, () => {
+    if (existsSync(dir) && !statSync(dir).isDirectory()) throw new Error('it is a file');
+    if (options.create ?? true) mkdirSync(dir, { recursive: true });
+    const resolved = realpathSync(dir);
+    if (!statSync(resolved).isDirectory()) throw new Error('it is not a directory');
+    return resolved;
+  });
+  if (heldHere.has(real)) {
+    throw new DataDirLockedError(
+      `data directory ${dir} is already open in this process (pid ${process.pid}); open it once and share the store.`,
+    );
+  }
+  if (options.create === false && !existsSync(join(real, 'CURRENT'))) {
+    throw new StoreError(
+      `data directory ${dir} holds no ratchet store (no LevelDB files in it); pass the --data-dir of a persisted replay.`,
+    );
+  }
+  const path = join(real, LOCK_FILE);
+  const holder = lockRecord();
+  const aside = `${path}.${process.pid}.${Date.now()}.tmp`;
+  fsStep(dir, () => writeFileSync(aside, `${JSON.stringify(holder)}\n`));
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        linkSync(aside, path);
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw unusable(dir, error);
+      }
+      const current = readHolder(path);
+      if ((current !== undefined && holderAlive(current)) || attempt >= 3) {
+        throw new DataDirContestedError(describeHolder(dir, current), current);
+      }
+      // Stale (its process is gone) or unreadable (a crash while an older build wrote it).
+      try {
+        unlinkSync(path);
+      } catch {
+        // Someone else removed it first; the next link attempt decides.
+      }
+    }
+  } finally {
+    try {
+      unlinkSync(aside);
+    } catch {
+      // Nothing to clean.
+    }
+  }
+  return heldLock(real, path, holder);
+}
+
+/**
+ * Replaces the lock file of `dir` with one naming this process. Only for a caller that has just
+ * opened the directory's LevelDB store after DataDirContestedError: LevelDB's lock proves the
+ * process the old file names no longer has the store open (it died, or its pid was reused).
+ */
+export function takeOverDataDirLock(dir: string): DataDirLock {
+  const real = fsStep(dir, () => realpathSync(dir));
+  const path = join(real, LOCK_FILE);
+  const holder = lockRecord();
+  const aside = `${path}.${process.pid}.${Date.now()}.tmp`;
+  fsStep(dir, () => {
+    writeFileSync(aside, `${JSON.stringify(holder)}\n`);
+    renameSync(aside, path);
+  });
+  return heldLock(real, path, holder);
 }
 
 /** Returns who holds `dir` according to its lock file, or undefined if nobody does. */

@@ -1,7 +1,14 @@
 import { Level } from 'level';
 import type { CheckpointSink, JournalEntry, PositionCheckpoint } from '../actors/checkpoint.ts';
 import { MACHINE_VERSION } from '../actors/machineVersion.ts';
-import { acquireDataDirLock, describeHolder, lockHolder, type DataDirLock } from './dataDirLock.ts';
+import {
+  acquireDataDirLock,
+  DataDirContestedError,
+  describeHolder,
+  lockHolder,
+  takeOverDataDirLock,
+  type DataDirLock,
+} from './dataDirLock.ts';
 import {
   parseEnvelope,
   parseJournalEntry,
@@ -24,6 +31,11 @@ export interface PositionStoreOptions {
    * log is written before the batch resolves); only a machine crash can lose recent batches.
    */
   readonly sync?: boolean;
+  /**
+   * Create the directory and the store if missing (default true). If false, a directory that
+   * holds no store is refused with StoreError and left as it was (for readers such as `journal`).
+   */
+  readonly create?: boolean;
   /** Migrations to apply when loading older snapshots (tests inject their own). */
   readonly migrations?: ReadonlyMap<number, Migration>;
 }
@@ -76,22 +88,50 @@ export class PositionStore implements CheckpointSink {
 
   /** @internal Use openPositionStore. */
   static async open(dir: string, options: PositionStoreOptions): Promise<PositionStore> {
-    const lock = acquireDataDirLock(dir);
-    const db = new Level<string, string>(lock.dir, { keyEncoding: 'utf8', valueEncoding: 'utf8' });
+    const create = options.create ?? true;
+    let lock: DataDirLock | undefined;
+    let contested: DataDirContestedError | undefined;
+    try {
+      lock = acquireDataDirLock(dir, { create });
+    } catch (error) {
+      if (!(error instanceof DataDirContestedError)) throw error;
+      // The lock file names a process that may still run. LevelDB's lock is the real guard:
+      // opening the store once here is safe (this process does not hold it), and if it opens,
+      // the named process is gone and its lock file is taken over.
+      contested = error;
+    }
+    const location = lock?.dir ?? dir;
+    const db = new Level<string, string>(location, {
+      keyEncoding: 'utf8',
+      valueEncoding: 'utf8',
+      createIfMissing: create,
+    });
     try {
       await db.open();
     } catch (error) {
-      lock.release();
+      lock?.release();
       const cause = (error as { cause?: { code?: string } }).cause;
       if (cause?.code === 'LEVEL_LOCKED')
-        throw new DataDirLockedError(describeHolder(dir, lockHolder(dir)));
+        throw new DataDirLockedError(contested?.message ?? describeHolder(dir, lockHolder(dir)));
       throw new StoreError(
         `data directory ${dir} cannot be opened as a LevelDB store: ${String(cause ?? error)}`,
       );
     }
+    try {
+      lock ??= takeOverDataDirLock(dir);
+    } catch (error) {
+      await db.close();
+      throw error;
+    }
+    // The last well-formed journal key: a malformed key must not restart the numbering.
     let last = 0;
-    for await (const key of db.keys({ ...range('journal'), reverse: true, limit: 1 }))
-      last = journalNumber(key) ?? 0;
+    for await (const key of db.keys({ ...range('journal'), reverse: true })) {
+      const n = journalNumber(key);
+      if (n !== undefined) {
+        last = n;
+        break;
+      }
+    }
     return new PositionStore(db, lock, last + 1, options);
   }
 

@@ -8,7 +8,7 @@ export class StoreError extends Error {
 
 /** The data directory is held by another process (or already open in this one). */
 export class DataDirLockedError extends StoreError {
-  override readonly name = 'DataDirLockedError';
+  override readonly name: string = 'DataDirLockedError';
 }
 
 /** An entry could not be read; it has been moved aside to `quarantineKey`. */

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -245,7 +245,7 @@ describe('persistence errors are one clear paragraph and exit 2', () => {
       expect(second.stdout).toBe('');
       expect(second.stderr.trim()).toMatch(
         new RegExp(
-          `^ratchet: data directory .*data is in use by another ratchet process \\(pid ${process.pid}, started \\S+\\)\\. One process per data directory: stop that process, or pass another --data-dir\\.$`,
+          `^ratchet: data directory .*data is in use by another ratchet process \\(pid ${process.pid}, started \\S+\\), as its ratchet\\.lock says and LevelDB's own lock confirms\\. One process per data directory: stop that process, or pass another --data-dir\\.$`,
         ),
       );
       await holder.commit([]);
@@ -390,6 +390,48 @@ describe('persistence errors are one clear paragraph and exit 2', () => {
     expect(resumed.err).toBe(
       `ratchet: ${key} was written by position machine version 99, but this build runs version 1 and cannot read newer snapshots. Run the build that wrote it (or a newer one).`,
     );
+  });
+
+  it('a data directory that is a file, or under a file: one paragraph, exit 2, for replay and journal', async () => {
+    const dir = tempDir();
+    const file = scenarioFile(dir);
+    const plain = join(dir, 'plain');
+    writeFileSync(plain, 'x\n');
+    for (const [data, why] of [
+      [plain, 'it is a file'],
+      [join(plain, 'sub'), 'ENOTDIR'],
+    ] as const) {
+      const replay = await ratchetProcess([
+        'replay',
+        file,
+        '--data-dir',
+        data,
+        '--stop-after-ticks',
+        '1',
+      ]);
+      expect(replay.code).toBe(2);
+      expect(replay.stdout).toBe('');
+      expect(replay.stderr).toBe(
+        `ratchet: data directory ${data} is not a usable directory: ${why === 'ENOTDIR' ? `ENOTDIR: not a directory, mkdir '${data}'` : why}.\n`,
+      );
+    }
+    const journal = await ratchetProcess(['journal', '--data-dir', plain]);
+    expect(journal.code).toBe(2);
+    expect(journal.stderr).toBe(
+      `ratchet: data directory ${plain} is not a usable directory: it is a file.\n`,
+    );
+  });
+
+  it('journal on a directory that holds no store: refused, and nothing is created there', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'README'), 'a project\n');
+    const journal = await ratchetProcess(['journal', '--data-dir', dir]);
+    expect(journal.code).toBe(2);
+    expect(journal.stdout).toBe('');
+    expect(journal.stderr).toBe(
+      `ratchet: data directory ${dir} holds no ratchet store (no LevelDB files in it); pass the --data-dir of a persisted replay.\n`,
+    );
+    expect(readdirSync(dir)).toEqual(['README']);
   });
 
   it('journal --format table names the position and seq of every line; --position filters', async () => {

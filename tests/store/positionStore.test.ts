@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,8 @@ import {
   SnapshotVersionError,
 } from '../../src/store/storeErrors.ts';
 
-const BIN = join(import.meta.dirname, '../../bin/ratchet.mjs');
+const ROOT = join(import.meta.dirname, '../..');
+const BIN = join(ROOT, 'bin/ratchet.mjs');
 const open: PositionStore[] = [];
 
 async function freshStore(options?: Parameters<typeof openPositionStore>[1]) {
@@ -202,5 +203,89 @@ describe('the data-directory lock', () => {
     writeFileSync(join(dir, LOCK_FILE), '{"pi');
     const again = await openPositionStore(dir);
     await again.close();
+  });
+
+  it('takes over a lock naming a process on another host, once LevelDB opens', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ratchet-store-'));
+    writeFileSync(
+      join(dir, LOCK_FILE),
+      JSON.stringify({ pid: 999999, startedAt: 'then', host: 'old-container-3f2a' }),
+    );
+    const store = await openPositionStore(dir);
+    expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8'))).toMatchObject({
+      pid: process.pid,
+      host: hostname(),
+    });
+    await store.close();
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+  });
+
+  it('takes over a lock whose pid now belongs to an unrelated live process', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ratchet-store-'));
+    const unrelated = spawn('sleep', ['30']);
+    try {
+      writeFileSync(
+        join(dir, LOCK_FILE),
+        JSON.stringify({ pid: unrelated.pid, startedAt: 'then', host: hostname() }),
+      );
+      const store = await openPositionStore(dir);
+      await store.commit([checkpoint('a', 1, 0, ['opened'])]);
+      await store.close();
+    } finally {
+      unrelated.kill();
+    }
+  });
+
+  it('refuses, naming ratchet.lock, when the process the lock names really has the store open', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ratchet-store-'));
+    const script = `
+      import { openPositionStore } from './src/store/positionStore.ts';
+      const store = await openPositionStore(${JSON.stringify(dir)});
+      process.stdout.write('open');
+      await new Promise((r) => setTimeout(r, 4000));
+      await store.close();`;
+    const holder = spawn('node', ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    return new Promise<void>((resolve, reject) => {
+      holder.stdout.once('data', () => {
+        const other = spawnSync('node', [BIN, 'journal', '--data-dir', dir], { encoding: 'utf8' });
+        holder.kill();
+        try {
+          expect(other.status).toBe(2);
+          expect(other.stderr).toMatch(
+            new RegExp(
+              `in use by another ratchet process \\(pid ${holder.pid}, started 20\\d\\d-\\S+\\), as its ratchet\\.lock says and LevelDB's own lock confirms\\.`,
+            ),
+          );
+          resolve();
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+  }, 20_000);
+});
+
+describe('journal numbering', () => {
+  it('continues after the last well-formed key when a malformed journal key sorts last', async () => {
+    const { dir, store } = await freshStore();
+    await store.commit([checkpoint('a', 2, 1, ['opened', 'activated'])]);
+    await store.putRaw(
+      'journal!garbage',
+      JSON.stringify({ positionId: 'x', seq: 1, event: { type: 'opened', ts: 0 } }),
+    );
+    await store.close();
+    open.splice(0);
+    const again = await openPositionStore(dir);
+    open.push(again);
+    await again.commit([checkpoint('a', 3, 2, ['stopMoved'])]);
+    const entries = (await again.readJournal()).entries.filter((e) => e.positionId === 'a');
+    expect(entries.map((e) => [e.seq, e.event.type])).toEqual([
+      [1, 'opened'],
+      [2, 'activated'],
+      [3, 'stopMoved'],
+    ]);
   });
 });
