@@ -261,7 +261,7 @@ describe('the data-directory lock', () => {
           );
           resolve();
         } catch (error) {
-          reject(error);
+          reject(error instanceof Error ? error : new Error(String(error)));
         }
       });
     });
