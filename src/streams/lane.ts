@@ -4,7 +4,8 @@
  * A position in profit (at least `fastWhenProfit`) rides the fast lane, others the normal
  * lane; each lane delivers per window only the ticks carrying the window's low, high and
  * last price, so a slow lane costs the actor fewer events but never an extreme. A tick that
- * crosses the position's stop skips the wait. See docs/lanes.md for the diagram.
+ * crosses the position's stop, or sets a new best price (a new extreme that may move the stop),
+ * skips the wait. See docs/lanes.md for the diagram.
  */
 import type { Decimal } from 'decimal.js';
 import {
@@ -26,10 +27,13 @@ export type LaneName = 'fast' | 'normal';
 
 /**
  * Why a delivery left before its window ended, or that it did not: `window` (the window
- * ended), `stopCrossed` (a tick crossed the stop), `upgraded` (the position reached the fast
- * threshold), `passthrough` (the lane's interval is 0), `ended` (the source completed or failed).
+ * ended), `stopCrossed` (a tick crossed the stop), `newExtreme` (a tick was more favourable
+ * than every tick delivered before, so it may move the stop), `upgraded` (the position reached
+ * the fast threshold), `passthrough` (the lane's interval is 0), `ended` (the source completed
+ * or failed).
  */
-export type DeliveryCause = 'window' | 'stopCrossed' | 'upgraded' | 'passthrough' | 'ended';
+export type DeliveryCause =
+  'window' | 'stopCrossed' | 'newExtreme' | 'upgraded' | 'passthrough' | 'ended';
 
 /** One lane emission: the window's low/high/last ticks, untouched, in original order. */
 export interface LaneDelivery {
@@ -93,7 +97,9 @@ export function reachesFastThreshold(
 /**
  * Returns an operator that turns one symbol's validated ticks into lane deliveries for one
  * position. Every input tick is either delivered or was neither the low, the high nor the
- * last of its window. On completion the open window is delivered, then the output completes;
+ * last of its window. A tick more favourable than every tick delivered so far (strictly higher
+ * for a long, lower for a short) is delivered at once with its window, so the actor has moved
+ * its stop on every new extreme before the next tick is judged against that stop. On completion the open window is delivered, then the output completes;
  * on error it is delivered, then the error is forwarded. Throws (as a stream error) on a tick
  * whose price is unreadable.
  */
@@ -104,6 +110,9 @@ export function lane(
   const scheduler = options.scheduler ?? asyncScheduler;
   const intervalOf = (name: LaneName): number =>
     name === 'fast' ? options.fastMs : options.normalMs;
+
+  const beyond = (p: Decimal, than: Decimal): boolean =>
+    position.side === 'long' ? p.gt(than) : p.lt(than);
 
   return (source) =>
     new Observable<LaneDelivery>((subscriber) => {
@@ -116,9 +125,15 @@ export function lane(
       let cycleReached = false;
       let cycleHadTick = false;
       let lastReached = false;
+      // The most favourable price delivered so far (highest for a long, lowest for a short):
+      // a tick beyond it is a new extreme the actor must see before the next tick is judged.
+      let best: Decimal | undefined;
+      const isLong = position.side === 'long';
 
       const deliver = (cause: DeliveryCause): void => {
         if (window.isEmpty) return;
+        const extreme = isLong ? window.highPrice : window.lowPrice;
+        if (extreme !== undefined && (best === undefined || beyond(extreme, best))) best = extreme;
         subscriber.next({ lane: current, cause, ts: scheduler.now(), ticks: window.take() });
       };
 
@@ -147,7 +162,9 @@ export function lane(
         timer?.unsubscribe();
         timer = undefined;
         const ms = intervalOf(current);
-        if (ms <= 0) return;
+        // A consumer that left during the delivery that ended this window must not leave a
+        // timer rescheduling itself forever.
+        if (ms <= 0 || subscriber.closed) return;
         timer = scheduler.schedule(() => {
           timer = undefined;
           endCycle('window');
@@ -167,9 +184,12 @@ export function lane(
         const stop = position.currentStop();
         const crossed = stop !== undefined && crossesStop(position.side, price, stop);
         const upgraded = reached && current === 'normal';
+        const newExtreme = best === undefined || beyond(price, best);
         if (upgraded) changeLane('fast');
         if (crossed) deliver('stopCrossed');
         else if (upgraded) deliver('upgraded');
+        // (With an interval of 0 the tick goes out as 'passthrough' just below anyway.)
+        else if (newExtreme && intervalOf(current) > 0) deliver('newExtreme');
         // An interval of 0 makes every tick its own cycle, so the downgrade count still works.
         if (intervalOf(current) <= 0) endCycle('passthrough');
       };

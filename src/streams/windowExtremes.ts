@@ -29,6 +29,16 @@ export class WindowExtremes {
     return this.last === undefined;
   }
 
+  /** Returns the lowest price of this window, or undefined when it is empty. */
+  get lowPrice(): Decimal | undefined {
+    return this.low?.price;
+  }
+
+  /** Returns the highest price of this window, or undefined when it is empty. */
+  get highPrice(): Decimal | undefined {
+    return this.high?.price;
+  }
+
   /** Returns the last tick added to this window, or undefined when it is empty. */
   get lastTick(): PriceTick | undefined {
     return this.last?.tick;

@@ -49,6 +49,7 @@ describe('reachesFastThreshold', () => {
 describe('lane', () => {
   it('delivers only the low, high and last tick of a window, in order, with their own ts', () => {
     const v = {
+      h: tick(0, '100.95'),
       a: tick(1, '100.2'),
       b: tick(2, '99.5'),
       c: tick(3, '100.8'),
@@ -57,33 +58,48 @@ describe('lane', () => {
     };
     const scheduler = newScheduler();
     scheduler.run(({ cold, expectObservable }) => {
-      const out = cold('a b c d e 20ms |', v).pipe(lane(long(), { ...base, scheduler }));
-      expectObservable(out).toBe('10ms x 14ms |', {
+      // h, the first tick, is a new best price and leaves at once; a–e stay below it.
+      const out = cold('h a b c d e 20ms |', v).pipe(lane(long(), { ...base, scheduler }));
+      expectObservable(out).toBe('h 9ms x 15ms |', {
+        h: { lane: 'normal', cause: 'newExtreme', ts: 0, ticks: [v.h] },
         x: { lane: 'normal', cause: 'window', ts: 10, ticks: [v.b, v.c, v.e] },
       });
     });
   });
 
   it('deduplicates a tick that is both an extreme and the last', () => {
-    const v = { a: tick(1, '100.5'), b: tick(2, '100.1'), c: tick(3, '100.9') };
+    const v = {
+      h: tick(0, '100.95'),
+      a: tick(1, '100.5'),
+      b: tick(2, '100.1'),
+      c: tick(3, '100.9'),
+    };
     const scheduler = newScheduler();
     scheduler.run(({ cold, expectObservable }) => {
       // c is the high and the last; b is the low: two ticks, not three.
-      const out = cold('abc 20ms |', v).pipe(lane(long(), { ...base, scheduler }));
-      expectObservable(out).toBe('10ms x 12ms |', {
+      const out = cold('habc 20ms |', v).pipe(lane(long(), { ...base, scheduler }));
+      expectObservable(out).toBe('h 9ms x 13ms |', {
+        h: { lane: 'normal', cause: 'newExtreme', ts: 0, ticks: [v.h] },
         x: { lane: 'normal', cause: 'window', ts: 10, ticks: [v.b, v.c] },
       });
     });
   });
 
   it('delivers a stop-crossing tick at once, with the pending extremes before it', () => {
-    const v = { a: tick(1, '100.4'), b: tick(2, '100.6'), c: tick(3, '98.9'), d: tick(4, '99.5') };
+    const v = {
+      h: tick(0, '100.95'),
+      a: tick(1, '100.4'),
+      b: tick(2, '100.6'),
+      c: tick(3, '98.9'),
+      d: tick(4, '99.5'),
+    };
     const scheduler = newScheduler();
     scheduler.run(({ cold, expectObservable }) => {
-      const out = cold('a b c d 20ms |', v).pipe(lane(long('99'), { ...base, scheduler }));
-      expectObservable(out).toBe('--x 7ms y 13ms |', {
-        // c (98.9 ≤ 99) goes out at frame 2, not at the window's end at 10.
-        x: { lane: 'normal', cause: 'stopCrossed', ts: 2, ticks: [v.b, v.c] },
+      const out = cold('h a b c d 20ms |', v).pipe(lane(long('99'), { ...base, scheduler }));
+      expectObservable(out).toBe('h--x 6ms y 14ms |', {
+        h: { lane: 'normal', cause: 'newExtreme', ts: 0, ticks: [v.h] },
+        // c (98.9 ≤ 99) goes out at frame 3, not at the window's end at 10.
+        x: { lane: 'normal', cause: 'stopCrossed', ts: 3, ticks: [v.b, v.c] },
         y: { lane: 'normal', cause: 'window', ts: 10, ticks: [v.d] },
       });
     });
@@ -99,8 +115,10 @@ describe('lane', () => {
         currentStop: () => (scheduler.now() < 5 ? '99' : '99.6'),
       };
       const out = cold('a 5ms b 20ms |', v).pipe(lane(position, { ...base, scheduler }));
-      expectObservable(out).toBe('6ms x 20ms |', {
-        x: { lane: 'normal', cause: 'stopCrossed', ts: 6, ticks: [v.a, v.b] },
+      // a, the first tick, is a new best price; b (not above it) crosses the raised stop.
+      expectObservable(out).toBe('a 5ms x 20ms |', {
+        a: { lane: 'normal', cause: 'newExtreme', ts: 0, ticks: [v.a] },
+        x: { lane: 'normal', cause: 'stopCrossed', ts: 6, ticks: [v.b] },
       });
     });
   });
@@ -116,8 +134,9 @@ describe('lane', () => {
         currentStop: () => '101',
       };
       const out = cold('ab 20ms |', v).pipe(lane(short, { ...base, scheduler }));
-      expectObservable(out).toBe('-x 20ms |', {
-        x: { lane: 'normal', cause: 'stopCrossed', ts: 1, ticks: [v.a, v.b] },
+      expectObservable(out).toBe('ax 20ms |', {
+        a: { lane: 'normal', cause: 'newExtreme', ts: 0, ticks: [v.a] },
+        x: { lane: 'normal', cause: 'stopCrossed', ts: 1, ticks: [v.b] },
       });
     });
   });
@@ -130,10 +149,12 @@ describe('lane', () => {
       const out = cold('a-bcd 20ms |', v).pipe(
         lane(long(), { ...base, scheduler, onLaneChange: (c) => changes.push(c) }),
       );
-      expectObservable(out).toBe('--x--y 19ms |', {
-        x: { lane: 'fast', cause: 'upgraded', ts: 2, ticks: [v.a, v.b] },
-        // The fast window restarted at the upgrade: 2 + 3 = 5.
-        y: { lane: 'fast', cause: 'window', ts: 5, ticks: [v.c, v.d] },
+      expectObservable(out).toBe('a-xn-y 19ms |', {
+        a: { lane: 'normal', cause: 'newExtreme', ts: 0, ticks: [v.a] },
+        x: { lane: 'fast', cause: 'upgraded', ts: 2, ticks: [v.b] },
+        // c is a new high: at once. The fast window restarted at the upgrade: 2 + 3 = 5.
+        n: { lane: 'fast', cause: 'newExtreme', ts: 3, ticks: [v.c] },
+        y: { lane: 'fast', cause: 'window', ts: 5, ticks: [v.d] },
       });
     });
     // Below the threshold from frame 5 on: three empty fast cycles (8, 11, 14) bring it back.
@@ -210,17 +231,19 @@ describe('lane', () => {
   });
 
   it('delivers the open window on completion and on error, then forwards the end', () => {
-    const v = { a: tick(1, '100.1') };
+    const v = { h: tick(0, '100.2'), a: tick(1, '100.1') };
     const boom = new Error('socket gone');
     const scheduler = newScheduler();
     scheduler.run(({ cold, expectObservable }) => {
-      const x = { lane: 'normal', cause: 'ended', ts: 1, ticks: [v.a] };
-      expectObservable(cold('a|', v).pipe(lane(long(), { ...base, scheduler }))).toBe('-(x|)', {
+      const h = { lane: 'normal', cause: 'newExtreme', ts: 0, ticks: [v.h] };
+      const x = { lane: 'normal', cause: 'ended', ts: 2, ticks: [v.a] };
+      expectObservable(cold('ha|', v).pipe(lane(long(), { ...base, scheduler }))).toBe('h-(x|)', {
+        h,
         x,
       });
-      expectObservable(cold('a#', v, boom).pipe(lane(long(), { ...base, scheduler }))).toBe(
-        '-(x#)',
-        { x },
+      expectObservable(cold('ha#', v, boom).pipe(lane(long(), { ...base, scheduler }))).toBe(
+        'h-(x#)',
+        { h, x },
         boom,
       );
     });
@@ -261,8 +284,26 @@ describe('lane', () => {
     const scheduler = newScheduler();
     scheduler.run(({ hot, expectObservable, expectSubscriptions }) => {
       const source = hot('a 20ms b|', v);
-      expectObservable(source.pipe(lane(long(), { ...base, scheduler })), '^ 5ms !').toBe('');
+      expectObservable(source.pipe(lane(long(), { ...base, scheduler })), '^ 5ms !').toBe('x', {
+        x: { lane: 'normal', cause: 'newExtreme', ts: 0, ticks: [v.a] },
+      });
       expectSubscriptions(source.subscriptions).toBe('^ 5ms !');
+    });
+    expect(scheduler.actions).toHaveLength(0);
+  });
+
+  it('leaves no timer behind when the consumer leaves inside a window delivery', () => {
+    const v = { h: tick(0, '100.95'), a: tick(1, '100.1') };
+    const scheduler = newScheduler();
+    scheduler.run(({ cold }) => {
+      const seen: string[] = [];
+      const sub = cold('ha 30ms |', v)
+        .pipe(lane(long(), { ...base, scheduler }))
+        .subscribe((d) => {
+          seen.push(d.cause);
+          if (d.cause === 'window') sub.unsubscribe();
+        });
+      scheduler.schedule(() => expect(seen).toEqual(['newExtreme', 'window']), 50);
     });
     expect(scheduler.actions).toHaveLength(0);
   });

@@ -82,23 +82,27 @@ describe('live pipeline on virtual time', () => {
       { symbol: SYM, from: 'websocket', to: 'rest', ts: 7, reason: 'error' },
       { symbol: SYM, from: 'rest', to: 'websocket', ts: 15, reason: 'recovered' },
     ]);
-    const first = deliveries[0];
-    // Normal lane (10 ms), yet the poll at 9 that crossed the stop is delivered at 9, after the
-    // window's high (102 at 6); the low and the last are the crossing tick itself.
-    expect(first).toEqual({
-      lane: 'normal',
-      cause: 'stopCrossed',
-      ts: 9,
-      ticks: [
-        { symbol: SYM, ts: 6, price: '102' },
-        { symbol: SYM, ts: 9, price: '99' },
+    // Each WebSocket price is a new high for the long, so it leaves at once. Normal lane
+    // (10 ms), yet the poll at 9 that crossed the stop is delivered at 9, after the window's
+    // high (the poll of 101 at 7); every later price is below the stop too: each on arrival.
+    expect(
+      deliveries.map((d) => [d.ts, d.lane, d.cause, d.ticks.map((t) => [t.ts, t.price])]),
+    ).toEqual([
+      [2, 'normal', 'newExtreme', [[2, '100']]],
+      [4, 'normal', 'newExtreme', [[4, '101']]],
+      [6, 'normal', 'newExtreme', [[6, '102']]],
+      [
+        9,
+        'normal',
+        'stopCrossed',
+        [
+          [7, '101'],
+          [9, '99'],
+        ],
       ],
-    });
-    // Every later price is below the stop too: each is delivered on arrival.
-    expect(deliveries.slice(1).map((d) => [d.ts, d.cause, d.ticks.map((t) => t.price)])).toEqual([
-      [11, 'stopCrossed', ['99']],
-      [13, 'stopCrossed', ['99']],
-      [15, 'stopCrossed', ['99.2']],
+      [11, 'normal', 'stopCrossed', [[11, '99']]],
+      [13, 'normal', 'stopCrossed', [[13, '99']]],
+      [15, 'normal', 'stopCrossed', [[15, '99.2']]],
     ]);
     expect(counters.total()).toBe(0);
   });
