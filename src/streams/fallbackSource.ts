@@ -106,6 +106,7 @@ export class FallbackSource implements PriceSource {
 
   private feed(symbol: string): Observable<PriceTick> {
     const { scheduler, options } = this;
+    const websocket = this.websocket;
     return new Observable<PriceTick>((subscriber) => {
       let mode: FeedMode = 'websocket';
       let wsFailures = 0;
@@ -159,16 +160,39 @@ export class FallbackSource implements PriceSource {
         switchTo('websocket', 'recovered');
       };
 
-      // Re-armed by every WebSocket price: silence is measured from the last one, or from
-      // the dial when none came yet (a socket that connects but never speaks is also dead).
-      const armWatchdog = (): void => {
+      // A failed socket (an error, or silence: a half-open TCP peer never errors) is dropped,
+      // counted, and redialled after the backoff delay; polling serves the symbol meanwhile.
+      const wsFailed = (reason: 'error' | 'silent', error: unknown): void => {
         watchdog?.unsubscribe();
-        watchdog = scheduler.schedule(() => toRest('silent'), options.maxPriceAgeMs);
+        watchdog = undefined;
+        ws?.unsubscribe();
+        ws = undefined;
+        wsFailures += 1;
+        const delay = fail('websocket', wsFailures, error);
+        toRest(reason);
+        // ccxt redials only on the next watch* call: resubscribing makes that call.
+        redial = scheduler.schedule(dial, delay);
       };
 
-      const dial = (): void => {
-        if (mode === 'websocket') armWatchdog();
-        ws = this.websocket.ticks(symbol).subscribe({
+      // Re-armed by every WebSocket price: silence is measured from the last one, or from
+      // the dial when none came yet (a socket that connects but never speaks is also dead,
+      // whether it is the first dial or a redial made while polling).
+      const armWatchdog = (): void => {
+        watchdog?.unsubscribe();
+        watchdog = scheduler.schedule(
+          () =>
+            wsFailed(
+              'silent',
+              new Error(`no WebSocket price for ${symbol} in ${options.maxPriceAgeMs} ms`),
+            ),
+          options.maxPriceAgeMs,
+        );
+      };
+
+      function dial(): void {
+        redial = undefined;
+        armWatchdog();
+        ws = websocket.ticks(symbol).subscribe({
           next: (tick) => {
             wsFailures = 0;
             // The switch event precedes the tick it was caused by.
@@ -176,17 +200,10 @@ export class FallbackSource implements PriceSource {
             armWatchdog();
             subscriber.next(tick);
           },
-          error: (error: unknown) => {
-            watchdog?.unsubscribe();
-            wsFailures += 1;
-            const delay = fail('websocket', wsFailures, error);
-            toRest('error');
-            // ccxt redials only on the next watch* call: resubscribing makes that call.
-            redial = scheduler.schedule(dial, delay);
-          },
+          error: (error: unknown) => wsFailed('error', error),
           complete: () => subscriber.complete(),
         });
-      };
+      }
 
       dial();
       return () => {

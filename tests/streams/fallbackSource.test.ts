@@ -92,51 +92,64 @@ describe('FallbackSource', () => {
     ]);
   });
 
-  it('falls back when the WebSocket stays silent longer than maxPriceAgeMs, and returns when it speaks', () => {
+  it('drops a silent WebSocket at maxPriceAgeMs, redials it with backoff and returns when it speaks', () => {
     const scheduler = newScheduler();
     let log: ReturnType<typeof record> | undefined;
     let source: FallbackSource | undefined;
-    scheduler.run(({ cold, expectObservable }) => {
-      const ws = cold('a 9ms b', v); // a at 0, then silent until 10
-      const rest = cold('r 3ms s 3ms t', v);
-      source = new FallbackSource(
-        scripted('websocket', { [SYM]: [ws] }),
-        scripted('rest', { [SYM]: [rest] }),
-        {
-          maxPriceAgeMs: 5,
-          backoff,
-          scheduler,
-        },
-      );
+    let ws: ReturnType<typeof scripted> | undefined;
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      // A half-open socket: one price at 0, then silence without an error. A fresh
+      // subscription (the redial at 5 + 4 = 9) delivers again: c at 11.
+      const ws1 = cold<PriceTick>('a', v);
+      const ws2 = cold('--c', v);
+      const rest = cold('r 3ms s 3ms t', v); // polled from 5: r at 5, s at 9, t would be at 13
+      ws = scripted('websocket', { [SYM]: [ws1, ws2] });
+      source = new FallbackSource(ws, scripted('rest', { [SYM]: [rest] }), {
+        maxPriceAgeMs: 5,
+        backoff,
+        scheduler,
+      });
       log = record(source);
-      expectObservable(source.ticks(SYM), '^ 11ms !').toBe('a 4ms r 3ms sb', v);
+      expectObservable(source.ticks(SYM), '^ 12ms !').toBe('a 4ms r 3ms s-c', v);
+      // The silent socket is dropped at 5, not left subscribed; polling stops at the return.
+      expectSubscriptions(ws1.subscriptions).toBe('^ 4ms !');
+      expectSubscriptions(ws2.subscriptions).toBe('9ms ^ 3ms !');
+      expectSubscriptions(rest.subscriptions).toBe('5ms ^ 5ms !');
     });
     expect(log?.switches).toEqual([
       { symbol: SYM, from: 'websocket', to: 'rest', ts: 5, reason: 'silent' },
-      { symbol: SYM, from: 'rest', to: 'websocket', ts: 10, reason: 'recovered' },
+      { symbol: SYM, from: 'rest', to: 'websocket', ts: 11, reason: 'recovered' },
     ]);
-    expect(log?.failures).toEqual([]);
+    expect(log?.failures).toEqual([
+      { symbol: SYM, source: 'websocket', ts: 5, attempt: 1, retryInMs: 4 },
+    ]);
+    expect(ws?.dials[SYM]).toBe(2);
     expect(source?.switchCount(SYM)).toBe(2);
     expect(source?.mode(SYM)).toBeUndefined(); // nobody subscribed any more
   });
 
-  it('treats a WebSocket that connects but never speaks as silent', () => {
+  it('treats a WebSocket that connects but never speaks as silent, and keeps redialling it', () => {
     const scheduler = newScheduler();
     let log: ReturnType<typeof record> | undefined;
+    let ws: ReturnType<typeof scripted> | undefined;
     scheduler.run(({ cold, expectObservable }) => {
-      const source = new FallbackSource(
-        scripted('websocket', {}),
-        scripted('rest', { [SYM]: [cold('r', v)] }),
-        {
-          maxPriceAgeMs: 5,
-          backoff,
-          scheduler,
-        },
-      );
+      ws = scripted('websocket', {});
+      const source = new FallbackSource(ws, scripted('rest', { [SYM]: [cold('r', v)] }), {
+        maxPriceAgeMs: 5,
+        backoff,
+        scheduler,
+      });
       log = record(source);
-      expectObservable(source.ticks(SYM), '^ 9ms !').toBe('5ms r', v);
+      expectObservable(source.ticks(SYM), '^ 29ms !').toBe('5ms r', v);
     });
     expect(log?.switches.map((s) => [s.ts, s.reason])).toEqual([[5, 'silent']]);
+    // Dials at 0, 9 (5 + 4) and 22 (14 + 8); each redial is silent again after 5 ms.
+    expect(log?.failures.map((f) => [f.ts, f.attempt, f.retryInMs])).toEqual([
+      [5, 1, 4],
+      [14, 2, 8],
+      [27, 3, 10],
+    ]);
+    expect(ws?.dials[SYM]).toBe(3);
   });
 
   it('redials with growing, capped delays while the WebSocket keeps failing, switching only once', () => {
@@ -157,12 +170,14 @@ describe('FallbackSource', () => {
       log = record(source);
       expectObservable(source.ticks(SYM), '^ 39ms !').toBe('r', v);
     });
-    // Dials at 0, 4 (+4), 12 (+8), 22 (+10, capped), 32 (+10).
+    // Dials at 0, 4 (+4), 12 (+8), 22 (+10, capped), 32 (+10); the last one is silent, so it
+    // fails too, 5 ms later.
     expect(log?.failures.map((f) => [f.source, f.ts, f.attempt, f.retryInMs])).toEqual([
       ['websocket', 0, 1, 4],
       ['websocket', 4, 2, 8],
       ['websocket', 12, 3, 10],
       ['websocket', 22, 4, 10],
+      ['websocket', 37, 5, 10],
     ]);
     expect(log?.switches).toHaveLength(1);
   });
@@ -200,6 +215,7 @@ describe('FallbackSource', () => {
     expect(log?.failures.map((f) => [f.source, f.ts, f.attempt])).toEqual([
       ['websocket', 0, 1],
       ['rest', 1, 1],
+      ['websocket', 9, 2], // the redial at 4 never speaks: silent at 9
     ]);
   });
 
