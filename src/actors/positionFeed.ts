@@ -1,9 +1,17 @@
 import { Subscription, type SchedulerLike } from 'rxjs';
 import type { Actor } from 'xstate';
 import { clock } from '../streams/clock.ts';
-import { lane, type LaneChange, type LaneOptions, type LanePosition } from '../streams/lane.ts';
+import {
+  lane,
+  type LaneChange,
+  type LaneName,
+  type LaneOptions,
+  type LanePosition,
+} from '../streams/lane.ts';
+import type { PollPace } from '../streams/pollPace.ts';
 import type { PriceSource } from '../streams/priceSource.ts';
 import type { PriceTick } from '../streams/priceTick.ts';
+import { type RejectionSink, validatedSource } from '../streams/validateTicks.ts';
 import type { PositionMachine } from '../machines/positionMachine.ts';
 
 /** A running position actor. */
@@ -17,7 +25,27 @@ export interface PositionFeedOptions extends Omit<LaneOptions, 'scheduler' | 'on
   readonly clockPeriodMs?: number;
   /** Sees each tick right after it was sent to the actor as a PRICE event. */
   readonly onPrice?: (tick: PriceTick) => void;
+  /**
+   * Where the feed's own validation reports rejected ticks (bad ticks are never forwarded and
+   * never thrown). Pass the engine's shared counters here.
+   */
+  readonly rejections?: RejectionSink;
+  /**
+   * Called once when the feed fails (its source errors, or sending to the actor throws); the
+   * whole feed (lane and CLOCK) is torn down first. Default: written to stderr.
+   */
+  readonly onError?: (error: unknown) => void;
+  /**
+   * Makes the symbol's REST polling follow this position's lane: the lane's interval is
+   * registered under `key` at start and on every lane change, and cleared at teardown. Feed
+   * `pace.intervalMs$` to `restPollingSource({ intervalMs })`.
+   */
+  readonly pollPace?: { readonly pace: PollPace; readonly key: string };
 }
+
+const defaultOnError = (error: unknown): void => {
+  console.error('position feed failed:', error);
+};
 
 /**
  * Returns the lane's view of a position: side, entry and quantity from the actor's input, and
@@ -39,8 +67,10 @@ export function lanePositionOf(actor: PositionActor): LanePosition {
 
 /**
  * Connects `actor` to `symbol`'s prices through its lane: every delivered tick becomes a
- * `PRICE` event, in order, with its original timestamp. Returns the subscription; it ends by
- * itself when the position exits (a closed position needs no prices).
+ * `PRICE` event, in order, with its original timestamp. Ticks are validated first, so a bad
+ * one is rejected and reported to `options.rejections`, never thrown. Returns the subscription;
+ * it ends by itself when the position exits (a closed position needs no prices), and on a
+ * failure, which it reports to `options.onError` rather than throwing.
  */
 export function feedPosition(
   actor: PositionActor,
@@ -49,32 +79,64 @@ export function feedPosition(
   options: PositionFeedOptions,
 ): Subscription {
   const subscription = new Subscription();
+  const { pollPace } = options;
+  const intervalOf = (name: LaneName): number =>
+    name === 'fast' ? options.fastMs : options.normalMs;
+  const onLaneChange =
+    pollPace === undefined
+      ? options.onLaneChange
+      : (change: LaneChange): void => {
+          pollPace.pace.set(symbol, pollPace.key, intervalOf(change.to));
+          options.onLaneChange?.(change);
+        };
   const laneOptions: LaneOptions = {
     fastMs: options.fastMs,
     normalMs: options.normalMs,
     fastWhenProfit: options.fastWhenProfit,
     downgradeAfterCycles: options.downgradeAfterCycles,
     ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }),
-    ...(options.onLaneChange === undefined ? {} : { onLaneChange: options.onLaneChange }),
+    ...(onLaneChange === undefined ? {} : { onLaneChange }),
     ...(options.initialLane === undefined ? {} : { initialLane: options.initialLane }),
   };
+  if (pollPace !== undefined) {
+    pollPace.pace.set(symbol, pollPace.key, intervalOf(options.initialLane ?? 'normal'));
+    subscription.add(() => pollPace.pace.clear(symbol, pollPace.key));
+  }
+  let failed = false;
+  const fail = (error: unknown): void => {
+    if (failed) return;
+    failed = true;
+    subscription.unsubscribe();
+    (options.onError ?? defaultOnError)(error);
+  };
   subscription.add(
-    source
+    validatedSource(source, options.rejections)
       .ticks(symbol)
       .pipe(lane(lanePositionOf(actor), laneOptions))
-      .subscribe((delivery) => {
-        for (const tick of delivery.ticks) {
-          if (actor.getSnapshot().status !== 'active') break;
-          actor.send({ type: 'PRICE', ts: tick.ts, price: tick.price });
-          options.onPrice?.(tick);
-        }
-        if (actor.getSnapshot().status !== 'active') subscription.unsubscribe();
+      .subscribe({
+        next: (delivery) => {
+          try {
+            for (const tick of delivery.ticks) {
+              if (actor.getSnapshot().status !== 'active') break;
+              actor.send({ type: 'PRICE', ts: tick.ts, price: tick.price });
+              options.onPrice?.(tick);
+            }
+            if (actor.getSnapshot().status !== 'active') subscription.unsubscribe();
+          } catch (error) {
+            fail(error);
+          }
+        },
+        error: fail,
       }),
   );
   if (options.clockPeriodMs !== undefined) {
     subscription.add(
       clock(options.clockPeriodMs, options.scheduler).subscribe((event) => {
-        if (actor.getSnapshot().status === 'active') actor.send(event);
+        try {
+          if (actor.getSnapshot().status === 'active') actor.send(event);
+        } catch (error) {
+          fail(error);
+        }
       }),
     );
   }
