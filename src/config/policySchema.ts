@@ -191,10 +191,14 @@ export const trailingSchema = strictObject({
   };
 });
 
-/** Schema of `policy.breakeven`: triggerPercent > 0, 0 <= offsetPercent (default 0) < triggerPercent. */
+/**
+ * Schema of `policy.breakeven`: triggerPercent > 0, -100 < offsetPercent (default 0) < triggerPercent.
+ * A negative offset is a stop just short of entry (a smaller loss), which the SPEC's formula
+ * allows; below -100 % a long's stop would not be a price.
+ */
 export const breakevenSchema = strictObject({
   triggerPercent: positive,
-  offsetPercent: nonNegative.optional(),
+  offsetPercent: decimal({ gt: '-100' }).optional(),
 }).transform((o, ctx): BreakevenPolicy => {
   const offsetPercent = o.offsetPercent ?? '0';
   if (!new Decimal(offsetPercent).lt(o.triggerPercent)) {

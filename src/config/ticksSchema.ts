@@ -19,8 +19,6 @@ export type CandlePath = 'auto' | 'highFirst' | 'lowFirst';
 /** Schema of `candlePath`. */
 export const candlePathSchema = z.enum(['auto', 'highFirst', 'lowFirst']);
 
-const PRICE_TEXT = 'a price (a string or a number)';
-
 /**
  * Schema of one `ticks[i]` entry `[ts, price]`: ts must be an integer, the price is kept as
  * text whatever it says, because refusing bad prices is the step's job (SPEC step 0).
@@ -32,13 +30,11 @@ export const tickSchema = z.unknown().transform((input, ctx): Tick => {
   }
   const [rawTs, rawPrice] = input as [unknown, unknown];
   const ts = millisOf(rawTs);
-  // Any string or number is kept: "NaN", "-4" and "abc" must reach the engine to be rejected there.
-  const price =
-    numericText(rawPrice) ?? (typeof rawPrice === 'number' ? String(rawPrice) : undefined);
+  // Whatever the price says is kept — "NaN", "-4", "abc", null, true: the engine rejects it at
+  // run time as "not a number" (SPEC step 0) and the replay goes on, so no other tick is lost.
+  const price = numericText(rawPrice) ?? JSON.stringify(rawPrice) ?? 'undefined';
   if (ts === undefined) refuse(ctx, rawTs, { problem: `is not ${MILLIS}`, allowed: MILLIS }, [0]);
-  if (price === undefined)
-    refuse(ctx, rawPrice, { problem: `is not ${PRICE_TEXT}`, allowed: PRICE_TEXT }, [1]);
-  if (ts === undefined || price === undefined) return z.NEVER;
+  if (ts === undefined) return z.NEVER;
   return { ts, price };
 });
 

@@ -57,3 +57,26 @@ describe('replayScenario', () => {
     ]);
   });
 });
+
+describe('tick prices that are not numbers at all', () => {
+  it('rejects null, true and objects at run time as "not a number" and goes on', async () => {
+    const { parseScenarioText } = await import('../../src/config/index.ts');
+    const scenario = parseScenarioText(
+      '{"market": {"tickSize": "0.01"}, "position": {"side": "long", "entryPrice": "100", "quantity": "1", "openedAt": 0},' +
+        ' "policy": {"initialStop": {"percent": 2}, "breakeven": {"triggerPercent": 0.5, "offsetPercent": -0.3}},' +
+        ' "ticks": [[1, "100.5"], [2, null], [3, true], [4, {"p": 1}], [5, "99.7"]]}',
+    );
+    const lines = replayScenario(scenario).events.map((e) =>
+      'why' in e ? `${e.type}:${e.why}` : e.type,
+    );
+    expect(lines).toEqual([
+      'opened',
+      'breakevenReached',
+      'stopMoved', // a negative offset: the stop goes to 99.7, just short of entry
+      'tickRejected:not a number',
+      'tickRejected:not a number',
+      'tickRejected:not a number',
+      'exited',
+    ]);
+  });
+});
