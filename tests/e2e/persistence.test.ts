@@ -91,6 +91,39 @@ async function inProcess(args: string[]) {
   return { code, out, err: err.join('\n') };
 }
 
+/** Writes the small scenario the error tests tamper with. */
+const scenarioFile = (dir: string) => {
+  const file = join(dir, 'sc.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      market: { tickSize: '0.01' },
+      position: { side: 'long', entryPrice: '100', quantity: '1', openedAt: 0 },
+      policy: { initialStop: { percent: 2 }, trailing: { percent: 1 } },
+      ticks: [
+        [1000, '101'],
+        [2000, '102'],
+        [3000, '100.9'],
+      ],
+    }),
+  );
+  return file;
+};
+
+/** Replays one tick of a fresh scenario into a new data directory and opens its store. */
+async function savedAfterOneTick() {
+  const dir = tempDir();
+  const file = scenarioFile(dir);
+  const data = join(dir, 'data');
+  expect(
+    (await inProcess(['replay', file, '--data-dir', data, '--stop-after-ticks', '1'])).code,
+  ).toBe(0);
+  const store = await openPositionStore(data);
+  const [envelope] = (await store.listEnvelopes()).envelopes;
+  if (envelope === undefined) throw new Error('no envelope');
+  return { dir, file, data, store, envelope, key: snapshotKey(envelope.positionId) };
+}
+
 describe('replay --stop-after-ticks, then --resume, in separate processes', () => {
   it('prints, together, the uninterrupted run’s event lines, and journals exactly those (random scenarios and cuts)', async () => {
     await fc.assert(
@@ -209,24 +242,6 @@ describe('a replay killed before its first commit', () => {
 });
 
 describe('persistence errors are one clear paragraph and exit 2', () => {
-  const scenarioFile = (dir: string) => {
-    const file = join(dir, 'sc.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        market: { tickSize: '0.01' },
-        position: { side: 'long', entryPrice: '100', quantity: '1', openedAt: 0 },
-        policy: { initialStop: { percent: 2 }, trailing: { percent: 1 } },
-        ticks: [
-          [1000, '101'],
-          [2000, '102'],
-          [3000, '100.9'],
-        ],
-      }),
-    );
-    return file;
-  };
-
   it('a data directory held by another process: names the holder and leaves it untouched', async () => {
     const dir = tempDir();
     const file = scenarioFile(dir);
@@ -293,16 +308,7 @@ describe('persistence errors are one clear paragraph and exit 2', () => {
   });
 
   it('a snapshot that parses but fails on its first step: moved aside and named, never committed; then no fresh start over its journal', async () => {
-    const dir = tempDir();
-    const file = scenarioFile(dir);
-    const data = join(dir, 'data');
-    expect(
-      (await inProcess(['replay', file, '--data-dir', data, '--stop-after-ticks', '1'])).code,
-    ).toBe(0);
-    const store = await openPositionStore(data);
-    const [envelope] = (await store.listEnvelopes()).envelopes;
-    if (envelope === undefined) throw new Error('no envelope');
-    const key = snapshotKey(envelope.positionId);
+    const { file, data, store, envelope, key } = await savedAfterOneTick();
     const snapshot = envelope.snapshot as unknown as { context: Record<string, unknown> };
     await store.putRaw(
       key,
@@ -344,16 +350,7 @@ describe('persistence errors are one clear paragraph and exit 2', () => {
   });
 
   it('a snapshot saved in status error by an older build: moved aside, its error named', async () => {
-    const dir = tempDir();
-    const file = scenarioFile(dir);
-    const data = join(dir, 'data');
-    expect(
-      (await inProcess(['replay', file, '--data-dir', data, '--stop-after-ticks', '1'])).code,
-    ).toBe(0);
-    const store = await openPositionStore(data);
-    const [envelope] = (await store.listEnvelopes()).envelopes;
-    if (envelope === undefined) throw new Error('no envelope');
-    const key = snapshotKey(envelope.positionId);
+    const { file, data, store, envelope, key } = await savedAfterOneTick();
     await store.putRaw(
       key,
       JSON.stringify({
@@ -373,16 +370,7 @@ describe('persistence errors are one clear paragraph and exit 2', () => {
   });
 
   it('an unknown machine version: refused with the versions named, the snapshot kept', async () => {
-    const dir = tempDir();
-    const file = scenarioFile(dir);
-    const data = join(dir, 'data');
-    expect(
-      (await inProcess(['replay', file, '--data-dir', data, '--stop-after-ticks', '1'])).code,
-    ).toBe(0);
-    const store = await openPositionStore(data);
-    const [envelope] = (await store.listEnvelopes()).envelopes;
-    if (envelope === undefined) throw new Error('no envelope');
-    const key = snapshotKey(envelope.positionId);
+    const { file, data, store, envelope, key } = await savedAfterOneTick();
     await store.putRaw(key, JSON.stringify({ ...envelope, machineVersion: 99 }));
     await store.close();
     const resumed = await inProcess(['replay', file, '--data-dir', data, '--resume']);
