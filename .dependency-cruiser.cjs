@@ -39,7 +39,7 @@ module.exports = {
       severity: 'error',
       comment: 'actors wire machines to streams; storage, venues and pages sit above them',
       from: { path: '^src/actors' },
-      to: { path: '^src/(?!domain|machines|streams|actors)' },
+      to: { path: '^src/(?!domain|machines|streams|actors|telemetry)' },
     },
     {
       name: 'store-over-actors',
@@ -51,7 +51,7 @@ module.exports = {
       name: 'venues-over-domain',
       severity: 'error',
       from: { path: '^src/venues' },
-      to: { path: '^src/(?!domain|venues)' },
+      to: { path: '^src/(?!domain|venues|telemetry)' },
     },
     {
       name: 'inspector-reads-only',

@@ -13,6 +13,7 @@ import type { PriceSource } from '../streams/priceSource.ts';
 import type { PriceTick } from '../streams/priceTick.ts';
 import { type RejectionSink, validatedSource } from '../streams/validateTicks.ts';
 import type { PositionMachine } from '../machines/positionMachine.ts';
+import { createLogger } from '../telemetry/logger.ts';
 
 /** A running position actor. */
 export type PositionActor = Actor<PositionMachine>;
@@ -43,8 +44,10 @@ export interface PositionFeedOptions extends Omit<LaneOptions, 'scheduler' | 'on
   readonly pollPace?: { readonly pace: PollPace; readonly key: string };
 }
 
+const log = createLogger('position-feed');
+
 const defaultOnError = (error: unknown): void => {
-  console.error('position feed failed:', error);
+  log.error({ err: error }, 'position feed failed; the feed is torn down');
 };
 
 /**

@@ -19,6 +19,7 @@ import { WeightLimiter } from './rateLimiter.ts';
 import { RequestCounter } from './requestCounter.ts';
 import { createRestHandler } from './restServer.ts';
 import { StreamServer } from './streamServer.ts';
+import { createLogger } from '../../telemetry/logger.ts';
 
 /** Where prices come from: nothing (tests move them), a seeded random walk, or a Binance CSV. */
 export type FeedOption =
@@ -180,9 +181,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const onError =
     options.onError ??
     ((e: unknown) =>
-      process.stderr.write(
-        `emulator: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
-      ));
+      createLogger('exchange-emulator').error({ err: e }, 'unexpected emulator error'));
   const limiter = new WeightLimiter(options.weightLimit ?? 2400, () => clock.now());
   const server: Server = createServer(
     createRestHandler({ admin, listenKeys, faults, limiter, credentials, counter, onError }),
