@@ -15,7 +15,6 @@ export const Dec = Decimal.clone({
 });
 export type Dec = Decimal;
 
-export const ZERO = new Dec(0);
 export const HUNDRED = new Dec(100);
 
 const parsed = new Map<string | number, Dec>();
@@ -69,11 +68,6 @@ export function show(value: Dec): DecimalString {
  */
 export function roundStop(value: Dec, tickSize: Dec, side: Side): Dec {
   return value.toNearest(tickSize, side === 'long' ? Dec.ROUND_CEIL : Dec.ROUND_FLOOR);
-}
-
-/** Returns +1 for a long and −1 for a short: the sign that turns a price move into profit. */
-export function direction(side: Side): 1 | -1 {
-  return side === 'long' ? 1 : -1;
 }
 
 /** Returns true when stop `a` protects more than stop `b` (higher for a long, lower for a short). */

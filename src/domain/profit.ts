@@ -25,8 +25,3 @@ export function profitPercent(p: Dec, entry: Dec, side: Side): Dec {
 export function profitQuote(p: Dec, entry: Dec, quantity: Dec, side: Side): Dec {
   return (side === 'long' ? p.minus(entry) : entry.minus(p)).times(quantity);
 }
-
-/** Returns the move from `ref` to `p` in percent, scaled by `ref` (see {@link scaledPercent}). */
-export function scaledMove(p: Dec, ref: Dec, side: Side): Dec {
-  return scaledPercent(p, ref, side);
-}

@@ -35,8 +35,3 @@ export function quarantineKey(key: string, at: Date): string {
 export function range(prefix: 'snapshot' | 'journal' | 'quarantine'): { gte: string; lt: string } {
   return { gte: `${prefix}!`, lt: `${prefix}${AFTER_BANG}` };
 }
-
-/** Returns the position id of a snapshot key. */
-export function positionIdOf(key: string): string {
-  return key.slice(SNAPSHOT.length);
-}

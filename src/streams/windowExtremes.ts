@@ -78,13 +78,3 @@ export class WindowExtremes {
     return out;
   }
 }
-
-/**
- * Returns the ticks of `window` a lane delivers for it: those carrying the lowest, highest
- * and last price, at most three, in their original order (empty for an empty window).
- */
-export function compressWindow(window: Iterable<PriceTick>): PriceTick[] {
-  const acc = new WindowExtremes();
-  for (const tick of window) acc.add(tick);
-  return acc.take();
-}
