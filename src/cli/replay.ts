@@ -253,20 +253,6 @@ export function replayCommand(io: CliIo): Command {
         options.dataDir !== undefined ||
         options.stopAfterTicks !== undefined ||
         options.resume === true;
-      if (!persisted && options.lanes !== true && isJsonScenario(file, options)) {
-        if (options.fastMs !== undefined || options.normalMs !== undefined) {
-          throw new UsageError(
-            '--fast-ms and --normal-ms set the lanes of --lanes; add --lanes, or drop them.',
-          );
-        }
-        await streamedReplay(file, format, io);
-        return;
-      }
-      const scenario = await loadScenarioSource({
-        file,
-        position: options.position,
-        policy: options.policy,
-      });
       if (
         options.lanes !== true &&
         (options.fastMs !== undefined || options.normalMs !== undefined)
@@ -280,6 +266,15 @@ export function replayCommand(io: CliIo): Command {
           '--lanes replays on virtual time in one go and cannot be combined with --data-dir, --stop-after-ticks or --resume; run it without them.',
         );
       }
+      if (!persisted && options.lanes !== true && isJsonScenario(file, options)) {
+        await streamedReplay(file, format, io);
+        return;
+      }
+      const scenario = await loadScenarioSource({
+        file,
+        position: options.position,
+        policy: options.policy,
+      });
       if (persisted) {
         try {
           await persistedReplay(file, scenario, options, io, format);

@@ -300,37 +300,22 @@ export async function openScenarioStream(file: string): Promise<ScenarioStream> 
   const series: Series = 'candles' in record ? 'candles' : 'ticks';
   if (series === 'candles') candlePath = candlePathSchema.parse(record.candlePath ?? 'auto');
   const { market, position, policy } = scenario;
+  // The replay pass walks the document the same way the validating pass did, turning each
+  // (already validated) element into ticks as it completes.
   async function* tickBatches(): AsyncGenerator<readonly Tick[], void, undefined> {
-    let key: string | undefined;
-    let depth = 0;
-    let inSeries = false;
-    let builder: ValueBuilder | undefined;
+    let out: Tick[] = [];
+    const walker = new DocumentWalker((_series, _index, element) => {
+      if (series === 'ticks') out.push(quickTick(element) ?? tickSchema.parse(element));
+      else out.push(...expandCandle(candleSchema.parse(element), candlePath));
+    });
     for await (const batch of tokenBatchesOf(file)) {
-      const out: Tick[] = [];
-      for (const token of batch) {
-        if (inSeries) {
-          if (builder === undefined) {
-            if (token.name === 'endArray') {
-              inSeries = false;
-              depth--;
-              continue;
-            }
-            builder = new ValueBuilder();
-          }
-          if (builder.push(token)) {
-            if (series === 'ticks')
-              out.push(quickTick(builder.value) ?? tickSchema.parse(builder.value));
-            else out.push(...expandCandle(candleSchema.parse(builder.value), candlePath));
-            builder = undefined;
-          }
-          continue;
-        }
-        if (token.name === 'startObject' || token.name === 'startArray') depth++;
-        else if (token.name === 'endObject' || token.name === 'endArray') depth--;
-        else if (token.name === 'keyValue' && depth === 1) key = token.value;
-        if (token.name === 'startArray' && depth === 2 && key === series) inSeries = true;
+      let done = false;
+      for (const token of batch) if ((done = walker.push(token))) break;
+      if (out.length > 0) {
+        yield out;
+        out = [];
       }
-      if (out.length > 0) yield out;
+      if (done) return;
     }
   }
 
