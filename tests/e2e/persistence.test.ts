@@ -91,6 +91,11 @@ async function inProcess(args: string[]) {
   return { code, out, err: err.join('\n') };
 }
 
+/** Runs `replay FILE --data-dir DATA --resume --format jsonl` as a separate process. */
+function resumeJsonl(file: string, data: string) {
+  return ratchetProcess(['replay', file, '--data-dir', data, '--resume', '--format', 'jsonl']);
+}
+
 /** Writes the small scenario the error tests tamper with. */
 const scenarioFile = (dir: string) => {
   const file = join(dir, 'sc.json');
@@ -147,15 +152,7 @@ describe('replay --stop-after-ticks, then --resume, in separate processes', () =
         ]);
         expect(first.stderr).toBe('');
         expect(first.code).toBe(0);
-        const second = await ratchetProcess([
-          'replay',
-          file,
-          '--data-dir',
-          data,
-          '--resume',
-          '--format',
-          'jsonl',
-        ]);
+        const second = await resumeJsonl(file, data);
         expect(second.stderr).toBe('');
         expect(second.code).toBe(0);
 
@@ -190,15 +187,7 @@ describe('a replay killed before its first commit', () => {
       join(data, LOCK_FILE),
       JSON.stringify({ pid: Number(dead.stdout), startedAt: 'then', host: hostname() }),
     );
-    const resumed = await ratchetProcess([
-      'replay',
-      spec,
-      '--data-dir',
-      data,
-      '--resume',
-      '--format',
-      'jsonl',
-    ]);
+    const resumed = await resumeJsonl(spec, data);
     expect(resumed.code).toBe(0);
     expect(resumed.stderr.trim()).toMatch(
       /^ratchet: note: data directory .* has no saved replay of .*random-101\.json as it is now \(position random-101-\w{12}\), nor any journal entry of it \(a run killed before its first commit leaves none\); starting it from tick 0\.$/,
@@ -224,15 +213,7 @@ describe('a replay killed before its first commit', () => {
         resolve();
       });
     });
-    const resumed = await ratchetProcess([
-      'replay',
-      spec,
-      '--data-dir',
-      data,
-      '--resume',
-      '--format',
-      'jsonl',
-    ]);
+    const resumed = await resumeJsonl(spec, data);
     expect(resumed.code).toBe(0);
     const full = await ratchetProcess(['replay', spec, '--format', 'jsonl']);
     expect(printed + resumed.stdout).toBe(full.stdout);
