@@ -4,7 +4,7 @@
  * slow 3 s lane when the jump comes), the statechart. Run: `npx tsx bench/crossingDelay.ts [N]`.
  */
 import { createActor } from 'xstate';
-import { feedPosition } from '../src/actors/positionFeed.ts';
+import { feedPosition } from '../src/streams/positionFeed.ts';
 import { positionMachine } from '../src/machines/positionMachine.ts';
 import { ccxtWatchSource } from '../src/streams/ccxtWatchSource.ts';
 import { validatedSource } from '../src/streams/validateTicks.ts';

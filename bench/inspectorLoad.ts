@@ -4,7 +4,7 @@
  * redraw. Run: `npx tsx bench/inspectorLoad.ts [ticks]`. Prints JSON, then a readable table.
  */
 import { gzipSync } from 'node:zlib';
-import { inspectScenario } from '../src/actors/inspectionReplay.ts';
+import { inspectScenario } from '../src/replay/inspectScenario.ts';
 import type { Scenario, Tick } from '../src/domain/types.ts';
 import { buildPageBundle } from '../src/inspector/pageBundle.ts';
 import { serveInspector } from '../src/inspector/serveInspector.ts';

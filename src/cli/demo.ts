@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { replayScenario } from '../actors/replayScenario.ts';
+import { replayScenario } from '../replay/replayScenario.ts';
 import { outcomeOf } from '../domain/outcome.ts';
 import type { ServedInspector } from '../inspector/serveInspector.ts';
 import { serveInspector } from '../inspector/serveInspector.ts';

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { inspectScenario, type InspectedPosition } from '../actors/inspectionReplay.ts';
+import type { InspectedPosition } from '../inspection/inspectionRecord.ts';
+import { inspectScenario } from '../replay/inspectScenario.ts';
 import { bindingProblem } from '../inspector/accessGuard.ts';
 import { serveInspector, type ServedInspector } from '../inspector/serveInspector.ts';
 import type { CliIo } from './io.ts';

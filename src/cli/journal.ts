@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import type { JournalEntry } from '../actors/checkpoint.ts';
+import type { JournalEntry } from '../store/checkpoint.ts';
 import { corruptMessage, openPositionStore } from '../store/positionStore.ts';
 import { StoreError } from '../store/storeErrors.ts';
 import { jsonLine, table } from './format.ts';

@@ -6,13 +6,13 @@ import {
   replayPersisted,
   type PersistedReplayResult,
   type ReplayResumePoint,
-} from '../actors/persistentReplay.ts';
-import { replayScenario } from '../actors/replayScenario.ts';
-import { replayThroughLanes } from '../actors/replayThroughLanes.ts';
-import { replayStream } from '../actors/replayStream.ts';
+} from '../replay/replayPersisted.ts';
+import { replayScenario } from '../replay/replayScenario.ts';
+import { replayThroughLanes } from '../replay/replayThroughLanes.ts';
+import { replayStream } from '../replay/replayStream.ts';
 import { openScenarioStream } from '../config/scenarioStream.ts';
-import { SnapshotRestoreError } from '../actors/restorePosition.ts';
-import { scenarioDigest, scenarioPositionId } from '../actors/scenarioPositionId.ts';
+import { SnapshotRestoreError } from '../store/restorePosition.ts';
+import { scenarioDigest, scenarioPositionId } from '../replay/scenarioPositionId.ts';
 import type { PositionEvent, Scenario } from '../domain/types.ts';
 import { corruptMessage, openPositionStore, type PositionStore } from '../store/positionStore.ts';
 import { CorruptEntryError, StoreError } from '../store/storeErrors.ts';

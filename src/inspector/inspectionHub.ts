@@ -1,6 +1,9 @@
-import type { InspectionRecord, PositionInfo } from '../actors/inspectionRecord.ts';
-import type { InspectedPosition } from '../actors/inspectionReplay.ts';
-import type { InspectionSink } from '../actors/inspectionTap.ts';
+import type {
+  InspectedPosition,
+  InspectionRecord,
+  PositionInfo,
+} from '../inspection/inspectionRecord.ts';
+import type { InspectionSink } from '../inspection/inspectionTap.ts';
 import type { HistoryResponse, PositionSummary, ServerMessage } from './protocol.ts';
 
 interface Entry {

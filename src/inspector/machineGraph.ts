@@ -1,11 +1,11 @@
 import type { AnyStateMachine } from 'xstate';
 import { toDirectedGraph, type DirectedGraphNode } from 'xstate/graph';
-import type { InspectedTransition } from '../actors/inspectionRecord.ts';
+import type { InspectedTransition } from '../inspection/inspectionRecord.ts';
 import {
   describeTransition,
   type StateNodeLike,
   type TransitionLike,
-} from '../actors/inspectionTransition.ts';
+} from '../inspection/inspectionTransition.ts';
 
 /** One state of the machine as the inspector draws it. */
 export interface GraphState {

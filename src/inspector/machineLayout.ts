@@ -1,6 +1,6 @@
 import ELK from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api.js';
-import type { InspectedTransition } from '../actors/inspectionRecord.ts';
+import type { InspectedTransition } from '../inspection/inspectionRecord.ts';
 import {
   LABEL_LINE_HEIGHT,
   LABEL_SIZE,

@@ -1,4 +1,4 @@
-import type { InspectionRecord, PositionInfo } from '../actors/inspectionRecord.ts';
+import type { InspectionRecord, PositionInfo } from '../inspection/inspectionRecord.ts';
 
 /**
  * The inspector's wire protocol, shared by the server and the page. Version 1. A replay and a

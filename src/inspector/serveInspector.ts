@@ -1,4 +1,4 @@
-import type { InspectedPosition } from '../actors/inspectionReplay.ts';
+import type { InspectedPosition } from '../inspection/inspectionRecord.ts';
 import { positionMachine } from '../machines/positionMachine.ts';
 import { InspectionHub } from './inspectionHub.ts';
 import { startInspectorServer, type RunningInspector } from './inspectorServer.ts';

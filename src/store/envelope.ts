@@ -1,4 +1,4 @@
-import type { JournalEntry, PersistedPositionSnapshot } from '../actors/checkpoint.ts';
+import type { JournalEntry, PersistedPositionSnapshot } from './checkpoint.ts';
 
 /** The layout version of the envelope itself (its keys), independent of the machine's version. */
 export const SCHEMA_VERSION = 1;

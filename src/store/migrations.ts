@@ -1,4 +1,4 @@
-import { MACHINE_VERSION } from '../actors/machineVersion.ts';
+import { MACHINE_VERSION } from '../machines/machineVersion.ts';
 import type { SnapshotEnvelope } from './envelope.ts';
 import { SnapshotVersionError } from './storeErrors.ts';
 

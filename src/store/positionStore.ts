@@ -1,6 +1,6 @@
 import { Level } from 'level';
-import type { CheckpointSink, JournalEntry, PositionCheckpoint } from '../actors/checkpoint.ts';
-import { MACHINE_VERSION } from '../actors/machineVersion.ts';
+import type { CheckpointSink, JournalEntry, PositionCheckpoint } from './checkpoint.ts';
+import { MACHINE_VERSION } from '../machines/machineVersion.ts';
 import {
   acquireDataDirLock,
   DataDirContestedError,

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { replayScenario } from '../../src/actors/replayScenario.ts';
+import { replayScenario } from '../../src/replay/replayScenario.ts';
 import { jsonLine } from '../../src/cli/format.ts';
 import { run } from '../../src/cli/main.ts';
 import type { CliIo } from '../../src/cli/io.ts';

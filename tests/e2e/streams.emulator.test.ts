@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { firstValueFrom, take, toArray, type Subscription } from 'rxjs';
 import { createActor } from 'xstate';
-import { feedPosition } from '../../src/actors/positionFeed.ts';
+import { feedPosition } from '../../src/streams/positionFeed.ts';
 import { positionMachine } from '../../src/machines/positionMachine.ts';
 import { ccxtWatchSource } from '../../src/streams/ccxtWatchSource.ts';
 import { FallbackSource, type SourceSwitch } from '../../src/streams/fallbackSource.ts';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inspectScenario } from '../../src/actors/inspectionReplay.ts';
-import { replayScenario } from '../../src/actors/replayScenario.ts';
+import { inspectScenario } from '../../src/replay/inspectScenario.ts';
+import { replayScenario } from '../../src/replay/replayScenario.ts';
 import { loadScenarioFile } from '../../src/config/index.ts';
 import { machineGraph, allStates } from '../../src/inspector/machineGraph.ts';
 import { positionMachine } from '../../src/machines/positionMachine.ts';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { inspectScenario } from '../../src/actors/inspectionReplay.ts';
+import { inspectScenario } from '../../src/replay/inspectScenario.ts';
 import { loadScenarioFile } from '../../src/config/index.ts';
 import type { ServedInspector } from '../../src/inspector/serveInspector.ts';
 import type {

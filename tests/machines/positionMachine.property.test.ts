@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
-import { replayScenario } from '../../src/actors/replayScenario.ts';
+import { replayScenario } from '../../src/replay/replayScenario.ts';
 import { Dec } from '../../src/domain/money.ts';
 import { positionMachine } from '../../src/machines/positionMachine.ts';
 import type {

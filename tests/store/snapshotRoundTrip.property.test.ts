@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
-import { restorePosition } from '../../src/actors/restorePosition.ts';
+import { restorePosition } from '../../src/store/restorePosition.ts';
 import { Dec } from '../../src/domain/money.ts';
 import type { Policy, PositionEvent, Scenario, Side } from '../../src/domain/types.ts';
 import { positionMachine } from '../../src/machines/positionMachine.ts';

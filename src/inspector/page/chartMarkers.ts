@@ -1,4 +1,4 @@
-import type { InspectionRecord } from '../../actors/inspectionRecord.ts';
+import type { InspectionRecord } from '../../inspection/inspectionRecord.ts';
 import type { PositionEvent } from '../../domain/types.ts';
 
 /** The kinds of moments the price chart marks. */

@@ -1,4 +1,4 @@
-import type { InspectionRecord } from '../../actors/inspectionRecord.ts';
+import type { InspectionRecord } from '../../inspection/inspectionRecord.ts';
 import type { PositionSummary } from '../protocol.ts';
 import { el } from './dom.ts';
 import { describeInput, formatTs, stateKey } from './format.ts';

@@ -1,4 +1,4 @@
-import type { InspectionRecord } from '../../actors/inspectionRecord.ts';
+import type { InspectionRecord } from '../../inspection/inspectionRecord.ts';
 import { el } from './dom.ts';
 import { describeEvent, formatTs } from './format.ts';
 

@@ -1,4 +1,4 @@
-import type { InspectedInput } from '../../actors/inspectionRecord.ts';
+import type { InspectedInput } from '../../inspection/inspectionRecord.ts';
 import type { PositionEvent } from '../../domain/types.ts';
 
 /** Clocks below this are scenario-relative (replays start at 0); above, they are epoch ms. */

@@ -1,6 +1,6 @@
 import 'uplot/dist/uPlot.min.css';
 import './page.css';
-import type { InspectionRecord } from '../../actors/inspectionRecord.ts';
+import type { InspectionRecord } from '../../inspection/inspectionRecord.ts';
 import type { PositionSummary, ServerMessage } from '../protocol.ts';
 import { renderContext } from './contextPanel.ts';
 import { byId } from './dom.ts';

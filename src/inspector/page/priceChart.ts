@@ -1,5 +1,5 @@
 import uPlot from 'uplot';
-import type { InspectionRecord } from '../../actors/inspectionRecord.ts';
+import type { InspectionRecord } from '../../inspection/inspectionRecord.ts';
 import { chartMarkers, MARKER_STYLE, type ChartMarker } from './chartMarkers.ts';
 import { el } from './dom.ts';
 import { formatTs } from './format.ts';

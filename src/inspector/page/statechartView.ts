@@ -1,4 +1,4 @@
-import type { InspectionRecord } from '../../actors/inspectionRecord.ts';
+import type { InspectionRecord } from '../../inspection/inspectionRecord.ts';
 import {
   DRAWING_FONT,
   LABEL_LINE_HEIGHT,

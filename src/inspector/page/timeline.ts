@@ -1,4 +1,4 @@
-import type { InspectionRecord } from '../../actors/inspectionRecord.ts';
+import type { InspectionRecord } from '../../inspection/inspectionRecord.ts';
 import { byId } from './dom.ts';
 import { describeInput } from './format.ts';
 

@@ -8,7 +8,7 @@ import { replaySource } from '../streams/replaySource.ts';
 import { validatedSource } from '../streams/validateTicks.ts';
 import type { FastWhenProfit } from '../streams/streamConfig.ts';
 import type { PositionEvent, RejectReason, Scenario } from '../domain/types.ts';
-import { lanePositionOf } from './positionFeed.ts';
+import { lanePositionOf } from '../streams/positionFeed.ts';
 import { summarize, type ReplayResult } from './replayScenario.ts';
 
 /** Lane settings of a replay; the defaults are the live engine's. */

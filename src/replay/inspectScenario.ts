@@ -1,28 +1,9 @@
 import { createActor } from 'xstate';
 import type { Scenario } from '../domain/types.ts';
 import { positionMachine } from '../machines/positionMachine.ts';
-import type { InspectionRecord, PositionInfo } from './inspectionRecord.ts';
-import { createInspectionTap, type InspectionSink } from './inspectionTap.ts';
-
-/** A replayed position as the inspector shows it: its facts and one record per step. */
-export interface InspectedPosition {
-  readonly info: PositionInfo;
-  readonly records: InspectionRecord[];
-}
-
-/** Returns the static facts of a scenario's position under the given id and label. */
-export function positionInfo(id: string, label: string, scenario: Scenario): PositionInfo {
-  return {
-    id,
-    label,
-    side: scenario.position.side,
-    entryPrice: scenario.position.entryPrice,
-    quantity: scenario.position.quantity,
-    openedAt: scenario.position.openedAt,
-    tickSize: scenario.market.tickSize,
-    policy: scenario.policy,
-  };
-}
+import type { InspectedPosition, InspectionRecord } from '../inspection/inspectionRecord.ts';
+import { positionInfo } from '../inspection/positionInfo.ts';
+import { createInspectionTap, type InspectionSink } from '../inspection/inspectionTap.ts';
 
 /**
  * Returns every inspection record of replaying `scenario` through one position actor — the

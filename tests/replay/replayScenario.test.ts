@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { replayScenario } from '../../src/actors/replayScenario.ts';
+import { replayScenario } from '../../src/replay/replayScenario.ts';
 import { loadScenarioFile } from '../../src/config/index.ts';
 import { Dec } from '../../src/domain/money.ts';
 

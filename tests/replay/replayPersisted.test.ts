@@ -5,14 +5,14 @@ import type {
   CheckpointSink,
   JournalEntry,
   PositionCheckpoint,
-} from '../../src/actors/checkpoint.ts';
-import { CheckpointWriter } from '../../src/actors/checkpointWriter.ts';
+} from '../../src/store/checkpoint.ts';
+import { CheckpointWriter } from '../../src/store/checkpointWriter.ts';
 import {
   PositionStepError,
   replayPersisted,
   type ReplayResumePoint,
-} from '../../src/actors/persistentReplay.ts';
-import { replayScenario } from '../../src/actors/replayScenario.ts';
+} from '../../src/replay/replayPersisted.ts';
+import { replayScenario } from '../../src/replay/replayScenario.ts';
 import { loadScenarioFile } from '../../src/config/index.ts';
 import type { Scenario } from '../../src/domain/types.ts';
 import { createActor } from 'xstate';

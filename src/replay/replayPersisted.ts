@@ -2,10 +2,10 @@ import { createActor, type Actor } from 'xstate';
 import { positionMachine, type PositionMachine } from '../machines/positionMachine.ts';
 import type { PositionEvent, ReplaySummary, Scenario } from '../domain/types.ts';
 import type { PositionContext } from '../machines/positionContext.ts';
-import type { CheckpointSink, JournalEntry, PersistedPositionSnapshot } from './checkpoint.ts';
-import { CheckpointWriter } from './checkpointWriter.ts';
+import type { CheckpointSink, JournalEntry, PersistedPositionSnapshot } from '../store/checkpoint.ts';
+import { CheckpointWriter } from '../store/checkpointWriter.ts';
 import { summarize } from './replayScenario.ts';
-import { describeActorError, restorePosition } from './restorePosition.ts';
+import { describeActorError, restorePosition } from '../store/restorePosition.ts';
 
 /**
  * The position machine failed on a step (XState put the actor in status `error`). Nothing of

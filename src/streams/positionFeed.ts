@@ -1,17 +1,17 @@
 import { Subscription, type SchedulerLike } from 'rxjs';
 import type { Actor } from 'xstate';
-import { clock } from '../streams/clock.ts';
+import { clock } from './clock.ts';
 import {
   lane,
   type LaneChange,
   type LaneName,
   type LaneOptions,
   type LanePosition,
-} from '../streams/lane.ts';
-import type { PollPace } from '../streams/pollPace.ts';
-import type { PriceSource } from '../streams/priceSource.ts';
-import type { PriceTick } from '../streams/priceTick.ts';
-import { type RejectionSink, validatedSource } from '../streams/validateTicks.ts';
+} from './lane.ts';
+import type { PollPace } from './pollPace.ts';
+import type { PriceSource } from './priceSource.ts';
+import type { PriceTick } from './priceTick.ts';
+import { type RejectionSink, validatedSource } from './validateTicks.ts';
 import type { PositionMachine } from '../machines/positionMachine.ts';
 import { createLogger } from '../telemetry/logger.ts';
 

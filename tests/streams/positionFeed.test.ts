@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
 
-import { feedPosition, type PositionActor } from '../../src/actors/positionFeed.ts';
+import { feedPosition, type PositionActor } from '../../src/streams/positionFeed.ts';
 import { positionMachine } from '../../src/machines/positionMachine.ts';
 import { PollPace } from '../../src/streams/pollPace.ts';
 import type { PriceSource } from '../../src/streams/priceSource.ts';
@@ -9,7 +9,7 @@ import type { PriceTick } from '../../src/streams/priceTick.ts';
 import { replaySource } from '../../src/streams/replaySource.ts';
 import { restPollingSource } from '../../src/streams/restPollingSource.ts';
 import { RejectionCounters } from '../../src/streams/validateTicks.ts';
-import { newScheduler } from '../streams/helpers.ts';
+import { newScheduler } from './helpers.ts';
 
 const SYM = 'X/USDT:USDT';
 

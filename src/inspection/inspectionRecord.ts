@@ -86,3 +86,9 @@ export interface PositionInfo {
   readonly tickSize: DecimalString;
   readonly policy: Policy;
 }
+
+/** A position as the inspector shows it: its facts and one record per step so far. */
+export interface InspectedPosition {
+  readonly info: PositionInfo;
+  readonly records: InspectionRecord[];
+}
