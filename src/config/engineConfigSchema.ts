@@ -37,10 +37,10 @@ export interface EngineConfig {
 }
 
 /** The data directory when the config names none, relative to the config file's directory. */
-export const DEFAULT_ENGINE_DATA_DIR = 'snapshots';
+const DEFAULT_ENGINE_DATA_DIR = 'snapshots';
 
 /** The client order id prefix when the config names none. */
-export const DEFAULT_CLIENT_ID_PREFIX = 'rtch';
+const DEFAULT_CLIENT_ID_PREFIX = 'rtch';
 
 const CLIENT_ID_PREFIX = /^[A-Za-z0-9]{1,8}$/;
 

@@ -6,7 +6,7 @@ const SYMBOL = /^[A-Z0-9]+(?:[_-][A-Z0-9]+)*$/;
 const MAX_LENGTH = 32;
 
 /** What an exchange symbol id must be, as messages say it. */
-export const SYMBOL_ALLOWED = "the exchange's own market id in capitals, e.g. BTCUSDT";
+const SYMBOL_ALLOWED = "the exchange's own market id in capitals, e.g. BTCUSDT";
 
 /** Returns the id a slip most likely meant: capitals, and ccxt's unified `BTC/USDT:USDT` as `BTCUSDT`. */
 function likelyId(text: string): string | undefined {
@@ -29,7 +29,7 @@ export function symbolProblem(text: string): RefusalParams | undefined {
 }
 
 /** Schema of one exchange market id (`BTCUSDT`); ccxt's unified symbols and lower case are refused. */
-export const exchangeSymbolSchema = z.unknown().transform((input, ctx): string => {
+const exchangeSymbolSchema = z.unknown().transform((input, ctx): string => {
   if (typeof input !== 'string') {
     refuse(ctx, input, {
       problem: input === undefined ? 'is required' : `is not a string; allowed: ${SYMBOL_ALLOWED}`,

@@ -39,28 +39,14 @@ export { loadPolicyFile, parsePolicy } from './loadPolicyFile.ts';
 export { loadPositionFile, parsePosition, type PositionFile } from './loadPositionFile.ts';
 export { loadTicksCsv, parseTicksCsv } from './loadTicksCsv.ts';
 export { assembleScenario, loadReplayInputs, type ScenarioParts } from './assembleScenario.ts';
-export {
-  DEFAULT_CLIENT_ID_PREFIX,
-  DEFAULT_ENGINE_DATA_DIR,
-  engineConfigSchema,
-  type EngineConfig,
-} from './engineConfigSchema.ts';
+export { type EngineConfig } from './engineConfigSchema.ts';
 export {
   loadEngineConfig,
   parseEngineConfig,
   type EngineConfigSource,
 } from './loadEngineConfig.ts';
-export { expandEnv, type Environment } from './expandEnv.ts';
-export { SUPPORTED_EXCHANGES, type ExchangeId, type VenueConfig } from './venueSchema.ts';
-export {
-  PROTECTION_DEFAULTS,
-  type ProtectionConfig,
-  type StopWorkingType,
-} from './protectionSchema.ts';
-export {
-  LANES_DEFAULTS,
-  type BackoffConfig,
-  type FastWhenProfitConfig,
-  type LanesConfig,
-} from './lanesSchema.ts';
-export { INSPECTOR_DEFAULTS, type InspectorConfig } from './inspectorSchema.ts';
+export { type Environment } from './expandEnv.ts';
+export { type ExchangeId, type VenueConfig } from './venueSchema.ts';
+export { type ProtectionConfig, type StopWorkingType } from './protectionSchema.ts';
+export { type BackoffConfig, type FastWhenProfitConfig, type LanesConfig } from './lanesSchema.ts';
+export { type InspectorConfig } from './inspectorSchema.ts';

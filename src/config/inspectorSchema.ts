@@ -13,7 +13,7 @@ export interface InspectorConfig {
 }
 
 /** The inspector's defaults (those of `ratchet inspect`). */
-export const INSPECTOR_DEFAULTS: InspectorConfig = {
+const INSPECTOR_DEFAULTS: InspectorConfig = {
   port: 7357,
   host: '127.0.0.1',
   token: undefined,

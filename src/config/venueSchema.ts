@@ -3,7 +3,7 @@ import { refuse } from './issues.ts';
 import { strictObject } from './strictObject.ts';
 
 /** The exchanges `ratchet run` can keep stops on, by ccxt id. */
-export const SUPPORTED_EXCHANGES = ['binanceusdm'] as const;
+const SUPPORTED_EXCHANGES = ['binanceusdm'] as const;
 
 /** A supported exchange's ccxt id. */
 export type ExchangeId = (typeof SUPPORTED_EXCHANGES)[number];
