@@ -22,6 +22,7 @@ interface RawOptions {
   feed: string;
   symbols?: string;
   speed: string;
+  history: string;
 }
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
@@ -98,8 +99,10 @@ function parseOptions(
     }
   }
   const feed = feedOf(o.feed, seed, speed, symbols);
+  const history = integer('--history', o.history, 0, 1_000_000);
   return {
     port,
+    retention: { fills: history, orders: history, algoOrders: history, protectionRecords: history },
     host: o.host === 'localhost' ? '127.0.0.1' : o.host,
     seed,
     feed,
@@ -147,6 +150,11 @@ export function exchangeCommand(
       'comma-separated symbols (default BTCUSDT,ETHUSDT; a CSV names its own)',
     )
     .option('--speed <x>', 'feed speed multiplier', '1')
+    .option(
+      '--history <n>',
+      'finished orders, fills and closed protection records kept (each kind)',
+      '1000',
+    )
     .action(async (raw: RawOptions) => {
       const options = parseOptions(raw);
       let em: Emulator;

@@ -146,7 +146,7 @@ describe('conditional orders trigger by Binance rules', () => {
     expect(em.exchange.position('BTCUSDT').amount.toString()).toBe('0');
     const algos = em.state().openOrders;
     expect(algos).toHaveLength(0);
-    const statuses = [...em.exchange.fills].map((f) => f.quantity);
+    const statuses = em.exchange.recentFills().map((f) => f.quantity);
     expect(statuses).toEqual(['0.01', '0.008', '0.002']);
     const expired = em.exchange.findAlgo(4_000_000_003, undefined);
     expect(expired).toMatchObject({ status: 'EXPIRED', rejectReason: 'Reduce Only reject' });

@@ -45,6 +45,8 @@ describe('ratchet exchange', () => {
           'btcusdt,SOLUSDT',
           '--seed',
           '9',
+          '--history',
+          '50',
         ],
         { from: 'user' },
       );
@@ -56,6 +58,12 @@ describe('ratchet exchange', () => {
       symbols: Array<{ symbol: string }>;
     };
     expect(info.symbols.map((s) => s.symbol)).toEqual(['BTCUSDT', 'SOLUSDT']);
+    expect(ready.exchange.retention).toEqual({
+      fills: 50,
+      orders: 50,
+      algoOrders: 50,
+      protectionRecords: 50,
+    });
     stop.abort();
     await done;
     expect(lines.at(-1)).toMatch(/stopped/);
@@ -68,6 +76,7 @@ describe('ratchet exchange', () => {
     [['--speed', '-2'], /--speed -2 is not valid/],
     [['--port', '70000'], /--port 70000/],
     [['--seed', 'abc'], /--seed abc/],
+    [['--history', '-1'], /--history -1 is not valid/],
     [['--symbols', 'BTC,ETHUSDT'], /BTC is not a USDⓈ-M perpetual symbol/],
     [['--feed', 'no-such-file.csv'], /neither "synthetic" nor a readable file/],
   ])('refuses %j with one readable paragraph', async (args, message) => {

@@ -2,7 +2,8 @@ import { Decimal } from 'decimal.js';
 import { z } from 'zod';
 import type { EmulatedExchange } from './exchange.ts';
 import { faultsSchema, type FaultInjector } from './faults.ts';
-import { algoOrderJson, marketOrderJson, unrealized } from './wire.ts';
+import { adminState, positionView } from './adminState.ts';
+import { marketOrderJson } from './wire.ts';
 
 /** What the admin API acts upon. */
 export interface AdminDeps {
@@ -56,7 +57,7 @@ export function handleAdmin(
   try {
     switch (key) {
       case 'GET /admin/state':
-        return { status: 200, body: state(deps) };
+        return { status: 200, body: adminState(ex, deps.faults.describe()) };
       case 'POST /admin/positions': {
         const b = positionBody.parse(body);
         const order = ex.placeMarket({
@@ -68,7 +69,7 @@ export function handleAdmin(
         });
         return {
           status: 200,
-          body: { order: marketOrderJson(order), position: positionView(deps, b.symbol) },
+          body: { order: marketOrderJson(order), position: positionView(ex, b.symbol) },
         };
       }
       case 'POST /admin/price': {
@@ -99,47 +100,4 @@ export function handleAdmin(
       return { status: 400, body: { error: e.message, code: (e as { code: unknown }).code } };
     throw e;
   }
-}
-
-function positionView(deps: AdminDeps, symbol: string): Record<string, unknown> {
-  const ex = deps.exchange;
-  const p = ex.position(symbol);
-  const book = ex.book(symbol);
-  const now = ex.clock.now();
-  return {
-    symbol,
-    side: p.amount.isZero() ? 'flat' : p.amount.isPos() ? 'long' : 'short',
-    amount: p.amount.toString(),
-    entryPrice: p.entryPrice.toString(),
-    markPrice: book.mark.toString(),
-    lastPrice: book.last.toString(),
-    unrealizedPnl: unrealized(p, book.mark).toString(),
-    realizedPnl: p.realizedPnl.toString(),
-    openedAt: p.openedAt,
-    unprotectedMs: ex.protection.unprotectedMs(symbol, now) ?? 0,
-  };
-}
-
-function state(deps: AdminDeps): Record<string, unknown> {
-  const ex = deps.exchange;
-  const now = ex.clock.now();
-  const symbols = ex.specs().map((s) => s.symbol);
-  return {
-    time: now,
-    prices: Object.fromEntries(
-      symbols.map((s) => [
-        s,
-        { last: ex.book(s).last.toString(), mark: ex.book(s).mark.toString() },
-      ]),
-    ),
-    positions: symbols
-      .filter((s) => !ex.position(s).amount.isZero())
-      .map((s) => positionView(deps, s)),
-    openOrders: ex.openAlgos().map(algoOrderJson),
-    orders: ex.allOrders().map(marketOrderJson),
-    fills: ex.fills,
-    protection: ex.protection.records(now),
-    wallet: ex.walletBalance().toString(),
-    faults: deps.faults.describe(),
-  };
 }

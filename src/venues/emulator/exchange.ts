@@ -4,7 +4,11 @@ import { errors } from './errors.ts';
 import { applyFill, reducibleQty } from './ledger.ts';
 import { newAlgoOrder, validateAlgoRequest } from './algoOrders.ts';
 import { isMultipleOf, roundTo, type SymbolSpec } from './markets.ts';
+import { OpenAlgoOrders } from './openAlgoOrders.ts';
 import { ProtectionTracker } from './protection.ts';
+import { RecentMap } from './recentMap.ts';
+import { RecentOrders } from './recentOrders.ts';
+import { retentionOf, type Retention } from './retention.ts';
 import { TickerStats } from './tickerStats.ts';
 import { observe, watchedPrice, wouldTriggerImmediately } from './triggers.ts';
 import type { AlgoOrder, Fill, MarketOrder, OrderSide, Position } from './types.ts';
@@ -31,19 +35,43 @@ interface Book {
   readonly stats: TickerStats;
 }
 
+/** Options of an EmulatedExchange; every field has a default. */
+export interface ExchangeOptions {
+  /** The USDT wallet at start; default 10 000. */
+  readonly initialWallet?: Decimal;
+  /** How much finished history to keep; defaults in DEFAULT_RETENTION. */
+  readonly retention?: Partial<Retention>;
+}
+
+/** How many things the exchange holds, for proving that it runs in bounded memory. */
+export interface RetainedSizes {
+  readonly openAlgoOrders: number;
+  readonly finishedAlgoOrders: number;
+  readonly algoClientIds: number;
+  readonly orders: number;
+  readonly orderClientIds: number;
+  readonly fills: number;
+  readonly positions: number;
+  readonly protectionRecords: number;
+}
+
 /**
  * The emulated account and matching engine: prices, one-way positions, market orders that fill
  * at the last price, and conditional orders that trigger by Binance's rules. Every state change
  * emits the user-data events a real account would, and updates the unprotected-time tracker.
+ * Open things are kept; finished orders, fills and closed protection records only up to the
+ * retention counts.
  */
 export class EmulatedExchange {
   private readonly books = new Map<string, Book>();
   private readonly positions = new Map<string, Position>();
-  private readonly algos = new Map<number, AlgoOrder>();
-  private readonly orders = new Map<number, MarketOrder>();
+  private readonly openAlgoOrders = new OpenAlgoOrders();
+  private readonly finishedAlgos: RecentOrders<AlgoOrder>;
+  private readonly orders: RecentOrders<MarketOrder>;
+  private readonly fills: RecentMap<number, Fill>;
   private readonly listeners = new Set<ExchangeListener>();
-  readonly fills: Fill[] = [];
-  readonly protection = new ProtectionTracker();
+  readonly protection: ProtectionTracker;
+  readonly retention: Retention;
   private wallet: Decimal;
   private nextOrderId = 8_000_000_001;
   private nextAlgoId = 4_000_000_001;
@@ -54,13 +82,26 @@ export class EmulatedExchange {
   constructor(
     specs: readonly SymbolSpec[],
     readonly clock: Clock,
-    initialWallet = new Decimal(10_000),
+    options: ExchangeOptions = {},
   ) {
     for (const spec of specs) {
       const start = new Decimal(spec.startPrice);
       this.books.set(spec.symbol, { spec, last: start, mark: start, stats: new TickerStats() });
     }
-    this.wallet = initialWallet;
+    this.wallet = options.initialWallet ?? new Decimal(10_000);
+    this.retention = retentionOf(options.retention);
+    this.finishedAlgos = new RecentOrders(
+      this.retention.algoOrders,
+      (a) => a.algoId,
+      (a) => a.clientAlgoId,
+    );
+    this.orders = new RecentOrders(
+      this.retention.orders,
+      (o) => o.orderId,
+      (o) => o.clientOrderId,
+    );
+    this.fills = new RecentMap(this.retention.fills);
+    this.protection = new ProtectionTracker(this.retention.protectionRecords);
   }
 
   /** Subscribes to trades and user-data events; returns the unsubscribe function. */
@@ -107,14 +148,15 @@ export class EmulatedExchange {
     };
     book.stats.add(book.last, qty, tick.tradeId, now);
     for (const l of this.listeners) l.trade?.(tick);
-    for (const algo of [...this.algos.values()]) {
-      if (algo.symbol !== symbol || algo.status !== 'NEW') continue;
+    for (const algo of this.openAlgoOrders.list(symbol)) {
+      // An earlier order's fill may have expired this one (closePosition) within this trade.
+      if (algo.status !== 'NEW') continue;
       if (observe(algo, watchedPrice(algo, book.last, book.mark))) this.fire(algo);
     }
   }
 
   /** Executes a market order at the last price; throws Binance's error on refusal. */
-  placeMarket(req: MarketOrderRequest, origin?: { algo: AlgoOrder }): MarketOrder {
+  placeMarket(req: MarketOrderRequest): MarketOrder {
     const book = this.book(req.symbol);
     if (req.quantity === undefined) throw errors.mandatoryMissing('quantity');
     if (req.quantity.lte(0)) throw errors.badStep();
@@ -132,7 +174,7 @@ export class EmulatedExchange {
       req.quantity,
       req.reduceOnly,
       req.clientOrderId,
-      origin,
+      undefined,
     );
   }
 
@@ -140,9 +182,7 @@ export class EmulatedExchange {
   placeAlgo(req: AlgoOrderRequest): AlgoOrder {
     const book = this.book(req.symbol);
     validateAlgoRequest(req, book.spec);
-    const resting = [...this.algos.values()].filter(
-      (a) => a.symbol === req.symbol && a.status === 'NEW',
-    ).length;
+    const resting = this.openAlgoOrders.list(req.symbol).length;
     if (resting >= book.spec.maxAlgoOrders) throw errors.tooManyStops();
     const now = this.clock.now();
     const algo = newAlgoOrder(
@@ -155,7 +195,7 @@ export class EmulatedExchange {
     if (wouldTriggerImmediately(algo, price)) throw errors.wouldTrigger();
     // Without an activation price a trailing order is active at once, tracking from now.
     observe(algo, price);
-    this.algos.set(algo.algoId, algo);
+    this.openAlgoOrders.add(algo);
     this.emit(algoUpdate(algo, now));
     this.refreshProtection(req.symbol);
     return algo;
@@ -187,31 +227,61 @@ export class EmulatedExchange {
     return open.length;
   }
 
-  /** Returns the conditional order with that id or client id, in any status. */
+  /**
+   * Returns the conditional order with that id or client id: a resting one, or a finished one
+   * still retained; undefined for an unknown or forgotten one.
+   */
   findAlgo(algoId: number | undefined, clientAlgoId: string | undefined): AlgoOrder | undefined {
-    if (algoId !== undefined) return this.algos.get(algoId);
-    return [...this.algos.values()].find((a) => a.clientAlgoId === clientAlgoId);
+    if (algoId !== undefined)
+      return this.openAlgoOrders.get(algoId) ?? this.finishedAlgos.get(algoId);
+    if (clientAlgoId === undefined) return undefined;
+    return (
+      this.openAlgoOrders.getByClientId(clientAlgoId) ??
+      this.finishedAlgos.getByClientId(clientAlgoId)
+    );
   }
 
   /** Returns the resting conditional orders, of one symbol or all, oldest first. */
   openAlgos(symbol?: string): AlgoOrder[] {
-    return [...this.algos.values()].filter(
-      (a) => a.status === 'NEW' && (symbol === undefined || a.symbol === symbol),
-    );
+    return this.openAlgoOrders.list(symbol);
   }
 
-  /** Returns the matching-engine order with that id or client id. */
+  /** Returns the retained finished conditional orders, oldest first. */
+  finishedAlgoOrders(): AlgoOrder[] {
+    return this.finishedAlgos.values();
+  }
+
+  /** Returns the retained matching-engine order with that id or client id. */
   findOrder(
     orderId: number | undefined,
     clientOrderId: string | undefined,
   ): MarketOrder | undefined {
     if (orderId !== undefined) return this.orders.get(orderId);
-    return [...this.orders.values()].find((o) => o.clientOrderId === clientOrderId);
+    return clientOrderId === undefined ? undefined : this.orders.getByClientId(clientOrderId);
   }
 
-  /** Returns every matching-engine order, oldest first. */
-  allOrders(): MarketOrder[] {
-    return [...this.orders.values()];
+  /** Returns the retained matching-engine orders, oldest first. */
+  recentOrders(): MarketOrder[] {
+    return this.orders.values();
+  }
+
+  /** Returns the retained executions, oldest first. */
+  recentFills(): Fill[] {
+    return this.fills.values();
+  }
+
+  /** Returns how many things the exchange holds. */
+  retained(): RetainedSizes {
+    return {
+      openAlgoOrders: this.openAlgoOrders.size,
+      finishedAlgoOrders: this.finishedAlgos.size,
+      algoClientIds: this.finishedAlgos.clientIds,
+      orders: this.orders.size,
+      orderClientIds: this.orders.clientIds,
+      fills: this.fills.size,
+      positions: this.positions.size,
+      protectionRecords: this.protection.closedCount(),
+    };
   }
 
   /** Returns the position of `symbol` (a flat one when none is open). */
@@ -238,6 +308,7 @@ export class EmulatedExchange {
 
   private fire(algo: AlgoOrder): void {
     const now = this.clock.now();
+    this.openAlgoOrders.remove(algo);
     algo.status = 'TRIGGERING';
     algo.triggerTime = now;
     algo.updateTime = now;
@@ -271,6 +342,8 @@ export class EmulatedExchange {
 
   private finishAlgo(algo: AlgoOrder, status: 'CANCELED' | 'EXPIRED' | 'FINISHED'): void {
     const now = this.clock.now();
+    this.openAlgoOrders.remove(algo);
+    this.finishedAlgos.add(algo);
     algo.status = status;
     algo.updateTime = now;
     this.emit(algoUpdate(algo, now));
@@ -307,7 +380,7 @@ export class EmulatedExchange {
       realizedPnl: new Decimal(0),
       updateTime: now,
     };
-    this.orders.set(order.orderId, order);
+    this.orders.add(order);
     this.emit(orderTradeUpdate(order, 'NEW', now, undefined));
     const position = this.position(symbol);
     const effect = applyFill(position, side, qty, price);
@@ -326,7 +399,7 @@ export class EmulatedExchange {
     order.realizedPnl = effect.realized;
     this.wallet = this.wallet.plus(effect.realized);
     const tradeId = this.nextTradeId++;
-    this.fills.push({
+    this.fills.set(tradeId, {
       tradeId,
       orderId: order.orderId,
       algoId: origin?.algo.algoId,

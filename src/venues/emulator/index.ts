@@ -2,13 +2,10 @@
  * A local Binance USDⓈ-M futures exchange for tests and demos, driven by the real ccxt client.
  * See docs/exchange-emulator.md.
  */
-export {
-  startEmulator,
-  type Emulator,
-  type EmulatorOptions,
-  type FeedOption,
-  type AdminState,
-} from './server.ts';
+export { startEmulator, type Emulator, type EmulatorOptions, type FeedOption } from './server.ts';
+export type { AdminState, PositionView } from './adminState.ts';
+export type { ProtectionRecord } from './protection.ts';
+export type { Retention } from './retention.ts';
 export { createCcxtClient, type BinanceUsdm, type EmulatorEndpoint } from './ccxtClient.ts';
 export { ManualClock, systemClock, type Clock } from './clock.ts';
 export { EmulatedExchange } from './exchange.ts';

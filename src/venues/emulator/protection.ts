@@ -1,27 +1,51 @@
+import { RecentMap } from './recentMap.ts';
+
 /**
- * Measures, per open position, the milliseconds it spent with no stop order resting on the
- * exchange. This is the figure that proves an engine never leaves a position naked, so it is
- * driven by the exchange's own state changes rather than sampled.
+ * Measures, per position, the milliseconds it spent with no stop order resting on the exchange.
+ * This is the figure that proves an engine never leaves a position naked, so it is driven by the
+ * exchange's own state changes rather than sampled.
  */
 export interface ProtectionRecord {
   readonly symbol: string;
   readonly side: 'long' | 'short';
   readonly openedAt: number;
-  readonly closedAt: number | undefined;
+  /** When the position closed or flipped; null while it is open. */
+  readonly closedAt: number | null;
+  /** Whether a protecting stop rests now (at closing time for a closed record). */
+  readonly isProtected: boolean;
+  /** Unprotected time from the opening on. */
   readonly unprotectedMs: number;
+  /** When a protecting stop first rested for this position; null if none ever did. */
+  readonly firstProtectedAt: number | null;
+  /** Unprotected time after firstProtectedAt (0 before it): the naked time a stop engine caused. */
+  readonly unprotectedMsSinceFirstProtected: number;
 }
 
 interface Entry {
-  side: 'long' | 'short';
-  openedAt: number;
+  readonly side: 'long' | 'short';
+  readonly openedAt: number;
+  /** Closed unprotected spans, in ms. */
   accumulated: number;
+  /** The part of `accumulated` after firstProtectedAt. */
+  accumulatedSinceFirst: number;
+  /** Start of the running unprotected span; undefined while protected. */
   since: number | undefined;
+  firstProtectedAt: number | undefined;
 }
 
-/** Tracks unprotected time for every position, keyed by symbol (one-way mode). */
+/**
+ * Tracks unprotected time for every open position, keyed by symbol (one-way mode), and keeps the
+ * records of the last `closedCapacity` closed positions.
+ */
 export class ProtectionTracker {
   private readonly open = new Map<string, Entry>();
-  private readonly closed: ProtectionRecord[] = [];
+  private readonly closed: RecentMap<number, ProtectionRecord>;
+  private closedSeq = 0;
+
+  /** Returns a tracker keeping at most `closedCapacity` closed records. */
+  constructor(closedCapacity: number) {
+    this.closed = new RecentMap(closedCapacity);
+  }
 
   /**
    * Records the state of `symbol` at `now`: which side is open (undefined when flat) and whether
@@ -35,7 +59,7 @@ export class ProtectionTracker {
   ): void {
     const entry = this.open.get(symbol);
     if (entry !== undefined && entry.side !== side) {
-      this.closed.push({ ...this.record(symbol, entry, now), closedAt: now });
+      this.closed.set(this.closedSeq++, { ...this.record(symbol, entry, now), closedAt: now });
       this.open.delete(symbol);
     }
     if (side === undefined) return;
@@ -45,38 +69,52 @@ export class ProtectionTracker {
         side,
         openedAt: now,
         accumulated: 0,
+        accumulatedSinceFirst: 0,
         since: isProtected ? undefined : now,
+        firstProtectedAt: isProtected ? now : undefined,
       });
       return;
     }
     if (isProtected && current.since !== undefined) {
-      current.accumulated += now - current.since;
+      const span = now - current.since;
+      current.accumulated += span;
+      if (current.firstProtectedAt !== undefined) current.accumulatedSinceFirst += span;
       current.since = undefined;
+      current.firstProtectedAt ??= now;
     } else if (!isProtected && current.since === undefined) {
       current.since = now;
     }
   }
 
-  /** Returns the unprotected milliseconds of the open position on `symbol`, or undefined if flat. */
-  unprotectedMs(symbol: string, now: number): number | undefined {
+  /** Returns the record of the open position on `symbol`, or undefined if it is flat. */
+  openRecord(symbol: string, now: number): ProtectionRecord | undefined {
     const entry = this.open.get(symbol);
-    return entry === undefined ? undefined : this.record(symbol, entry, now).unprotectedMs;
+    return entry === undefined ? undefined : this.record(symbol, entry, now);
   }
 
-  /** Returns one record per open position followed by the closed ones, oldest first. */
+  /** Returns the kept closed records (oldest first) followed by one per open position. */
   records(now: number): ProtectionRecord[] {
     const open = [...this.open.entries()].map(([symbol, e]) => this.record(symbol, e, now));
-    return [...this.closed, ...open];
+    return [...this.closed.values(), ...open];
+  }
+
+  /** Returns how many closed records are kept. */
+  closedCount(): number {
+    return this.closed.size;
   }
 
   private record(symbol: string, e: Entry, now: number): ProtectionRecord {
     const running = e.since === undefined ? 0 : now - e.since;
+    const runningSinceFirst = e.firstProtectedAt === undefined ? 0 : running;
     return {
       symbol,
       side: e.side,
       openedAt: e.openedAt,
-      closedAt: undefined,
+      closedAt: null,
+      isProtected: e.since === undefined,
       unprotectedMs: e.accumulated + running,
+      firstProtectedAt: e.firstProtectedAt ?? null,
+      unprotectedMsSinceFirstProtected: e.accumulatedSinceFirst + runningSinceFirst,
     };
   }
 }

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Decimal } from 'decimal.js';
 import { handleAdmin, type AdminDeps } from './admin.ts';
+import type { AdminState } from './adminState.ts';
 import type { Credentials } from './auth.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { EmulatedExchange } from './exchange.ts';
@@ -18,6 +19,7 @@ import { createRandom } from './random.ts';
 import { WeightLimiter } from './rateLimiter.ts';
 import { RequestCounter } from './requestCounter.ts';
 import { createRestHandler } from './restServer.ts';
+import type { Retention } from './retention.ts';
 import { StreamServer } from './streamServer.ts';
 import { createLogger } from '../../telemetry/logger.ts';
 
@@ -57,6 +59,8 @@ export interface EmulatorOptions {
   /** REQUEST_WEIGHT per minute before 429; default 2400 as on Binance USDⓈ-M. */
   readonly weightLimit?: number;
   readonly markPriceIntervalMs?: number;
+  /** How many finished orders, fills and closed protection records to keep (default 1000 each). */
+  readonly retention?: Partial<Retention>;
   /** Receives unexpected errors (bugs); default writes them to stderr. */
   readonly onError?: (err: unknown) => void;
 }
@@ -84,27 +88,6 @@ export interface Emulator {
   state(): AdminState;
   /** Stops the feed and closes every connection and the listener. */
   close(): Promise<void>;
-}
-
-/** The `GET /admin/state` body, typed loosely: see docs/exchange-emulator.md for fields. */
-export interface AdminState {
-  readonly time: number;
-  readonly positions: ReadonlyArray<{
-    symbol: string;
-    side: string;
-    amount: string;
-    entryPrice: string;
-    unprotectedMs: number;
-  }>;
-  readonly openOrders: ReadonlyArray<Record<string, unknown>>;
-  readonly fills: ReadonlyArray<Record<string, unknown>>;
-  readonly protection: ReadonlyArray<{
-    symbol: string;
-    side: string;
-    unprotectedMs: number;
-    closedAt: number | undefined;
-  }>;
-  readonly [key: string]: unknown;
 }
 
 function key(): string {
@@ -158,7 +141,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return start === undefined ? spec : { ...spec, startPrice: start };
   });
   const feed = makeFeed(feedOption, specs, seed);
-  const exchange = new EmulatedExchange(specs, clock);
+  const exchange = new EmulatedExchange(
+    specs,
+    clock,
+    options.retention === undefined ? {} : { retention: options.retention },
+  );
   const credentials: Credentials = {
     apiKey: options.apiKey ?? key(),
     secret: options.secret ?? key(),

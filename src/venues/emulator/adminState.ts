@@ -1,0 +1,102 @@
+import type { EmulatedExchange, RetainedSizes } from './exchange.ts';
+import type { ProtectionRecord } from './protection.ts';
+import type { Retention } from './retention.ts';
+import type { Fill } from './types.ts';
+import { algoOrderJson, marketOrderJson, unrealized } from './wire.ts';
+
+/** One position as `/admin/state` and `POST /admin/positions` report it. */
+export interface PositionView {
+  readonly symbol: string;
+  readonly side: 'long' | 'short' | 'flat';
+  /** Signed size (negative = short), a decimal string. */
+  readonly amount: string;
+  readonly entryPrice: string;
+  readonly markPrice: string;
+  readonly lastPrice: string;
+  readonly unrealizedPnl: string;
+  readonly realizedPnl: string;
+  readonly openedAt: number;
+  /** Unprotected time since the position opened (0 when flat). */
+  readonly unprotectedMs: number;
+  /** Whether a stop on the closing side rests now. */
+  readonly isProtected: boolean;
+  /** When a protecting stop first rested for this position; null if none has yet. */
+  readonly firstProtectedAt: number | null;
+  /** Unprotected time after firstProtectedAt: what a stop engine's moves left naked. */
+  readonly unprotectedMsSinceFirstProtected: number;
+}
+
+/** The body of `GET /admin/state`. Orders use Binance's REST shapes. */
+export interface AdminState {
+  /** The emulator clock's now. */
+  readonly time: number;
+  readonly prices: Readonly<Record<string, { readonly last: string; readonly mark: string }>>;
+  /** Open positions only. */
+  readonly positions: readonly PositionView[];
+  /** Resting conditional orders (`GET /fapi/v1/algoOrder` shape), oldest first. */
+  readonly openOrders: ReadonlyArray<Record<string, unknown>>;
+  /** The retained finished conditional orders, oldest first. */
+  readonly finishedOrders: ReadonlyArray<Record<string, unknown>>;
+  /** The retained market orders (`GET /fapi/v1/order` shape), oldest first. */
+  readonly orders: ReadonlyArray<Record<string, unknown>>;
+  /** The retained executions, oldest first. */
+  readonly fills: readonly Fill[];
+  /** The retained closed positions' records, then one per open position. */
+  readonly protection: readonly ProtectionRecord[];
+  readonly wallet: string;
+  readonly faults: Readonly<Record<string, unknown>>;
+  readonly retention: Retention;
+  readonly retained: RetainedSizes;
+}
+
+/** Returns the admin view of `symbol`'s position (flat when none is open). */
+export function positionView(ex: EmulatedExchange, symbol: string): PositionView {
+  const p = ex.position(symbol);
+  const book = ex.book(symbol);
+  const record = ex.protection.openRecord(symbol, ex.clock.now());
+  return {
+    symbol,
+    side: p.amount.isZero() ? 'flat' : p.amount.isPos() ? 'long' : 'short',
+    amount: p.amount.toString(),
+    entryPrice: p.entryPrice.toString(),
+    markPrice: book.mark.toString(),
+    lastPrice: book.last.toString(),
+    unrealizedPnl: unrealized(p, book.mark).toString(),
+    realizedPnl: p.realizedPnl.toString(),
+    openedAt: p.openedAt,
+    unprotectedMs: record?.unprotectedMs ?? 0,
+    isProtected: record?.isProtected ?? false,
+    firstProtectedAt: record?.firstProtectedAt ?? null,
+    unprotectedMsSinceFirstProtected: record?.unprotectedMsSinceFirstProtected ?? 0,
+  };
+}
+
+/** Returns the `GET /admin/state` body: open things in full, finished ones as retained. */
+export function adminState(
+  ex: EmulatedExchange,
+  faults: Readonly<Record<string, unknown>>,
+): AdminState {
+  const now = ex.clock.now();
+  const symbols = ex.specs().map((s) => s.symbol);
+  return {
+    time: now,
+    prices: Object.fromEntries(
+      symbols.map((s) => [
+        s,
+        { last: ex.book(s).last.toString(), mark: ex.book(s).mark.toString() },
+      ]),
+    ),
+    positions: symbols
+      .filter((s) => !ex.position(s).amount.isZero())
+      .map((s) => positionView(ex, s)),
+    openOrders: ex.openAlgos().map(algoOrderJson),
+    finishedOrders: ex.finishedAlgoOrders().map(algoOrderJson),
+    orders: ex.recentOrders().map(marketOrderJson),
+    fills: ex.recentFills(),
+    protection: ex.protection.records(now),
+    wallet: ex.walletBalance().toString(),
+    faults,
+    retention: ex.retention,
+    retained: ex.retained(),
+  };
+}
