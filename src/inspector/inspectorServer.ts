@@ -1,12 +1,13 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { bindingProblem, checkAccess } from './accessGuard.ts';
 import type { InspectionHub } from './inspectionHub.ts';
 import type { MachineDrawing } from './machineLayout.ts';
 import { pageBundle } from './pageBundle.ts';
 import { PROTOCOL_VERSION, type PositionsResponse, type ServerMessage } from './protocol.ts';
+import { createLogger } from '../telemetry/logger.ts';
 
 /** How to serve the inspector. */
 export interface InspectorServerOptions {
@@ -17,6 +18,32 @@ export interface InspectorServerOptions {
   /** Default 7357; 0 picks a free port (tests). */
   readonly port?: number;
   readonly token?: string | undefined;
+  /**
+   * How often each stream client must answer a ping, default 30 000 ms; a client that missed
+   * the previous one is terminated. 0 runs no timer: the embedder calls checkHeartbeats.
+   */
+  readonly heartbeatMs?: number;
+  /** Bytes queued for one client beyond which it is dropped instead of sent more; default 8 MiB. */
+  readonly maxBufferedBytes?: number;
+  /** Stream clients served at once; further upgrades get 503. Default 64. */
+  readonly maxClients?: number;
+  /** Called once for every stream connection that ends, after it was forgotten. */
+  readonly onClientClosed?: (closed: ClientClosed) => void;
+}
+
+/**
+ * Why a stream connection ended: the client closed it (`closed`) or its socket died without
+ * a closing handshake (`lost`), or the server dropped it for sending a frame over the size
+ * limit (`oversize`), breaking the WebSocket framing (`protocol`), missing a ping
+ * (`heartbeat`) or reading too slowly (`backpressure`).
+ */
+export type ClientCloseReason =
+  'closed' | 'lost' | 'oversize' | 'protocol' | 'heartbeat' | 'backpressure';
+
+/** One ended stream connection; `code` is the close code the server received (1006: none). */
+export interface ClientClosed {
+  readonly reason: ClientCloseReason;
+  readonly code: number;
 }
 
 /** A running inspector. */
@@ -24,11 +51,37 @@ export interface RunningInspector {
   /** The page's address, with `?token=` when a token is required. */
   readonly url: string;
   readonly port: number;
+  /** Returns how many stream clients are connected. */
+  readonly clients: () => number;
+  /** Terminates the clients that did not answer the previous ping and pings the others. */
+  readonly checkHeartbeats: () => void;
   readonly close: () => Promise<void>;
 }
 
 /** The WebSocket path of the inspection stream. */
 export const STREAM_PATH = '/api/stream';
+
+// The page sends nothing; a client sending more than this is not the page.
+const MAX_FRAME_BYTES = 1024;
+const DEFAULT_HEARTBEAT_MS = 30_000;
+// A 10 000-step history is about 10 MB of records; a reader may fall behind by one such burst.
+const DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+const DEFAULT_MAX_CLIENTS = 64;
+
+const READ_ONLY: ServerMessage = {
+  type: 'error',
+  message: 'the inspector stream is read-only: clients send nothing on it',
+};
+
+const log = createLogger('inspector');
+
+/** What the server knows of one stream client beyond its socket. */
+interface ClientState {
+  /** Whether it answered the last ping (or connected since). */
+  alive: boolean;
+  /** Set when the server ends the connection, so the close is reported for what it was. */
+  dropReason?: ClientCloseReason;
+}
 
 // The page loads only its own bundle; uPlot sets inline style attributes, hence 'unsafe-inline' for styles.
 const CSP =
@@ -50,7 +103,7 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
 }
 
 function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
-  const text = status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found';
+  const text = STATUS_CODES[status] ?? 'Error';
   socket.end(
     `HTTP/1.1 ${status} ${text}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${reason}\n`,
   );
@@ -108,31 +161,84 @@ export async function startInspectorServer(
   };
 
   const server = createServer(handle);
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
-  const clients = new Set<WebSocket>();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  const clients = new Map<WebSocket, ClientState>();
+  const maxBuffered = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+  const maxClients = options.maxClients ?? DEFAULT_MAX_CLIENTS;
+
+  const drop = (ws: WebSocket, reason: ClientCloseReason): void => {
+    const state = clients.get(ws);
+    if (state !== undefined) state.dropReason ??= reason;
+    ws.terminate();
+  };
+
+  /** Sends unless the client already holds more unsent bytes than allowed, which drops it. */
+  const deliver = (ws: WebSocket, text: string): void => {
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > maxBuffered) {
+      log.warn(
+        { bufferedBytes: ws.bufferedAmount },
+        'dropped a stream client that stopped reading',
+      );
+      drop(ws, 'backpressure');
+      return;
+    }
+    ws.send(text);
+  };
+
+  const accept = (ws: WebSocket): void => {
+    const state: ClientState = { alive: true };
+    clients.set(ws, state);
+    ws.on('pong', () => (state.alive = true));
+    ws.on('message', (_data: RawData) => deliver(ws, JSON.stringify(READ_ONLY)));
+    // ws reports frames it cannot accept here and closes the connection itself (1009 for
+    // oversize, 1002/1007 for broken framing); without a listener the error would end the process.
+    ws.on('error', (error: Error & { code?: string }) => {
+      state.dropReason ??=
+        error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'oversize' : 'protocol';
+      log.warn({ err: error.message, code: error.code }, 'closing a misbehaving stream client');
+    });
+    ws.on('close', (code: number) => {
+      clients.delete(ws);
+      const reason = state.dropReason ?? (code === 1006 ? 'lost' : 'closed');
+      options.onClientClosed?.({ reason, code });
+    });
+    const hello: ServerMessage = {
+      type: 'hello',
+      protocol: PROTOCOL_VERSION,
+      machineId: drawing.machineId,
+      positions: hub.summaries(),
+    };
+    deliver(ws, JSON.stringify(hello));
+  };
 
   server.on('upgrade', (req, socket, head) => {
+    // Node removes its own error handler from an upgraded socket; a reset before ws takes it
+    // over would otherwise be an unhandled error.
+    socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://inspector.invalid');
     if (url.pathname !== STREAM_PATH) return refuseUpgrade(socket, 404, 'no such stream');
     const access = checkAccess(req, url, token);
     if (!access.ok) return refuseUpgrade(socket, access.status, access.reason);
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      clients.add(ws);
-      const hello: ServerMessage = {
-        type: 'hello',
-        protocol: PROTOCOL_VERSION,
-        machineId: drawing.machineId,
-        positions: hub.summaries(),
-      };
-      ws.send(JSON.stringify(hello));
-      // The page is read-only: whatever a client sends is ignored.
-      ws.on('close', () => clients.delete(ws));
-    });
+    if (clients.size >= maxClients)
+      return refuseUpgrade(socket, 503, `at most ${maxClients} stream clients at once`);
+    wss.handleUpgrade(req, socket, head, accept);
   });
 
+  const checkHeartbeats = (): void => {
+    for (const [ws, state] of clients) {
+      if (!state.alive) {
+        log.warn('dropped a stream client that stopped answering pings');
+        drop(ws, 'heartbeat');
+        continue;
+      }
+      state.alive = false;
+      ws.ping();
+    }
+  };
   const unsubscribe = hub.subscribe((message) => {
     const text = JSON.stringify(message);
-    for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(text);
+    for (const ws of clients.keys()) deliver(ws, text);
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -142,16 +248,20 @@ export async function startInspectorServer(
       resolve();
     });
   });
+  const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+  const heartbeat = heartbeatMs > 0 ? setInterval(checkHeartbeats, heartbeatMs) : undefined;
+  heartbeat?.unref();
   const port = (server.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   const url = `http://${shownHost}:${port}/${token === undefined ? '' : `?token=${encodeURIComponent(token)}`}`;
 
   const close = async (): Promise<void> => {
+    clearInterval(heartbeat);
     unsubscribe();
-    for (const ws of clients) ws.terminate();
+    for (const ws of clients.keys()) ws.terminate();
     wss.close();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
-  return { url, port, close };
+  return { url, port, clients: () => clients.size, checkHeartbeats, close };
 }

@@ -37,4 +37,6 @@ export type ServerMessage =
       readonly positions: readonly PositionSummary[];
     }
   | { readonly type: 'positionOpened'; readonly position: PositionSummary }
-  | { readonly type: 'record'; readonly positionId: string; readonly record: InspectionRecord };
+  | { readonly type: 'record'; readonly positionId: string; readonly record: InspectionRecord }
+  /** The answer to anything a client sends: the stream is one-way. */
+  | { readonly type: 'error'; readonly message: string };

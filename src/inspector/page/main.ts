@@ -83,6 +83,7 @@ function onMessage(message: ServerMessage): void {
     drawList();
     return;
   }
+  if (message.type === 'error') return;
   const records = histories.get(message.positionId);
   const summary = positions.get(message.positionId);
   if (summary !== undefined) {
