@@ -153,7 +153,7 @@ function apply(c: Ctx, e: SyncEvent, out: SyncRecord[]): void {
       if (e.quantity === null) {
         if (c.quantity !== null) out.push({ type: 'positionFlat', ts });
         c.quantity = null;
-      } else if (c.quantity !== e.quantity) {
+      } else if (c.quantity === null || !new Decimal(c.quantity).eq(e.quantity)) {
         c.quantity = e.quantity;
         out.push({ type: 'positionResized', ts, quantity: e.quantity });
       }
@@ -389,7 +389,7 @@ function decide(c: Ctx, ts: number): SyncCommand | undefined {
   }
   const resting = c.resting;
   const improves = tighterThan(c.desired, resting.stopPrice, c.side);
-  const resize = resting.quantity !== c.quantity;
+  const resize = !new Decimal(resting.quantity).eq(c.quantity);
   const { minIntervalMs, minImprovementPercent, emergencyPercent } = c.settings;
   const due =
     resize ||

@@ -1,0 +1,636 @@
+import type { Logger } from 'pino';
+import type { Subscription } from 'rxjs';
+import type { EngineConfig } from '../config/engineConfigSchema.ts';
+import type { Policy } from '../domain/types.ts';
+import type { ProtectionSettings, SyncEvent } from '../machines/orderSyncTypes.ts';
+import type { CheckpointSink, PersistedPositionSnapshot } from '../store/checkpoint.ts';
+import type { SnapshotEnvelope } from '../store/envelope.ts';
+import { ccxtWatchSource } from '../streams/ccxtWatchSource.ts';
+import { FallbackSource } from '../streams/fallbackSource.ts';
+import { lane, type LanePosition } from '../streams/lane.ts';
+import type { PriceSource } from '../streams/priceSource.ts';
+import { restPollingSource } from '../streams/restPollingSource.ts';
+import { validatedSource } from '../streams/validateTicks.ts';
+import type {
+  AccountEvent,
+  Venue,
+  VenueMarket,
+  VenuePosition,
+  VenueStopOrder,
+} from '../venues/port.ts';
+import { clientIdStem } from './clientIds.ts';
+import { CircuitBreaker } from './circuitBreaker.ts';
+import { PositionSlot, SYNC_SUFFIX, type SlotMeta, type SlotRecord } from './positionSlot.ts';
+import { reconcilePlan, stopRef, type HeldPosition } from './reconcilePlan.ts';
+import { VenueExecutor } from './venueExecutor.ts';
+
+/** The store the engine writes to: checkpoints, and the envelopes it resumes from. */
+export interface EngineStore extends CheckpointSink {
+  listEnvelopes(): Promise<{ envelopes: SnapshotEnvelope[] }>;
+}
+
+/** Options of {@link LiveEngine} beyond the config. */
+export interface LiveEngineOptions {
+  readonly venue: Venue;
+  readonly store: EngineStore;
+  readonly config: EngineConfig;
+  readonly logger: Logger;
+  /** The wall clock (ms); the venue's offset is added. Default Date.now. */
+  readonly wallClock?: () => number;
+  /** Shortest and longest time between two REST reconciliations. */
+  readonly reconcileMinMs?: number;
+  readonly reconcileMaxMs?: number;
+  /** Exit grace and retry settings of the sync machines (the config's protection block fills the rest). */
+  readonly exitGraceMs?: number;
+  readonly retryBaseMs?: number;
+  readonly retryMaxMs?: number;
+  /** Sees every committed step of every position (the inspector's feed). */
+  readonly onCommitted?: (slot: PositionSlot, records: readonly SlotRecord[]) => void;
+  /** Something an operator must hear about (alerts, halts, circuit changes). */
+  readonly onAlert?: (message: string) => void;
+}
+
+/** One position as `status()` reports it. */
+export interface PositionStatus {
+  readonly id: string;
+  readonly symbol: string;
+  readonly side: 'long' | 'short';
+  /** The order-sync state: none, placing, resting, replacing, cancelling, unknown, closing. */
+  readonly state: string;
+  readonly desiredStop: string;
+  readonly restingStop: string | null;
+  readonly unprotectedMs: number;
+  readonly gapMs: number;
+}
+
+/** What start-up found and did. */
+export interface StartReport {
+  readonly resumed: number;
+  readonly opened: number;
+  readonly closedWhileDown: number;
+  readonly orphansCancelled: number;
+  readonly foreign: number;
+}
+
+const LIVE_VERSION = 1;
+
+/**
+ * The live engine: one position actor and one order-sync actor per open exchange position,
+ * kept in step with the exchange by its user-data stream and by REST reconciliation (at start,
+ * after every reconnect, and on an adaptive interval). Prices reach each position through its
+ * lane; CLOCK ticks every `lanes.clockPeriodMs`. Crash-only: `start` always loads what the
+ * store holds and reconciles before acting on any price.
+ */
+export class LiveEngine {
+  private readonly slots = new Map<string, PositionSlot>();
+  private readonly feeds = new Map<string, Subscription>();
+  private readonly executor: VenueExecutor;
+  private readonly prices: PriceSource;
+  private readonly fallback: FallbackSource;
+  private markets: ReadonlyMap<string, VenueMarket> = new Map();
+  private offset = 0;
+  private clockTimer: NodeJS.Timeout | undefined;
+  private reconcileTimer: NodeJS.Timeout | undefined;
+  private reconcileDelay: number;
+  private reconciling: Promise<void> | null = null;
+  private stopAccount: (() => void) | undefined;
+  private stopping = false;
+  private halted = false;
+  private readonly log: Logger;
+
+  constructor(private readonly options: LiveEngineOptions) {
+    this.log = options.logger;
+    const { venue, config } = options;
+    this.reconcileDelay = options.reconcileMinMs ?? 6000;
+    this.executor = new VenueExecutor(venue, {
+      workingType: config.protection.workingType,
+      now: () => this.now(),
+      breaker: new CircuitBreaker({
+        failuresToOpen: 5,
+        openMs: 30_000,
+        onChange: (open, reason) =>
+          this.alert(
+            open
+              ? `circuit opened for ${venue.id}: calls paused, resting stops stay (${reason})`
+              : `circuit closed for ${venue.id}: ${reason}`,
+          ),
+      }),
+      onFailure: (command, error) =>
+        this.log.warn(
+          { command: command.type, kind: error.kind, err: error.message },
+          'venue call failed',
+        ),
+    });
+    const lanes = config.lanes;
+    const pick = lanes.priceSource;
+    this.fallback = new FallbackSource(
+      ccxtWatchSource(venue.prices, { watch: pick }),
+      restPollingSource(venue.prices, {
+        intervalMs: lanes.pollIntervalMs,
+        ...(pick === 'markPrice' ? { pick: (t) => t.markPrice ?? t.last } : {}),
+      }),
+      { maxPriceAgeMs: lanes.maxPriceAgeMs, backoff: lanes.backoff },
+    );
+    this.fallback.switches$.subscribe((s) =>
+      this.log.info({ symbol: s.symbol, to: s.to, reason: s.reason }, 'price feed switched'),
+    );
+    this.prices = validatedSource(this.fallback, {
+      onRejected: (r) =>
+        this.log.debug({ symbol: r.symbol, why: r.why, price: r.price }, 'tick rejected'),
+    });
+  }
+
+  /** The engine's time: the wall clock corrected by the venue's offset. */
+  now(): number {
+    return (this.options.wallClock ?? Date.now)() + this.offset;
+  }
+
+  /** Counts of venue calls by command and of failures by command and class. */
+  get requestCounts() {
+    return this.executor.counters;
+  }
+
+  /**
+   * Loads every unfinished position from the store, reconciles with the exchange, starts the
+   * streams; resolves when every position has its first step committed. Rejects (a VenueError)
+   * when the venue cannot be reached.
+   */
+  async start(): Promise<StartReport> {
+    const { venue } = this.options;
+    const venueTime = await venue.fetchTime();
+    this.offset = venueTime - (this.options.wallClock ?? Date.now)();
+    this.markets = await venue.loadMarkets();
+    const restored = await this.restoreSlots();
+    const [positions, stops] = await Promise.all([venue.fetchPositions(), venue.fetchOpenStops()]);
+    const plan = reconcilePlan(
+      restored.map((s) => this.held(s)),
+      positions.filter((p) => this.wanted(p.symbol)),
+      stops,
+      this.options.config.clientIdPrefix,
+    );
+    const ts = this.now();
+    let closedWhileDown = 0;
+    for (const truth of plan.held) {
+      const slot = restored.find((s) => s.meta.positionId === truth.positionId) as PositionSlot;
+      if (truth.position === null) closedWhileDown += 1;
+      this.slots.set(slot.meta.positionId, slot);
+      await slot.start({
+        type: 'RECONCILED',
+        ts,
+        quantity: truth.position?.quantity ?? null,
+        stops: truth.stops.map(stopRef),
+        restart: true,
+      });
+      this.log.info(
+        {
+          position: slot.meta.positionId,
+          open: truth.position !== null,
+          stops: truth.stops.length,
+        },
+        truth.position === null
+          ? 'position closed while down: cancelling its stops'
+          : 'position resumed',
+      );
+    }
+    for (const { position, stops: adopted } of plan.opened) {
+      await this.open(position, adopted);
+    }
+    for (const orphan of plan.orphans) await this.cancelOrphan(orphan);
+    for (const other of plan.foreign) {
+      this.log.info(
+        { symbol: other.symbol, clientId: other.clientId, stop: other.stopPrice },
+        'order not ours: left alone',
+      );
+    }
+    this.stopAccount = venue.watchAccount(
+      (event) => this.onAccount(event),
+      (error) => this.alert(`the account stream ended: ${error.message}`),
+    );
+    for (const slot of this.slots.values()) this.feed(slot);
+    this.clockTimer = setInterval(() => this.tick(), this.options.config.lanes.clockPeriodMs);
+    this.scheduleReconcile();
+    return {
+      resumed: plan.held.length - closedWhileDown,
+      opened: plan.opened.length,
+      closedWhileDown,
+      orphansCancelled: plan.orphans.length,
+      foreign: plan.foreign.length,
+    };
+  }
+
+  /**
+   * Stops taking prices and account events, lets every command in flight finish (bounded by
+   * `graceMs`), and leaves every stop resting. The store holds each position's last step.
+   */
+  async stop(graceMs = 10_000): Promise<{ settled: boolean; positions: number }> {
+    this.stopping = true;
+    clearInterval(this.clockTimer);
+    clearTimeout(this.reconcileTimer);
+    this.stopAccount?.();
+    for (const sub of this.feeds.values()) sub.unsubscribe();
+    this.feeds.clear();
+    let timer: NodeJS.Timeout | undefined;
+    const settled = await Promise.race([
+      Promise.all([...this.slots.values()].map((s) => s.settled())).then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    await this.reconciling;
+    const positions = this.slots.size;
+    for (const slot of this.slots.values()) slot.dispose();
+    this.slots.clear();
+    return { settled, positions };
+  }
+
+  /** Every live position with its desired and resting stop. */
+  status(): PositionStatus[] {
+    return [...this.slots.values()].map((slot) => {
+      const sync = slot.syncSnapshot;
+      const c = sync.context;
+      const openFor =
+        c.unprotectedSince === null ? 0 : Math.max(0, this.now() - c.unprotectedSince);
+      return {
+        id: slot.meta.positionId,
+        symbol: slot.meta.symbol,
+        side: slot.meta.side,
+        state: String(sync.value),
+        desiredStop: slot.positionContext.stop,
+        restingStop: c.resting?.stopPrice ?? null,
+        unprotectedMs: c.unprotectedMs + openFor,
+        gapMs: c.gapMs,
+      };
+    });
+  }
+
+  /** Resolves when no position has a command in flight or inputs waiting. */
+  async settled(): Promise<void> {
+    while ([...this.slots.values()].some((s) => s.busy)) {
+      await Promise.all([...this.slots.values()].map((s) => s.settled()));
+    }
+  }
+
+  /** Reconciles with the exchange now (also what a reconnect triggers). */
+  reconcileNow(): Promise<void> {
+    this.reconciling ??= this.reconcile().finally(() => {
+      this.reconciling = null;
+    });
+    return this.reconciling;
+  }
+
+  private wanted(symbol: string): boolean {
+    const only = this.options.config.symbols;
+    return only === undefined || only.includes(symbol);
+  }
+
+  private held(slot: PositionSlot): HeldPosition {
+    return {
+      positionId: slot.meta.positionId,
+      symbol: slot.meta.symbol,
+      side: slot.meta.side,
+      stem: slot.syncSnapshot.context.clientIdStem,
+    };
+  }
+
+  private settings(): ProtectionSettings {
+    const p = this.options.config.protection;
+    return {
+      minIntervalMs: p.minIntervalSeconds * 1000,
+      minImprovementPercent: p.minImprovementPercent,
+      emergencyPercent: p.emergencyPercent,
+      exitGraceMs: this.options.exitGraceMs ?? 5000,
+      retryBaseMs: this.options.retryBaseMs ?? 500,
+      retryMaxMs: this.options.retryMaxMs ?? 30_000,
+      alertAfterFailures: 3,
+    };
+  }
+
+  private policyFor(symbol: string): Policy {
+    return this.options.config.policies[symbol] ?? this.options.config.policy;
+  }
+
+  private slotDeps() {
+    return {
+      sink: this.options.store,
+      execute: (meta: SlotMeta, command: Parameters<VenueExecutor['run']>[2]) =>
+        this.halted
+          ? Promise.resolve<SyncEvent>({
+              type: 'FAILED',
+              ts: this.now(),
+              kind: 'circuitOpen',
+              message: 'the engine is halted',
+              retryAfterMs: 60_000,
+            })
+          : this.executor.run(meta.symbol, meta.side, command),
+      onCommitted: (slot: PositionSlot, records: readonly SlotRecord[]) => {
+        for (const r of records) {
+          if (r.machine === 'sync' && r.record.type === 'alert') this.alert(r.record.message);
+          if (r.machine === 'sync' || r.record.type === 'exited' || r.record.type === 'opened')
+            this.log.info({ position: slot.meta.positionId, ...r.record }, r.record.type);
+        }
+        this.options.onCommitted?.(slot, records);
+      },
+      onHalted: (slot: PositionSlot, error: unknown) => {
+        this.halted = true;
+        this.alert(
+          `position ${slot.meta.positionId} stopped: its step could not be recorded (${error instanceof Error ? error.message : String(error)}); the engine sends no more orders, resting stops stay`,
+        );
+      },
+      onDone: (slot: PositionSlot) => {
+        this.log.info(
+          { position: slot.meta.positionId, symbol: slot.meta.symbol },
+          'position closed and cleaned up',
+        );
+        this.feeds.get(slot.meta.positionId)?.unsubscribe();
+        this.feeds.delete(slot.meta.positionId);
+        this.slots.delete(slot.meta.positionId);
+        slot.dispose();
+      },
+    };
+  }
+
+  private async restoreSlots(): Promise<PositionSlot[]> {
+    const { envelopes } = await this.options.store.listEnvelopes();
+    const byId = new Map(envelopes.map((e) => [e.positionId, e]));
+    const out: PositionSlot[] = [];
+    for (const env of envelopes) {
+      if (env.positionId.endsWith(SYNC_SUFFIX)) continue;
+      const sync = byId.get(env.positionId + SYNC_SUFFIX);
+      if (sync === undefined) continue;
+      let meta: SlotMeta & { live?: number };
+      try {
+        meta = JSON.parse(env.source) as SlotMeta & { live?: number };
+      } catch {
+        continue;
+      }
+      if (meta.live !== LIVE_VERSION || meta.venue !== this.options.venue.id) continue;
+      if (sync.snapshot.status !== 'active') continue;
+      out.push(
+        PositionSlot.restore(
+          meta,
+          {
+            position: { snapshot: env.snapshot as PersistedPositionSnapshot, seq: env.seq },
+            sync: { snapshot: sync.snapshot as PersistedPositionSnapshot, seq: sync.seq },
+          },
+          this.slotDeps(),
+        ),
+      );
+    }
+    return out;
+  }
+
+  private liveSlotOf(symbol: string): PositionSlot | undefined {
+    for (const slot of this.slots.values()) {
+      const c = slot.syncSnapshot.context;
+      if (slot.meta.symbol === symbol && c.quantity !== null && c.exit === null && !c.fired)
+        return slot;
+    }
+    return undefined;
+  }
+
+  private async open(position: VenuePosition, adopted: readonly VenueStopOrder[]): Promise<void> {
+    if (!this.wanted(position.symbol)) return;
+    const market = this.markets.get(position.symbol);
+    if (market === undefined) {
+      this.alert(
+        `position on ${position.symbol} has no market on ${this.options.venue.id}: not protected`,
+      );
+      return;
+    }
+    const { config, venue } = this.options;
+    const positionId = `${venue.id}:${position.symbol}:${position.side}:${position.openedAt}`;
+    if (this.slots.has(positionId)) return;
+    const meta: SlotMeta & { live: number } = {
+      positionId,
+      symbol: position.symbol,
+      unified: venue.unifiedSymbol(position.symbol),
+      side: position.side,
+      venue: venue.id,
+      live: LIVE_VERSION,
+    };
+    const ts = this.now();
+    const slot = PositionSlot.create(
+      meta,
+      {
+        id: positionId,
+        market: { tickSize: market.tickSize },
+        position: {
+          side: position.side,
+          entryPrice: position.entryPrice,
+          quantity: position.quantity,
+          openedAt: position.openedAt,
+        },
+        policy: this.policyFor(position.symbol),
+      },
+      {
+        positionId,
+        symbol: position.symbol,
+        side: position.side,
+        quantity: position.quantity,
+        clientIdStem: clientIdStem(config.clientIdPrefix, positionId),
+        settings: this.settings(),
+        ts,
+      },
+      this.slotDeps(),
+    );
+    this.slots.set(positionId, slot);
+    this.log.info(
+      { position: positionId, entry: position.entryPrice, quantity: position.quantity },
+      'position taken in charge',
+    );
+    await slot.start(
+      adopted.length === 0
+        ? undefined
+        : {
+            type: 'RECONCILED',
+            ts,
+            quantity: position.quantity,
+            stops: adopted.map(stopRef),
+            restart: true,
+          },
+    );
+    if (this.clockTimer !== undefined) this.feed(slot);
+  }
+
+  private async cancelOrphan(order: VenueStopOrder): Promise<void> {
+    try {
+      await this.options.venue.cancelStop(order.symbol, order.id);
+      this.log.info({ symbol: order.symbol, clientId: order.clientId }, 'orphan stop cancelled');
+    } catch (error) {
+      this.log.warn(
+        { symbol: order.symbol, clientId: order.clientId, err: String(error) },
+        'orphan stop not cancelled; retried at the next reconciliation',
+      );
+    }
+  }
+
+  private feed(slot: PositionSlot): void {
+    if (this.feeds.has(slot.meta.positionId) || !slot.positionActive) return;
+    const view: LanePosition = {
+      side: slot.meta.side,
+      entryPrice: slot.positionContext.position.entryPrice,
+      quantity: slot.positionContext.position.quantity,
+      currentStop: () => slot.positionContext.stop,
+    };
+    const lanes = this.options.config.lanes;
+    const sub = this.prices
+      .ticks(slot.meta.unified)
+      .pipe(
+        lane(view, {
+          fastMs: lanes.fastMs,
+          normalMs: lanes.normalMs,
+          fastWhenProfit: lanes.fastWhenProfit,
+          downgradeAfterCycles: lanes.downgradeAfterCycles,
+        }),
+      )
+      .subscribe({
+        next: (delivery) => {
+          for (const t of delivery.ticks)
+            slot.send({ to: 'position', event: { type: 'PRICE', ts: t.ts, price: t.price } });
+        },
+        error: (error: unknown) =>
+          this.log.error(
+            { position: slot.meta.positionId, err: String(error) },
+            'price feed failed',
+          ),
+      });
+    this.feeds.set(slot.meta.positionId, sub);
+  }
+
+  private tick(): void {
+    const ts = this.now();
+    for (const slot of this.slots.values()) {
+      slot.send({ to: 'position', event: { type: 'CLOCK', ts } });
+      slot.send({ to: 'sync', event: { type: 'CLOCK', ts } });
+    }
+  }
+
+  private onAccount(event: AccountEvent): void {
+    if (this.stopping) return;
+    if (event.type === 'reconnected') {
+      this.log.info('account stream reconnected: reconciling');
+      void this.reconcileNow();
+      return;
+    }
+    if (event.type === 'stop') {
+      for (const slot of this.slots.values()) {
+        if (event.order.clientId.startsWith(slot.syncSnapshot.context.clientIdStem)) {
+          slot.send({
+            to: 'sync',
+            event: {
+              type: 'STOP_CHANGED',
+              ts: event.ts,
+              id: event.order.id,
+              status: event.order.status,
+            },
+          });
+        }
+      }
+      return;
+    }
+    const p = event.position;
+    if (!this.wanted(p.symbol)) return;
+    const slot = this.liveSlotOf(p.symbol);
+    if ('closed' in p) {
+      slot?.send({ to: 'sync', event: { type: 'POSITION', ts: event.ts, quantity: null } });
+      return;
+    }
+    if (slot !== undefined && slot.meta.side === p.side) {
+      slot.send({ to: 'sync', event: { type: 'POSITION', ts: event.ts, quantity: p.quantity } });
+      return;
+    }
+    slot?.send({ to: 'sync', event: { type: 'POSITION', ts: event.ts, quantity: null } });
+    void this.open(p, []).catch((error: unknown) =>
+      this.alert(`could not take ${p.symbol} in charge: ${String(error)}`),
+    );
+  }
+
+  private scheduleReconcile(): void {
+    if (this.stopping) return;
+    clearTimeout(this.reconcileTimer);
+    this.reconcileTimer = setTimeout(() => {
+      void this.reconcileNow().finally(() => this.scheduleReconcile());
+    }, this.reconcileDelay);
+  }
+
+  private async reconcile(): Promise<void> {
+    if (this.stopping) return;
+    const { venue, config } = this.options;
+    const before = new Map(
+      [...this.slots.values()].map((s) => [s, s.busy ? -1 : s.syncSnapshot.context.lastTs]),
+    );
+    let positions: VenuePosition[];
+    let stops: VenueStopOrder[];
+    try {
+      [positions, stops] = await Promise.all([venue.fetchPositions(), venue.fetchOpenStops()]);
+    } catch (error) {
+      this.log.warn({ err: String(error) }, 'reconciliation failed; retried soon');
+      this.reconcileDelay = this.options.reconcileMinMs ?? 6000;
+      return;
+    }
+    if (this.stopping) return;
+    const live = [...this.slots.values()].filter((s) => !s.stopped);
+    const plan = reconcilePlan(
+      live.map((s) => this.held(s)),
+      positions.filter((p) => this.wanted(p.symbol)),
+      stops,
+      config.clientIdPrefix,
+    );
+    let disagreements = 0;
+    const ts = this.now();
+    for (const truth of plan.held) {
+      const slot = this.slots.get(truth.positionId);
+      if (slot === undefined) continue;
+      // A slot that stepped while the lists were fetched may know better than they do.
+      if (before.get(slot) !== slot.syncSnapshot.context.lastTs || slot.busy) {
+        disagreements += 1;
+        continue;
+      }
+      const c = slot.syncSnapshot.context;
+      const quantity = truth.position?.quantity ?? null;
+      const known = [c.resting, ...c.leftovers]
+        .filter((s) => s !== null)
+        .map((s) => s.id)
+        .sort();
+      const seen = truth.stops.map((s) => s.id).sort();
+      const sameQty =
+        quantity === null
+          ? c.quantity === null
+          : c.quantity !== null && Number(quantity) === Number(c.quantity);
+      if (sameQty && known.join() === seen.join()) continue;
+      disagreements += 1;
+      this.log.warn(
+        { position: truth.positionId, known, seen, quantity, held: c.quantity },
+        'exchange disagrees: reconciling',
+      );
+      slot.send({
+        to: 'sync',
+        event: {
+          type: 'RECONCILED',
+          ts,
+          quantity,
+          stops: truth.stops.map(stopRef),
+          restart: false,
+        },
+      });
+    }
+    for (const { position, stops: adopted } of plan.opened) {
+      disagreements += 1;
+      await this.open(position, adopted);
+    }
+    for (const orphan of plan.orphans) {
+      disagreements += 1;
+      await this.cancelOrphan(orphan);
+    }
+    const busy = [...this.slots.values()].some((s) => s.busy);
+    const min = this.options.reconcileMinMs ?? 6000;
+    const max = this.options.reconcileMaxMs ?? 300_000;
+    this.reconcileDelay = disagreements > 0 || busy ? min : Math.min(max, this.reconcileDelay * 2);
+  }
+
+  private alert(message: string): void {
+    this.log.error({ alert: true }, message);
+    this.options.onAlert?.(message);
+  }
+}

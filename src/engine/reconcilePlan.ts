@@ -1,0 +1,100 @@
+import type { Side } from '../domain/types.ts';
+import type { StopRef } from '../machines/orderSyncTypes.ts';
+import type { VenuePosition, VenueStopOrder } from '../venues/port.ts';
+import { isOurs } from './clientIds.ts';
+
+/** What the engine holds for one live position, as reconciliation needs it. */
+export interface HeldPosition {
+  readonly positionId: string;
+  readonly symbol: string;
+  readonly side: Side;
+  /** The start of every client id of this position. */
+  readonly stem: string;
+}
+
+/** The exchange's truth for one held position: its size (null: flat) and our stops for it. */
+export interface HeldTruth {
+  readonly positionId: string;
+  readonly position: VenuePosition | null;
+  readonly stops: readonly VenueStopOrder[];
+}
+
+/** What reconciliation found, and what the engine does with each part. */
+export interface ReconcilePlan {
+  /** Every held position with the exchange's view of it. */
+  readonly held: readonly HeldTruth[];
+  /** Positions nobody holds (opened while we were down, or just now): each gets an actor; `stops` are ours found on its symbol and side, adopted. */
+  readonly opened: readonly {
+    readonly position: VenuePosition;
+    readonly stops: readonly VenueStopOrder[];
+  }[];
+  /** Our stops that protect no open position: cancel them. */
+  readonly orphans: readonly VenueStopOrder[];
+  /** Orders without our prefix: left alone, reported. */
+  readonly foreign: readonly VenueStopOrder[];
+}
+
+/**
+ * Returns the reconciliation of what the engine holds with what the exchange shows (the table
+ * of notes/live-engine.md). A held position matches the open position of its symbol and side
+ * (one-way mode: one per symbol); a stop is a position's when its client id starts with the
+ * position's stem, or when it is ours, on the same symbol and side, and no held position claims
+ * it (then the position adopts it, so it keeps protecting until a stop of its own rests).
+ */
+export function reconcilePlan(
+  held: readonly HeldPosition[],
+  positions: readonly VenuePosition[],
+  stops: readonly VenueStopOrder[],
+  prefix: string,
+): ReconcilePlan {
+  const open = stops.filter((s) => s.status === 'open');
+  const ours = open.filter((s) => isOurs(s.clientId, prefix));
+  const foreign = open.filter((s) => !isOurs(s.clientId, prefix));
+  const claimed = new Set<VenueStopOrder>();
+  const usedPositions = new Set<VenuePosition>();
+
+  const truths: HeldTruth[] = held.map((h) => {
+    const position = positions.find((p) => p.symbol === h.symbol && p.side === h.side) ?? null;
+    if (position !== null) usedPositions.add(position);
+    const mine = ours.filter((s) => s.clientId.startsWith(h.stem));
+    for (const s of mine) claimed.add(s);
+    return { positionId: h.positionId, position, stops: mine };
+  });
+
+  const fits = (s: VenueStopOrder, p: VenuePosition) =>
+    s.symbol === p.symbol && s.positionSide === p.side;
+  // Unclaimed stops of ours on a held position's symbol and side join that position's stops.
+  const withStrays = truths.map((t) => {
+    if (t.position === null) return t;
+    const position = t.position;
+    const strays = ours.filter((s) => !claimed.has(s) && fits(s, position));
+    for (const s of strays) claimed.add(s);
+    return strays.length === 0 ? t : { ...t, stops: [...t.stops, ...strays] };
+  });
+
+  const opened = positions
+    .filter((p) => !usedPositions.has(p))
+    .map((position) => {
+      const adopted = ours.filter((s) => !claimed.has(s) && fits(s, position));
+      for (const s of adopted) claimed.add(s);
+      return { position, stops: adopted };
+    });
+
+  return {
+    held: withStrays,
+    opened,
+    orphans: ours.filter((s) => !claimed.has(s)),
+    foreign,
+  };
+}
+
+/** Returns a venue stop as the sync machine knows stops. */
+export function stopRef(s: VenueStopOrder): StopRef {
+  return {
+    id: s.id,
+    clientId: s.clientId,
+    stopPrice: s.stopPrice,
+    quantity: s.quantity ?? '0',
+    placedAt: s.createdAt,
+  };
+}
