@@ -30,8 +30,9 @@ describe('ratchet exchange', () => {
   it('prints REST and WS URLs and the key pair, serves them, and stops cleanly', async () => {
     const { lines, io: cliIo } = io();
     const stop = new AbortController();
-    let ready: Emulator | undefined;
-    const done = exchangeCommand(cliIo, { signal: stop.signal, onReady: (em) => (ready = em) })
+    let onReady: (em: Emulator) => void = () => undefined;
+    const ready = new Promise<Emulator>((resolve) => (onReady = resolve));
+    const done = exchangeCommand(cliIo, { signal: stop.signal, onReady })
       .exitOverride()
       .parseAsync(
         [
@@ -50,7 +51,7 @@ describe('ratchet exchange', () => {
         ],
         { from: 'user' },
       );
-    while (ready === undefined) await new Promise((r) => setTimeout(r, 10));
+    const em = await ready;
     const rest = /REST\s+(\S+)/.exec(lines.join('\n'))?.[1];
     expect(lines.join('\n')).toMatch(/WS\s+ws:\/\/127\.0\.0\.1:\d+\/ws/);
     expect(lines.join('\n')).toMatch(/API key\s+k123\n\s+secret\s+s456/);
@@ -58,7 +59,7 @@ describe('ratchet exchange', () => {
       symbols: Array<{ symbol: string }>;
     };
     expect(info.symbols.map((s) => s.symbol)).toEqual(['BTCUSDT', 'SOLUSDT']);
-    expect(ready.exchange.retention).toEqual({
+    expect(em.exchange.retention).toEqual({
       fills: 50,
       orders: 50,
       algoOrders: 50,
@@ -91,14 +92,16 @@ describe('ratchet exchange', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += String(c)));
-    while (!out.includes('Ctrl-C')) {
-      if (child.exitCode !== null) throw new Error(`exited early: ${out}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (c: Buffer) => {
+        out += String(c);
+        if (out.includes('Ctrl-C')) resolve();
+      });
+      void exited.then(() => reject(new Error(`exited early: ${out}`)));
+    });
     child.kill('SIGTERM');
-    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
-    expect(code).toBe(0);
+    expect(await exited).toBe(0);
     expect(out).toMatch(/stopped \(SIGTERM\)/);
   });
 });
