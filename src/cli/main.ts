@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/ConfigError.ts';
 import { processIo, type CliIo } from './io.ts';
+import { OperationError } from './operationError.ts';
 import { UsageError } from './usageError.ts';
 
 // Each command is loaded only when it runs: the exchange emulator pulls in ccxt and the
@@ -12,6 +13,7 @@ const COMMANDS: Readonly<Record<string, (io: CliIo) => Promise<Command>>> = {
   journal: async (io) => (await import('./journal.ts')).journalCommand(io),
   inspect: async (io) => (await import('./inspect.ts')).inspectCommand(io),
   exchange: async (io) => (await import('./exchange.ts')).exchangeCommand(io),
+  run: async (io) => (await import('./run.ts')).runCommand(io),
 };
 
 /**
@@ -50,6 +52,10 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
     if (error instanceof ConfigError || error instanceof UsageError) {
       io.err(`ratchet: ${error.message}`);
       return 2;
+    }
+    if (error instanceof OperationError) {
+      io.err(`ratchet: ${error.message}`);
+      return 1;
     }
     io.err(
       `ratchet: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
