@@ -1,0 +1,301 @@
+import type { Logger } from 'pino';
+import type { Millis } from '../../domain/types.ts';
+import { createLogger } from '../../telemetry/logger.ts';
+import {
+  VenueError,
+  type CloseMarketRequest,
+  type MarketOrderResult,
+  type PlaceStopRequest,
+  type Venue,
+  type VenueMarket,
+  type VenuePosition,
+  type VenueStopOrder,
+} from '../port.ts';
+import {
+  createBinanceUsdmClient,
+  type BinanceConnection,
+  type BinanceUsdmClient,
+} from './binanceUsdmClient.ts';
+import {
+  marketOrderFromRest,
+  positionFromRest,
+  stopFromRest,
+  type RawRecord,
+} from './binanceWire.ts';
+import {
+  gridFromExchangeInfo,
+  quantityOnStep,
+  stopPriceOnTick,
+  type ListedMarket,
+} from './marketGrid.ts';
+import { redactCredentials } from './redactCredentials.ts';
+import { toVenueError } from './toVenueError.ts';
+import { validateBinanceOptions } from './validateBinanceOptions.ts';
+import { watchAccountStream } from './watchAccountStream.ts';
+
+/** How to reach a Binance USDⓈ-M account (or a compatible server) and where to log. */
+export interface BinanceVenueOptions extends BinanceConnection {
+  /** Default: a `binance-venue` component logger. */
+  readonly logger?: Logger | undefined;
+}
+
+/** The fields of a ccxt market the adapter reads. */
+interface LoadedMarket {
+  readonly id: string;
+  readonly symbol: string;
+  readonly contract?: boolean;
+  readonly linear?: boolean;
+  readonly info: unknown;
+}
+
+const CLIENT_ID = /^[.A-Za-z0-9:/_-]{1,36}$/;
+
+function checkClientId(clientId: string): void {
+  if (!CLIENT_ID.test(clientId))
+    throw new VenueError(
+      'invalid',
+      `The client id "${clientId}" is not one Binance accepts: use 1 to 36 characters from A-Z, a-z, 0-9 and . : / _ -.`,
+    );
+}
+
+function present<T>(value: T | undefined): value is T {
+  return value !== undefined;
+}
+
+/**
+ * Returns the port over ccxt's `binanceusdm` (REST and WebSockets) for one account. Stops are
+ * reduce-only STOP_MARKET algo orders; prices and quantities travel as exact strings on the
+ * market's grid; ccxt's own retries are off. Every method rejects with a VenueError whose message
+ * carries no credential. Throws VenueError `invalid` on bad options; makes no request until used.
+ */
+export async function createBinanceVenue(options: BinanceVenueOptions): Promise<Venue> {
+  validateBinanceOptions(options);
+  const logger = options.logger ?? createLogger('binance-venue');
+  const client: BinanceUsdmClient = await createBinanceUsdmClient(options);
+  const redact = redactCredentials([options.apiKey, options.secret]);
+  const mapError = (e: unknown): VenueError => toVenueError(e, redact);
+  const streams = new Set<() => void>();
+  let markets: Map<string, ListedMarket> | undefined;
+  let loadingMarkets: Promise<Map<string, ListedMarket>> | undefined;
+  // Local clock minus the venue's, measured by fetchTime; ccxt signs with it too.
+  let timeDifference = 0;
+
+  const call = async <T>(op: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (e) {
+      const error = mapError(e);
+      logger[error.kind === 'notFound' ? 'debug' : 'warn'](
+        { op, kind: error.kind, code: error.details.code },
+        error.message,
+      );
+      throw error;
+    }
+  };
+
+  const ensureMarkets = (): Promise<Map<string, ListedMarket>> => {
+    if (markets !== undefined) return Promise.resolve(markets);
+    loadingMarkets ??= (async () => {
+      try {
+        await client.loadMarkets();
+        const listed = new Map<string, ListedMarket>();
+        const loaded = (client.markets ?? {}) as Record<string, LoadedMarket | undefined>;
+        for (const m of Object.values(loaded)) {
+          if (m === undefined || m.contract !== true || m.linear !== true) continue;
+          const grid = gridFromExchangeInfo(m.id, m.symbol, m.info);
+          if (grid !== undefined) listed.set(grid.symbol, grid);
+        }
+        markets = listed;
+        return listed;
+      } finally {
+        loadingMarkets = undefined;
+      }
+    })();
+    return loadingMarkets;
+  };
+
+  const unknownSymbol = (symbol: string, listed: ReadonlyMap<string, unknown>): VenueError =>
+    new VenueError(
+      'invalid',
+      `The symbol "${symbol}" is not a listed USDⓈ-M contract; use the exchange's id such as ${[...listed.keys()].slice(0, 3).join(', ') || 'BTCUSDT'}.`,
+    );
+
+  const marketOf = async (symbol: string): Promise<ListedMarket> => {
+    const listed = await ensureMarkets();
+    const market = listed.get(symbol);
+    if (market === undefined) throw unknownSymbol(symbol, listed);
+    return market;
+  };
+
+  const orNotFound = async <T>(fn: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof VenueError && e.kind === 'notFound') return undefined;
+      throw e;
+    }
+  };
+
+  const venue: Venue = {
+    id: 'binanceusdm',
+    capabilities: { atomicStopAmend: false },
+    prices: client,
+
+    unifiedSymbol(symbol: string): string {
+      if (markets === undefined)
+        throw new VenueError(
+          'invalid',
+          `The markets are not loaded yet, so "${symbol}" cannot be mapped: call loadMarkets() first.`,
+        );
+      const market = markets.get(symbol);
+      if (market === undefined) throw unknownSymbol(symbol, markets);
+      return market.unifiedSymbol;
+    },
+
+    fetchTime(): Promise<Millis> {
+      return call('fetchTime', async () => {
+        const before = Date.now();
+        const serverTime = await client.fetchTime();
+        const after = Date.now();
+        if (serverTime === undefined) throw new VenueError('unknownOutcome', 'no server time');
+        // The server read its clock about halfway through the round trip.
+        timeDifference = Math.round((before + after) / 2) - serverTime;
+        client.options['timeDifference'] = timeDifference;
+        return serverTime;
+      });
+    },
+
+    loadMarkets(): Promise<ReadonlyMap<string, VenueMarket>> {
+      return call('loadMarkets', ensureMarkets);
+    },
+
+    fetchPositions(): Promise<VenuePosition[]> {
+      return call('fetchPositions', async () => {
+        await ensureMarkets();
+        const rows = await client.fetchPositions();
+        return rows.map((r) => positionFromRest(r.info as RawRecord)).filter(present);
+      });
+    },
+
+    fetchOpenStops(): Promise<VenueStopOrder[]> {
+      return call('fetchOpenStops', async () => {
+        await ensureMarkets();
+        const orders = await client.fetchOpenOrders(undefined, undefined, undefined, {
+          trigger: true,
+        });
+        return orders.map((o) => stopFromRest(o.info as RawRecord)).filter(present);
+      });
+    },
+
+    fetchStopByClientId(symbol: string, clientId: string): Promise<VenueStopOrder | undefined> {
+      return orNotFound(() =>
+        call('fetchStopByClientId', async () => {
+          const market = await marketOf(symbol);
+          const order = await client.fetchOrder('', market.unifiedSymbol, {
+            trigger: true,
+            clientAlgoId: clientId,
+          });
+          return stopFromRest(order.info as RawRecord);
+        }),
+      );
+    },
+
+    placeStop(request: PlaceStopRequest): Promise<VenueStopOrder> {
+      return call('placeStop', async () => {
+        checkClientId(request.clientId);
+        const market = await marketOf(request.symbol);
+        const stopPrice = stopPriceOnTick(market, request.stopPrice, request.positionSide);
+        const quantity = quantityOnStep(market, request.quantity);
+        const order = await client.createOrder(
+          market.unifiedSymbol,
+          'market',
+          request.positionSide === 'long' ? 'sell' : 'buy',
+          // A string keeps the quantity exact: ccxt formats strings without a float round trip.
+          quantity as unknown as number,
+          undefined,
+          {
+            stopLossPrice: stopPrice,
+            reduceOnly: true,
+            workingType: request.workingType,
+            clientAlgoId: request.clientId,
+          },
+        );
+        const stop = stopFromRest(order.info as RawRecord);
+        if (stop === undefined)
+          throw new VenueError(
+            'unknownOutcome',
+            `The stop ${request.clientId} was answered with an unreadable order; look it up by its client id.`,
+          );
+        return stop;
+      });
+    },
+
+    cancelStop(symbol: string, id: string): Promise<void> {
+      return call('cancelStop', async () => {
+        const market = await marketOf(symbol);
+        await client.cancelOrder(id, market.unifiedSymbol, { trigger: true });
+      });
+    },
+
+    closeMarket(request: CloseMarketRequest): Promise<MarketOrderResult> {
+      return call('closeMarket', async () => {
+        checkClientId(request.clientId);
+        const market = await marketOf(request.symbol);
+        const quantity = quantityOnStep(market, request.quantity);
+        const order = await client.createOrder(
+          market.unifiedSymbol,
+          'market',
+          request.positionSide === 'long' ? 'sell' : 'buy',
+          quantity as unknown as number,
+          undefined,
+          { reduceOnly: true, newClientOrderId: request.clientId },
+        );
+        const result = marketOrderFromRest(order.info as RawRecord);
+        if (result === undefined)
+          throw new VenueError(
+            'unknownOutcome',
+            `The market order ${request.clientId} was answered with an unreadable order; look it up by its client id.`,
+          );
+        return result;
+      });
+    },
+
+    fetchMarketOrderByClientId(
+      symbol: string,
+      clientId: string,
+    ): Promise<MarketOrderResult | undefined> {
+      return orNotFound(() =>
+        call('fetchMarketOrderByClientId', async () => {
+          const market = await marketOf(symbol);
+          const order = await client.fetchOrder('', market.unifiedSymbol, {
+            origClientOrderId: clientId,
+          });
+          return marketOrderFromRest(order.info as RawRecord);
+        }),
+      );
+    },
+
+    watchAccount(listener, onError): () => void {
+      const unsubscribe = (): void => {
+        streams.delete(unsubscribe);
+        stop();
+      };
+      const stop = watchAccountStream(
+        { client, venueNow: () => Date.now() - timeDifference, toVenueError: mapError, logger },
+        listener,
+        (error) => {
+          streams.delete(unsubscribe);
+          onError(error);
+        },
+      );
+      streams.add(unsubscribe);
+      return unsubscribe;
+    },
+
+    async close(): Promise<void> {
+      for (const stop of [...streams]) stop();
+      await client.close();
+    },
+  };
+  return venue;
+}
