@@ -42,9 +42,10 @@ function feedOf(
   symbols: string[] | undefined,
 ): FeedOption {
   if (raw === 'synthetic') return { kind: 'synthetic', seed, speed };
+  if (raw === 'none') return { kind: 'none' };
   if (!existsSync(raw) || !statSync(raw).isFile()) {
     throw new UsageError(
-      `--feed ${raw} is neither "synthetic" nor a readable file: give a Binance kline or aggTrades CSV from data.binance.vision.`,
+      `--feed ${raw} is neither "synthetic", "none" nor a readable file: give a Binance kline or aggTrades CSV from data.binance.vision.`,
     );
   }
   const symbol = symbols?.[0];
@@ -144,7 +145,11 @@ export function exchangeCommand(
     .option('--api-key <key>', 'API key the exchange accepts (random when omitted)')
     .option('--api-secret <secret>', 'HMAC secret matching --api-key')
     .option('--seed <n>', 'seed of the synthetic feed and of injected faults', '1')
-    .option('--feed <source>', '"synthetic" or a Binance kline/aggTrades CSV file', 'synthetic')
+    .option(
+      '--feed <source>',
+      '"synthetic", "none" (prices move only through /admin/price) or a Binance kline/aggTrades CSV file',
+      'synthetic',
+    )
     .option(
       '--symbols <list>',
       'comma-separated symbols (default BTCUSDT,ETHUSDT; a CSV names its own)',
@@ -170,23 +175,33 @@ export function exchangeCommand(
       }
       const feed =
         options.feed.kind === 'csv'
-          ? `replay of ${options.feed.path}`
-          : `synthetic, seed ${options.seed ?? 1}`;
+          ? `replay of ${options.feed.path}, speed ${raw.speed}x`
+          : options.feed.kind === 'synthetic'
+            ? `synthetic, seed ${options.seed ?? 1}, speed ${raw.speed}x`
+            : 'none: prices move only through POST /admin/price';
       io.out('Ratchet exchange emulator (Binance USDⓈ-M compatible)');
       io.out(`  REST     ${em.restUrl}   (endpoints under /fapi)`);
       io.out(`  WS       ${em.wsUrl}`);
       io.out(`  API key  ${em.apiKey}`);
       io.out(`  secret   ${em.secret}`);
       io.out(`  admin    ${em.restUrl}/admin/state`);
+      io.out(`  feed     ${feed}`);
       io.out(
-        `  feed     ${feed}; symbols ${em.exchange
+        `  symbols  ${em.exchange
           .specs()
           .map((s) => s.symbol)
-          .join(', ')}; speed ${raw.speed}x`,
+          .join(', ')}`,
       );
       io.out('Press Ctrl-C to stop.');
+      let stopping = false;
+      if (options.feed.kind === 'csv') {
+        void em.feedEnded.then(() => {
+          if (!stopping) io.out('Replay ended: prices now move only through POST /admin/price.');
+        });
+      }
       hooks.onReady?.(em);
       const why = await waitForStop(hooks.signal);
+      stopping = true;
       await em.close();
       io.out(`Exchange emulator stopped (${why}).`);
     });

@@ -55,6 +55,20 @@ describe('synthetic feed', () => {
   });
 });
 
+describe('no feed', () => {
+  it('is the programmatic default: prices move only through setPrice or /admin/price', async () => {
+    const em = await emulator({ feed: { kind: 'none' } });
+    await em.feedEnded;
+    expect(em.state().feed).toEqual({ kind: 'none', ticks: 0, ended: true });
+    em.setPrice('BTCUSDT', '60001.0');
+    expect(em.state()).toMatchObject({
+      feed: { ticks: 0 },
+      prices: { BTCUSDT: { last: '60001', mark: '60001' } },
+    });
+    expect(em.exchange.book('BTCUSDT').stats.count).toBe(1);
+  });
+});
+
 describe('CSV replay of Binance public data', () => {
   it('parses klines into open, extremes and close inside each bar', () => {
     const { format, ticks } = parseBinanceCsv(

@@ -78,7 +78,7 @@ describe('the emulator runs in bounded memory', () => {
       protectionRecords: 10,
     });
     expect(peak).toBe(20 + 30 + 40 + 10);
-    const state = adminState(ex, {});
+    const state = adminState(ex, {}, { kind: 'none', ticks: 0, ended: true });
     expect([
       state.openOrders.length,
       state.finishedOrders.length,

@@ -71,6 +71,35 @@ describe('ratchet exchange', () => {
     await expect(fetch(`${rest}/fapi/v1/time`)).rejects.toThrow();
   });
 
+  it('--feed none leaves prices still until POST /admin/price moves them', async () => {
+    const { lines, io: cliIo } = io();
+    const stop = new AbortController();
+    let onReady: (em: Emulator) => void = () => undefined;
+    const ready = new Promise<Emulator>((resolve) => (onReady = resolve));
+    const done = exchangeCommand(cliIo, { signal: stop.signal, onReady })
+      .exitOverride()
+      .parseAsync(['--port', '0', '--feed', 'none', '--symbols', 'BTCUSDT'], { from: 'user' });
+    const em = await ready;
+    expect(lines.join('\n')).toMatch(/feed\s+none: prices move only through POST \/admin\/price/);
+    const state = async (): Promise<{ feed: unknown; prices: unknown }> =>
+      (await (await fetch(`${em.restUrl}/admin/state`)).json()) as {
+        feed: unknown;
+        prices: unknown;
+      };
+    expect((await state()).feed).toEqual({ kind: 'none', ticks: 0, ended: true });
+    await fetch(`${em.restUrl}/admin/price`, {
+      method: 'POST',
+      body: JSON.stringify({ symbol: 'BTCUSDT', price: '61234.5' }),
+    });
+    expect(await state()).toMatchObject({
+      feed: { kind: 'none', ticks: 0 },
+      prices: { BTCUSDT: { last: '61234.5', mark: '61234.5' } },
+    });
+    expect(em.exchange.book('BTCUSDT').stats.count).toBe(1);
+    stop.abort();
+    await done;
+  });
+
   it.each([
     [['--host', '0.0.0.0'], /not a loopback address/],
     [['--api-key', 'k'], /go together/],
@@ -79,7 +108,7 @@ describe('ratchet exchange', () => {
     [['--seed', 'abc'], /--seed abc/],
     [['--history', '-1'], /--history -1 is not valid/],
     [['--symbols', 'BTC,ETHUSDT'], /BTC is not a USDⓈ-M perpetual symbol/],
-    [['--feed', 'no-such-file.csv'], /neither "synthetic" nor a readable file/],
+    [['--feed', 'no-such-file.csv'], /neither "synthetic", "none" nor a readable file/],
   ])('refuses %j with one readable paragraph', async (args, message) => {
     const text = await usage(args);
     expect(text).toMatch(message);

@@ -2,13 +2,15 @@ import { Decimal } from 'decimal.js';
 import { z } from 'zod';
 import type { EmulatedExchange } from './exchange.ts';
 import { faultsSchema, type FaultInjector } from './faults.ts';
-import { adminState, positionView } from './adminState.ts';
+import { adminState, positionView, type FeedStatus } from './adminState.ts';
 import { marketOrderJson } from './wire.ts';
 
 /** What the admin API acts upon. */
 export interface AdminDeps {
   readonly exchange: EmulatedExchange;
   readonly faults: FaultInjector;
+  /** Returns where prices come from and how far the feed got. */
+  readonly feed: () => FeedStatus;
   /** Drops every WebSocket connection; returns how many were open. */
   readonly disconnectWebSockets: () => number;
 }
@@ -57,7 +59,7 @@ export function handleAdmin(
   try {
     switch (key) {
       case 'GET /admin/state':
-        return { status: 200, body: adminState(ex, deps.faults.describe()) };
+        return { status: 200, body: adminState(ex, deps.faults.describe(), deps.feed()) };
       case 'POST /admin/positions': {
         const b = positionBody.parse(body);
         const order = ex.placeMarket({

@@ -26,6 +26,16 @@ export interface PositionView {
   readonly unprotectedMsSinceFirstProtected: number;
 }
 
+/** Where prices come from and how far the feed got. */
+export interface FeedStatus {
+  /** `none`: prices move only through `POST /admin/price` (or `setPrice`). */
+  readonly kind: 'none' | 'synthetic' | 'csv';
+  /** Ticks the feed delivered so far. */
+  readonly ticks: number;
+  /** True once a CSV replay delivered its last tick (always with `none`). */
+  readonly ended: boolean;
+}
+
 /** The body of `GET /admin/state`. Orders use Binance's REST shapes. */
 export interface AdminState {
   /** The emulator clock's now. */
@@ -45,6 +55,7 @@ export interface AdminState {
   readonly protection: readonly ProtectionRecord[];
   readonly wallet: string;
   readonly faults: Readonly<Record<string, unknown>>;
+  readonly feed: FeedStatus;
   readonly retention: Retention;
   readonly retained: RetainedSizes;
 }
@@ -75,6 +86,7 @@ export function positionView(ex: EmulatedExchange, symbol: string): PositionView
 export function adminState(
   ex: EmulatedExchange,
   faults: Readonly<Record<string, unknown>>,
+  feed: FeedStatus,
 ): AdminState {
   const now = ex.clock.now();
   const symbols = ex.specs().map((s) => s.symbol);
@@ -96,6 +108,7 @@ export function adminState(
     protection: ex.protection.records(now),
     wallet: ex.walletBalance().toString(),
     faults,
+    feed,
     retention: ex.retention,
     retained: ex.retained(),
   };

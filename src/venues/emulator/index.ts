@@ -3,7 +3,7 @@
  * See docs/exchange-emulator.md.
  */
 export { startEmulator, type Emulator, type EmulatorOptions, type FeedOption } from './server.ts';
-export type { AdminState, PositionView } from './adminState.ts';
+export type { AdminState, FeedStatus, PositionView } from './adminState.ts';
 export type { ProtectionRecord } from './protection.ts';
 export type { Retention } from './retention.ts';
 export { createCcxtClient, type BinanceUsdm, type EmulatorEndpoint } from './ccxtClient.ts';

@@ -78,6 +78,11 @@ export interface Emulator {
   readonly exchange: EmulatedExchange;
   readonly streams: StreamServer;
   readonly counter: RequestCounter;
+  /**
+   * Resolves once the feed has delivered its last tick: at once with no feed, after the last
+   * row of a CSV replay, and when the emulator closes for the endless synthetic feed.
+   */
+  readonly feedEnded: Promise<void>;
   /** Moves the last (and mark) price now, as `POST /admin/price` does. */
   setPrice(symbol: string, price: string, markPrice?: string): void;
   /** Opens or adds to a position at the current price, as `POST /admin/positions` does. */
@@ -101,6 +106,7 @@ function makeFeed(
   opt: FeedOption,
   specs: readonly SymbolSpec[],
   seed: number,
+  onEnd: () => void,
 ): PriceFeed | undefined {
   switch (opt.kind) {
     case 'none':
@@ -115,7 +121,7 @@ function makeFeed(
     case 'csv': {
       const symbol = opt.symbol ?? symbolFromFileName(opt.path) ?? specs[0]?.symbol ?? 'BTCUSDT';
       const { ticks } = parseBinanceCsv(readFileSync(opt.path, 'utf8'), symbol, opt.path);
-      return replayFeed(ticks, opt.speed ?? 1);
+      return replayFeed(ticks, opt.speed ?? 1, onEnd);
     }
   }
 }
@@ -140,7 +146,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const start = options.startPrices?.[s];
     return start === undefined ? spec : { ...spec, startPrice: start };
   });
-  const feed = makeFeed(feedOption, specs, seed);
+  const feedStatus: { kind: FeedOption['kind']; ticks: number; ended: boolean } = {
+    kind: feedOption.kind,
+    ticks: 0,
+    ended: feedOption.kind === 'none',
+  };
+  let feedEnd = (): void => undefined;
+  const feedEnded = new Promise<void>((resolve) => {
+    feedEnd = () => {
+      feedStatus.ended = true;
+      resolve();
+    };
+  });
+  if (feedStatus.ended) feedEnd();
+  const feed = makeFeed(feedOption, specs, seed, () => feedEnd());
   const exchange = new EmulatedExchange(
     specs,
     clock,
@@ -162,6 +181,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const admin: AdminDeps = {
     exchange,
     faults,
+    feed: () => ({ ...feedStatus }),
     disconnectWebSockets: () => streams.disconnectAll(),
   };
   const counter = new RequestCounter();
@@ -184,7 +204,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  feed?.start((t) => exchange.trade(t.symbol, t.price, t.qty, t.mark, t.isBuyerMaker));
+  feed?.start((t) => {
+    feedStatus.ticks += 1;
+    exchange.trade(t.symbol, t.price, t.qty, t.mark, t.isBuyerMaker);
+  });
   const adminCall = (method: string, path: string, body: unknown): unknown => {
     const reply = handleAdmin(admin, method, path, body);
     if (reply === undefined || reply.status !== 200) throw new Error(JSON.stringify(reply?.body));
@@ -201,6 +224,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     exchange,
     streams,
     counter,
+    feedEnded,
     setPrice(symbol, price, markPrice) {
       exchange.trade(
         symbol,
@@ -223,6 +247,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     close() {
       closed ??= (async () => {
         feed?.stop();
+        feedEnd();
         await streams.close();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
