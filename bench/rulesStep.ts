@@ -10,7 +10,8 @@ import {
   type ElasticFrame,
 } from '../src/domain/elastic.ts';
 import { initialStop } from '../src/domain/initialStop.ts';
-import { crosses, dec, favourable, parseDecimal, type Dec } from '../src/domain/money.ts';
+import { crossesStop } from '../src/domain/crossing.ts';
+import { dec, favourable, parseDecimal, type Dec } from '../src/domain/money.ts';
 import {
   momentumAccelerates,
   momentumReference,
@@ -89,7 +90,7 @@ export class RulesStepper {
       return;
     }
     // 1. The standing stop.
-    if (crosses(price, this.stop, side)) {
+    if (crossesStop(side, price, this.stop)) {
       this.exited = true;
       this.events++;
       return;
@@ -188,7 +189,7 @@ export class RulesStepper {
       this.events++;
     }
     // 8. The stop as it now stands.
-    if (crosses(price, this.stop, side)) {
+    if (crossesStop(side, price, this.stop)) {
       this.exited = true;
       this.events++;
     }

@@ -86,11 +86,6 @@ export function unfavourable(a: Dec, b: Dec, side: Side): Dec {
   return side === 'long' ? (b.lt(a) ? b : a) : b.gt(a) ? b : a;
 }
 
-/** Returns true when price `p` crosses `stop`: a long's at p ≤ stop, a short's at p ≥ stop. */
-export function crosses(p: Dec, stop: Dec, side: Side): boolean {
-  return side === 'long' ? p.lte(stop) : p.gte(stop);
-}
-
 /** Returns `base` moved by `amount` toward profit (up for a long, down for a short). */
 export function towardProfit(base: Dec, amount: Dec, side: Side): Dec {
   return side === 'long' ? base.plus(amount) : base.minus(amount);

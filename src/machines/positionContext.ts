@@ -1,4 +1,4 @@
-import { Dec, parseDecimal, dec } from '../domain/money.ts';
+import { Dec, dec } from '../domain/money.ts';
 import { initialStop } from '../domain/initialStop.ts';
 import { windowMillis, type WindowTick } from '../domain/window.ts';
 import type { ElasticFrame } from '../domain/elastic.ts';
@@ -130,11 +130,4 @@ export function elasticFrame(context: PositionContext): ElasticFrame {
 export function stepPrice(context: PositionContext): { ts: Millis; price: Dec; clock: boolean } {
   if (context.step === null) throw new Error('position machine: no step in progress');
   return { ts: context.step.ts, price: dec(context.step.price), clock: context.step.clock };
-}
-
-/** Returns why a tick's price is unusable, or undefined when it is a positive finite decimal. */
-export function priceProblem(price: string): 'not a number' | 'not positive' | undefined {
-  const value = parseDecimal(price);
-  if (value === undefined) return 'not a number';
-  return value.lte(0) ? 'not positive' : undefined;
 }

@@ -10,16 +10,17 @@ import {
   peakLockTriggered,
   pullbackLock,
 } from '../domain/elastic.ts';
-import { Dec, crosses, favourable, dec } from '../domain/money.ts';
+import { crossesStop } from '../domain/crossing.ts';
+import { Dec, favourable, dec } from '../domain/money.ts';
 import { momentumAccelerates, momentumReference, momentumReleases } from '../domain/momentum.ts';
 import { ratchet, type Candidate } from '../domain/ratchet.ts';
 import { activeDistance, trailingStop } from '../domain/trailing.ts';
+import { checkTick } from '../domain/tickCheck.ts';
 import { pushWindow } from '../domain/window.ts';
 import type { Millis, PositionEvent, RejectReason } from '../domain/types.ts';
 import {
   createPositionContext,
   elasticFrame,
-  priceProblem,
   stepPrice,
   type Offers,
   type PositionContext,
@@ -78,6 +79,10 @@ function momentumRef(c: PositionContext): Dec | undefined {
   return momentumReference(momentum, c.window, c.step.ts);
 }
 
+function rejectedAs(c: PositionContext, event: PositionMachineEvent, why: RejectReason): boolean {
+  return event.type === 'PRICE' && checkTick(event, c.lastTs ?? undefined).why === why;
+}
+
 function currentLock(c: PositionContext): Dec | undefined {
   return c.lock === null ? undefined : dec(c.lock);
 }
@@ -99,14 +104,11 @@ export const positionMachine = setup({
     hasTrailing: ({ context }) => context.policy.trailing !== undefined,
     hasBreakeven: ({ context }) => context.policy.breakeven !== undefined,
     hasElastic: ({ context }) => context.policy.elastic !== undefined,
-    priceNotANumber: ({ event }) =>
-      event.type === 'PRICE' && priceProblem(event.price) === 'not a number',
-    priceNotPositive: ({ event }) =>
-      event.type === 'PRICE' && priceProblem(event.price) === 'not positive',
-    tickOutOfOrder: ({ context, event }) =>
-      event.type === 'PRICE' && context.lastTs !== null && event.ts < context.lastTs,
+    priceNotANumber: ({ context, event }) => rejectedAs(context, event, 'not a number'),
+    priceNotPositive: ({ context, event }) => rejectedAs(context, event, 'not positive'),
+    tickOutOfOrder: ({ context, event }) => rejectedAs(context, event, 'out of order'),
     tickCrossesStop: ({ context, event }) =>
-      event.type === 'PRICE' && crosses(dec(event.price), dec(context.stop), context.position.side),
+      event.type === 'PRICE' && crossesStop(context.position.side, dec(event.price), context.stop),
     clockAdvances: ({ context, event }) =>
       event.type === 'CLOCK' &&
       context.lastPrice !== null &&
@@ -321,7 +323,7 @@ export const positionMachine = setup({
           source: moved.source,
         });
       }
-      if (crosses(dec(context.step.price), stop, context.position.side)) {
+      if (crossesStop(context.position.side, dec(context.step.price), stop)) {
         enqueue.raise({ type: 'tick.exit' });
       }
     }),

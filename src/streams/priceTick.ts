@@ -8,7 +8,7 @@
 import type { Decimal } from 'decimal.js';
 
 import { parseDecimal } from '../domain/money.ts';
-import type { DecimalString, Millis, RejectReason, Side } from '../domain/types.ts';
+import type { Millis, RejectReason } from '../domain/types.ts';
 
 /** One price observation of one symbol; `price` is the text as received and may be invalid. */
 export interface PriceTick {
@@ -28,9 +28,6 @@ export interface TickRejection {
 /**
  * Returns the exact value of a price text, or undefined when the text is not a finite
  * decimal number (e.g. "NaN", "Infinity", "0x10", "", "1,5"). Never throws.
- *
- * It is the domain's parser on purpose: the streams must reject exactly what the position
- * machine would reject, or a tick could be counted twice or slip through once.
  */
 export function parsePrice(text: string): Decimal | undefined {
   return parseDecimal(text);
@@ -50,10 +47,5 @@ export function priceText(value: number | string | null | undefined): string {
   return 'NaN';
 }
 
-/**
- * Returns true when `price` crosses `stop` for a position on `side`: a long's stop is
- * crossed at or below it, a short's at or above it (SPEC, "Crossed").
- */
-export function crossesStop(side: Side, price: Decimal, stop: DecimalString | Decimal): boolean {
-  return side === 'long' ? price.lte(stop) : price.gte(stop);
-}
+// Stream code decides "crossed" with the position statechart's own rule.
+export { crossesStop } from '../domain/crossing.ts';

@@ -1,5 +1,7 @@
 /**
  * Step 0 of the SPEC as an RxJS operator: bad ticks never reach an actor, and never vanish.
+ * Ticks are judged by the domain's `checkTick`, the rule the position statechart applies, so
+ * a tick that passes here is never rejected by the actor.
  *
  * A rejected tick leaves the main stream but is handed to a side channel (a callback) and
  * counted per symbol and reason, so the engine can log it, export it as a metric, and a replay
@@ -7,16 +9,10 @@
  */
 import { defer, filter, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
 
+import { checkTick } from '../domain/tickCheck.ts';
 import type { RejectReason } from '../domain/types.ts';
 import { type PriceSource, sharedPerSymbol } from './priceSource.ts';
-import { parsePrice, type PriceTick, type TickRejection } from './priceTick.ts';
-
-/** Every reason, in the order the SPEC checks them. */
-export const REJECT_REASONS: readonly RejectReason[] = [
-  'not a number',
-  'not positive',
-  'out of order',
-];
+import type { PriceTick, TickRejection } from './priceTick.ts';
 
 /**
  * Per-symbol, per-reason counts of rejected ticks. One instance may be shared by every
@@ -67,21 +63,6 @@ export interface RejectionSink {
 }
 
 /**
- * Returns the reason `tick` must be rejected given the last accepted ts of its symbol, or
- * undefined when it is acceptable. A tick with the same ts as the last accepted one is accepted.
- */
-export function rejectReason(
-  tick: PriceTick,
-  lastAcceptedTs: number | undefined,
-): RejectReason | undefined {
-  const price = parsePrice(tick.price);
-  if (price === undefined || !Number.isFinite(tick.ts)) return 'not a number';
-  if (price.lte(0)) return 'not positive';
-  if (lastAcceptedTs !== undefined && tick.ts < lastAcceptedTs) return 'out of order';
-  return undefined;
-}
-
-/**
  * Returns an operator that forwards only valid ticks, unchanged and in order, and reports
  * every other tick to `sink` with its reason. Order is judged per symbol, so a merged stream
  * of several symbols may interleave freely. Errors and completion pass through; an exception
@@ -95,7 +76,7 @@ export function validateTicks(sink: RejectionSink = {}): MonoTypeOperatorFunctio
       const lastAccepted = new Map<string, number>();
       return source.pipe(
         filter((tick) => {
-          const why = rejectReason(tick, lastAccepted.get(tick.symbol));
+          const { why } = checkTick(tick, lastAccepted.get(tick.symbol));
           if (why === undefined) {
             lastAccepted.set(tick.symbol, tick.ts);
             return true;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Dec, crosses, parseDecimal, roundStop, tighter } from '../../src/domain/money.ts';
+import { Dec, parseDecimal, roundStop, tighter } from '../../src/domain/money.ts';
 import type { Side } from '../../src/domain/types.ts';
 
 describe('roundStop rounds toward the market', () => {
@@ -16,20 +16,6 @@ describe('roundStop rounds toward the market', () => {
   ];
   it.each(rows)('%s on tick %s for a %s → %s', (value, tick, side, expected) => {
     expect(roundStop(new Dec(value), new Dec(tick), side).toFixed()).toBe(expected);
-  });
-});
-
-describe('crosses: a tick exactly on the stop crosses it', () => {
-  const rows: [price: string, stop: string, side: Side, expected: boolean][] = [
-    ['1852', '1852', 'long', true], // on the stop: exit
-    ['1851.5', '1852', 'long', true], // below a long's stop
-    ['1852.5', '1852', 'long', false], // above: still open
-    ['63226.2', '63226.2', 'short', true], // on a short's stop: exit
-    ['63250', '63226.2', 'short', true], // above a short's stop
-    ['63200', '63226.2', 'short', false],
-  ];
-  it.each(rows)('price %s vs stop %s (%s) → %s', (price, stop, side, expected) => {
-    expect(crosses(new Dec(price), new Dec(stop), side)).toBe(expected);
   });
 });
 

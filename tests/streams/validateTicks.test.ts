@@ -4,39 +4,11 @@ import { describe, expect, it } from 'vitest';
 
 import {
   RejectionCounters,
-  rejectReason,
   validatedSource,
   validateTicks,
 } from '../../src/streams/validateTicks.ts';
 import type { PriceTick, TickRejection } from '../../src/streams/priceTick.ts';
 import { newScheduler, tick } from './helpers.ts';
-
-describe('rejectReason', () => {
-  // One row per case: price text, last accepted ts, tick ts, expected reason.
-  const rows: [string, number | undefined, number, string | undefined][] = [
-    ['100.5', undefined, 1, undefined], // first tick of a symbol: nothing to be out of order with
-    ['NaN', undefined, 1, 'not a number'],
-    ['Infinity', undefined, 1, 'not a number'], // decimal.js would parse it; not a price
-    ['0x10', undefined, 1, 'not a number'], // hex is accepted by decimal.js; not a price
-    [' 1.5 ', undefined, 1, undefined], // padded text: the position machine accepts it, so must we
-    ['', undefined, 1, 'not a number'],
-    ['1,5', undefined, 1, 'not a number'],
-    ['0', undefined, 1, 'not positive'],
-    ['-0', undefined, 1, 'not positive'],
-    ['-4', undefined, 1, 'not positive'],
-    ['-4', 5, 1, 'not positive'], // price is checked before order, as the SPEC lists them
-    ['1e-8', undefined, 1, undefined], // tiny but positive
-    ['101', 5, 4, 'out of order'],
-    ['101', 5, 5, undefined], // same ts as the last accepted: accepted (SPEC step 0)
-  ];
-  it.each(rows)('price %j after ts %j at ts %j → %j', (price, last, ts, why) => {
-    expect(rejectReason(tick(ts, price), last)).toBe(why);
-  });
-
-  it('rejects a tick whose ts is not a finite number', () => {
-    expect(rejectReason(tick(Number.NaN, '1'), undefined)).toBe('not a number');
-  });
-});
 
 describe('validateTicks', () => {
   it('forwards valid ticks unchanged and reports each bad one with its reason', () => {
