@@ -74,7 +74,6 @@ describe('errors like the real exchange', () => {
     expect(widened.status).toBe(200);
     const ex = await client(em, { options: { recvWindow: 1 } });
     await ex.loadMarkets();
-    await new Promise((r) => setTimeout(r, 20));
     // ccxt signs with its own clock; shift it back so the request is stale on arrival.
     (ex as unknown as { nonce: () => number }).nonce = () => Date.now() - 60_000;
     await expect(ex.fetchPositions([BTC])).rejects.toBeInstanceOf(ccxt.InvalidNonce);

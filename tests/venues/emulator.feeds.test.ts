@@ -42,16 +42,22 @@ describe('synthetic feed', () => {
     expect(maxJump).toBeGreaterThan(0.004); // gaps are single-tick jumps of ≥ 0.5 %
   });
 
-  it('drives the emulator several ticks a second from --seed', async () => {
+  it('drives the emulator with the sequence of its seed', async () => {
     const em = await emulator({ feed: { kind: 'synthetic', seed: 5, ticksPerSecond: 20 } });
-    await new Promise((r) => setTimeout(r, 300));
-    const trades = em.exchange.book('BTCUSDT').stats.count;
-    expect(trades).toBeGreaterThanOrEqual(3);
-    const replay = new SyntheticGenerator(5, specs, 50, 0);
-    const expected = Array.from({ length: trades }, () => replay.next()[0]!.price.toString()).at(
-      -1,
+    const seen: string[] = [];
+    await new Promise<void>((resolve) =>
+      em.exchange.subscribe({
+        trade: (t) => {
+          if (t.symbol !== 'BTCUSDT') return;
+          seen.push(t.price.toString());
+          if (seen.length === 3) resolve();
+        },
+      }),
     );
-    expect(em.exchange.book('BTCUSDT').stats.last?.toString()).toBe(expected);
+    const replay = new SyntheticGenerator(5, specs, 50, 0);
+    const expected = Array.from({ length: 3 }, () => replay.next()[0]!.price.toString());
+    expect(seen.slice(0, 3)).toEqual(expected);
+    expect(em.state().feed).toMatchObject({ kind: 'synthetic', ended: false });
   });
 });
 
@@ -118,7 +124,8 @@ describe('CSV replay of Binance public data', () => {
       feed: { kind: 'csv', path: fixture('BTCUSDT-1m-2024-01-01.csv'), speed: 3000 },
     });
     expect(em.exchange.specs().map((s) => s.symbol)).toEqual(['BTCUSDT']);
-    await new Promise((r) => setTimeout(r, 250)); // 3 minutes of data at 3000x ≈ 60 ms
+    await em.feedEnded;
+    expect(em.state().feed).toEqual({ kind: 'csv', ticks: 12, ended: true });
     const stats = em.exchange.book('BTCUSDT').stats;
     expect(stats.count).toBe(12);
     expect(stats.last?.toString()).toBe('42305.7');
@@ -129,7 +136,7 @@ describe('CSV replay of Binance public data', () => {
     const em = await emulator({
       feed: { kind: 'csv', path: fixture('ETHUSDT-aggTrades-2024-01-01.csv'), speed: 100 },
     });
-    await new Promise((r) => setTimeout(r, 150));
+    await em.feedEnded;
     expect(em.exchange.book('ETHUSDT').stats.count).toBe(4);
     expect(em.exchange.book('ETHUSDT').last.toString()).toBe('2282');
   });

@@ -1,32 +1,50 @@
 import ccxt from 'ccxt';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import type { Emulator } from '../../src/venues/emulator/index.ts';
 import { BTC, setup } from './emulatorHarness.ts';
 
-/** Moves the price every 20 ms until `promise` settles, so a fresh subscription sees a tick. */
-async function whileTicking<T>(
-  em: { setPrice(s: string, p: string): void },
-  promise: Promise<T>,
-  prices = ['60010.0', '60020.0'],
+/**
+ * Starts a watch, waits until the emulator has the client's subscription to `stream`, then moves
+ * the price: the trade is published only after the client listens, so the watch must see it.
+ */
+async function afterSubscribing<T>(
+  em: Emulator,
+  watch: () => Promise<T>,
+  stream: string,
+  price: string,
 ): Promise<T> {
-  let i = 0;
-  const timer = setInterval(() => em.setPrice('BTCUSDT', prices[i++ % prices.length]!), 20);
-  try {
-    return await promise;
-  } finally {
-    clearInterval(timer);
-  }
+  const result = watch();
+  await em.streams.whenSubscribed(stream);
+  em.setPrice('BTCUSDT', price);
+  return result;
 }
 
 describe('emulator WebSocket streams through real ccxt binanceusdm', () => {
   it('watchTicker, watchTrades, watchBidsAsks and watchMarkPrice receive the moved prices', async () => {
     const { em, ex } = await setup();
-    const ticker = await whileTicking(em, ex.watchTicker(BTC), ['60010.0']);
+    const ticker = await afterSubscribing(
+      em,
+      () => ex.watchTicker(BTC),
+      'btcusdt@miniTicker',
+      '60010.0',
+    );
     expect(ticker).toMatchObject({ symbol: BTC, last: 60010 });
-    const trades = await whileTicking(em, ex.watchTrades(BTC), ['60020.0']);
+    const trades = await afterSubscribing(
+      em,
+      () => ex.watchTrades(BTC),
+      'btcusdt@trade',
+      '60020.0',
+    );
     expect(trades.at(-1)).toMatchObject({ symbol: BTC, price: 60020 });
-    const bidsAsks = await whileTicking(em, ex.watchBidsAsks([BTC]), ['60030.0']);
+    const bidsAsks = await afterSubscribing(
+      em,
+      () => ex.watchBidsAsks([BTC]),
+      'btcusdt@bookTicker',
+      '60030.0',
+    );
     expect(bidsAsks[BTC]).toMatchObject({ bid: 60030, ask: 60030.1 });
+    // The mark price is pushed on the emulator's timer, so the first push carries the new mark.
     em.setPrice('BTCUSDT', '60040.0', '60041.5');
     const mark = await ex.watchMarkPrice(BTC);
     expect(mark).toMatchObject({ symbol: BTC, markPrice: 60041.5 });
@@ -56,16 +74,19 @@ describe('emulator WebSocket streams through real ccxt binanceusdm', () => {
     const { em, ex } = await setup();
     em.openPosition('BTCUSDT', 'long', '0.010');
     const first = ex.watchOrders(BTC);
-    // Give the private stream time to connect before the event it must see.
-    await new Promise((r) => setTimeout(r, 200));
+    await em.streams.whenUserStreamOpen();
     const stop = await ex.createOrder(BTC, 'market', 'sell', 0.01, undefined, {
       stopLossPrice: 59000,
       reduceOnly: true,
     });
     const orders = await first;
     expect(orders.at(-1)).toMatchObject({ id: stop.id, status: 'open', triggerPrice: 59000 });
+    // The first watchPositions answers with the REST snapshot; later ones with ACCOUNT_UPDATEs.
+    const snapshot = await ex.watchPositions([BTC]);
+    expect(snapshot.at(-1)).toMatchObject({ symbol: BTC, contracts: 0.01 });
+    // Both watches below register before this turn ends: the stream is open and authenticated,
+    // so the events of the trigger, which arrive later over the socket, reach them.
     const positions = ex.watchPositions([BTC]);
-    await new Promise((r) => setTimeout(r, 200));
     const finished = (async () => {
       for (;;) {
         const batch = await ex.watchOrders(BTC);
@@ -82,12 +103,17 @@ describe('emulator WebSocket streams through real ccxt binanceusdm', () => {
 
   it('a WebSocket disconnect rejects pending watches with NetworkError, and the next watch redials', async () => {
     const { em, ex } = await setup();
-    await whileTicking(em, ex.watchTicker(BTC));
+    await afterSubscribing(em, () => ex.watchTicker(BTC), 'btcusdt@miniTicker', '60010.0');
     expect(em.streams.connections()).toBeGreaterThan(0);
     const pending = ex.watchTicker(BTC);
     em.injectFaults({ wsDisconnect: true });
     await expect(pending).rejects.toBeInstanceOf(ccxt.NetworkError);
-    const again = await whileTicking(em, ex.watchTicker(BTC), ['60500.0']);
+    const again = await afterSubscribing(
+      em,
+      () => ex.watchTicker(BTC),
+      'btcusdt@miniTicker',
+      '60500.0',
+    );
     expect(again.last).toBe(60500);
     expect(em.streams.connections()).toBeGreaterThan(0);
   });

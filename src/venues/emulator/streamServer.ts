@@ -20,6 +20,13 @@ interface Conn {
   readonly listenKey: string | undefined;
 }
 
+/** A caller waiting for a connection that passes `test`. */
+interface Waiter {
+  readonly test: (c: Conn) => boolean;
+  readonly resolve: () => void;
+  readonly reject: (err: Error) => void;
+}
+
 /** Options of the stream server. */
 export interface StreamServerOptions {
   /** Period of the `@markPrice@1s` streams; `@markPrice` ones push every third period. */
@@ -38,6 +45,8 @@ const PRIVATE_PATH = /^\/private\/ws\/?$/;
 export class StreamServer {
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly conns = new Set<Conn>();
+  /** Pending whenSubscribed/whenUserStreamOpen calls; each leaves when it resolves or on close. */
+  private readonly waiters = new Set<Waiter>();
   private readonly timer: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
   private ticks = 0;
@@ -119,6 +128,7 @@ export class StreamServer {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const conn: Conn = { ws, streams, combined, listenKey };
       this.conns.add(conn);
+      this.wake(conn);
       ws.on('message', (raw) =>
         this.onMessage(
           conn,
@@ -148,9 +158,28 @@ export class StreamServer {
     return this.conns.size;
   }
 
+  /**
+   * Resolves once a connection is subscribed to `stream` (e.g. `btcusdt@ticker`), at once if one
+   * already is: from then on that client receives what is published. Rejects when the server
+   * closes first.
+   */
+  whenSubscribed(stream: string): Promise<void> {
+    return this.when((c) => c.streams.has(stream));
+  }
+
+  /**
+   * Resolves once a user-data connection (one with a listen key) is open, at once if one already
+   * is: from then on account events reach that client. Rejects when the server closes first.
+   */
+  whenUserStreamOpen(): Promise<void> {
+    return this.when((c) => c.listenKey !== undefined);
+  }
+
   /** Stops the timer, closes every connection and the server. */
   async close(): Promise<void> {
     clearInterval(this.timer);
+    for (const w of this.waiters) w.reject(new Error('the stream server closed'));
+    this.waiters.clear();
     this.unsubscribe();
     this.disconnectAll();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
@@ -172,6 +201,7 @@ export class StreamServer {
       case 'SUBSCRIBE':
         for (const p of params) conn.streams.add(p);
         conn.ws.send(JSON.stringify({ result: null, id }));
+        this.wake(conn);
         return;
       case 'UNSUBSCRIBE':
         for (const p of params) conn.streams.delete(p);
@@ -184,6 +214,19 @@ export class StreamServer {
         conn.ws.send(
           JSON.stringify({ error: { code: 2, msg: `Invalid request: unknown method` }, id }),
         );
+    }
+  }
+
+  private when(test: (c: Conn) => boolean): Promise<void> {
+    for (const c of this.conns) if (test(c)) return Promise.resolve();
+    return new Promise((resolve, reject) => this.waiters.add({ test, resolve, reject }));
+  }
+
+  private wake(conn: Conn): void {
+    for (const w of this.waiters) {
+      if (!w.test(conn)) continue;
+      this.waiters.delete(w);
+      w.resolve();
     }
   }
 
