@@ -1,21 +1,23 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
-import {
-  PositionStepError,
-  replayPersisted,
-  type PersistedReplayResult,
-  type ReplayResumePoint,
-} from '../replay/replayPersisted.ts';
-import { replayScenario } from '../replay/replayScenario.ts';
-import { replayThroughLanes } from '../replay/replayThroughLanes.ts';
-import { replayStream } from '../replay/replayStream.ts';
 import { openScenarioStream } from '../config/scenarioStream.ts';
-import { SnapshotRestoreError } from '../store/restorePosition.ts';
 import { scenarioDigest, scenarioPositionId } from '../replay/scenarioPositionId.ts';
 import type { PositionEvent, Scenario } from '../domain/types.ts';
-import { corruptMessage, openPositionStore, type PositionStore } from '../store/positionStore.ts';
-import { CorruptEntryError, StoreError } from '../store/storeErrors.ts';
+import { PositionStepError } from '../replay/positionStepError.ts';
+import { replayPersisted, type PersistedReplayResult } from '../replay/replayPersisted.ts';
+import { replayScenario } from '../replay/replayScenario.ts';
+import { replayStream } from '../replay/replayStream.ts';
+import { replayThroughLanes } from '../replay/replayThroughLanes.ts';
+import type { ResumePoint } from '../store/checkpoint.ts';
+import {
+  openPositionForResume,
+  quarantineIfSnapshotBad,
+  type ResumeRefusal,
+} from '../store/openPositionForResume.ts';
+import { openPositionStore, type PositionStore } from '../store/positionStore.ts';
+import { SnapshotRestoreError } from '../store/restorePosition.ts';
+import { StoreError } from '../store/storeErrors.ts';
 import { jsonLine, replayTable } from './format.ts';
 import { loadScenarioSource } from './scenarioInput.ts';
 import { UsageError } from './usageError.ts';
@@ -56,38 +58,48 @@ function tickCount(text: string): number {
   return Number(text);
 }
 
-/**
- * Throws UsageError when the journal of `store` already holds decisions of `positionId`
- * although no snapshot is there to continue from (it was moved aside as corrupt): starting
- * the position again would journal those decisions twice.
- */
-async function refuseOrphanJournal(
-  store: PositionStore,
+/** Returns the paragraph a user reads when the store refuses to start or continue `file`. */
+function refusalMessage(
+  reason: ResumeRefusal,
+  dir: string,
   file: string,
   positionId: string,
-): Promise<void> {
-  const { count, lastSeq } = await store.journalOf(positionId);
-  if (count === 0) return;
-  throw new UsageError(
-    `data directory ${store.dir} holds no snapshot of ${file} (position ${positionId}), but its journal already holds ${count} of that position's decisions (up to seq ${lastSeq}); its snapshot was probably moved aside as corrupt (see \`ratchet journal --data-dir ${store.dir}\`). Replaying it here would journal those decisions twice: replay ${file} from the start with a new --data-dir.`,
-  );
+  ticks: number,
+): string {
+  switch (reason.why) {
+    case 'orphanJournal':
+      return `data directory ${dir} holds no snapshot of ${file} (position ${positionId}), but its journal already holds ${reason.count} of that position's decisions (up to seq ${reason.lastSeq}); its snapshot was probably moved aside as corrupt (see \`ratchet journal --data-dir ${dir}\`). Replaying it here would journal those decisions twice: replay ${file} from the start with a new --data-dir.`;
+    case 'alreadySaved':
+      return `data directory ${dir} already holds a replay of ${file} (position ${positionId}, next tick ${reason.cursor} of ${ticks}). Add --resume to continue it, or pass another --data-dir to start over.`;
+    case 'otherSource':
+      return `--resume: position ${positionId} in ${dir} was saved from other ticks than ${file} now holds (its next tick is ${reason.cursor} of ${ticks}); start it over in an empty --data-dir.`;
+  }
 }
 
 /**
- * Returns where `--resume` continues: the saved checkpoint, or undefined (tick 0, said on
- * stderr) when neither a snapshot nor a journal entry of the position exists — a run killed
- * before its first commit. Throws UsageError saying why the store cannot continue this scenario.
+ * Returns where the replay continues (undefined: tick 0), or throws UsageError saying why the
+ * store cannot start or continue this scenario. A `--resume` that finds nothing of the
+ * position (a run killed before its first commit) starts it from tick 0, and says so.
  */
-async function resumePoint(
+async function startingPoint(
   store: PositionStore,
   file: string,
   positionId: string,
   scenario: Scenario,
+  resume: boolean,
   io: CliIo,
-): Promise<ReplayResumePoint | undefined> {
-  const envelope = await store.loadEnvelope(positionId);
-  if (envelope === undefined) {
-    await refuseOrphanJournal(store, file, positionId);
+): Promise<ResumePoint | undefined> {
+  const decision = await openPositionForResume(store, positionId, {
+    resume,
+    source: scenarioDigest(scenario),
+    inputLength: scenario.ticks.length,
+  });
+  if (decision.kind === 'resume') return decision.point;
+  if (decision.kind === 'refused')
+    throw new UsageError(
+      refusalMessage(decision.reason, store.dir, file, positionId, scenario.ticks.length),
+    );
+  if (resume) {
     const { envelopes } = await store.listEnvelopes();
     const held =
       envelopes.length === 0
@@ -96,38 +108,8 @@ async function resumePoint(
     io.err(
       `ratchet: note: data directory ${store.dir} has no saved replay of ${file} as it is now (position ${positionId})${held}, nor any journal entry of it (a run killed before its first commit leaves none); starting it from tick 0.`,
     );
-    return undefined;
   }
-  if (envelope.source !== scenarioDigest(scenario) || envelope.cursor > scenario.ticks.length) {
-    throw new UsageError(
-      `--resume: position ${positionId} in ${store.dir} was saved from other ticks than ${file} now holds (its next tick is ${envelope.cursor} of ${scenario.ticks.length}); start it over in an empty --data-dir.`,
-    );
-  }
-  return { snapshot: envelope.snapshot, seq: envelope.seq, cursor: envelope.cursor };
-}
-
-/**
- * Moves the snapshot of a resumed position aside when it cannot be restored or fails on its
- * first step, and returns the error to report; any other error is returned as it is.
- */
-async function quarantineIfSnapshotBad(
-  store: PositionStore,
-  positionId: string,
-  resumed: boolean,
-  error: unknown,
-): Promise<unknown> {
-  const bad =
-    resumed &&
-    (error instanceof SnapshotRestoreError ||
-      (error instanceof PositionStepError && error.firstStepAfterRestore));
-  if (!bad) return error;
-  const reason =
-    error instanceof SnapshotRestoreError
-      ? `it cannot be restored: ${error.message}`
-      : `restored, it fails on its first tick: ${error.message}`;
-  const report = await store.quarantineSnapshot(positionId, reason);
-  if (report === undefined) return error;
-  return new CorruptEntryError(corruptMessage(store.dir, report), report.key, report.quarantineKey);
+  return undefined;
 }
 
 async function persistedReplay(
@@ -140,18 +122,14 @@ async function persistedReplay(
   const positionId = scenarioPositionId(file, scenario);
   const store = await openPositionStore(options.dataDir ?? DEFAULT_DATA_DIR);
   try {
-    let resumeFrom: ReplayResumePoint | undefined;
-    if (options.resume === true) {
-      resumeFrom = await resumePoint(store, file, positionId, scenario, io);
-    } else {
-      const saved = await store.loadEnvelope(positionId);
-      if (saved !== undefined) {
-        throw new UsageError(
-          `data directory ${store.dir} already holds a replay of ${file} (position ${positionId}, next tick ${saved.cursor} of ${scenario.ticks.length}). Add --resume to continue it, or pass another --data-dir to start over.`,
-        );
-      }
-      await refuseOrphanJournal(store, file, positionId);
-    }
+    const resumeFrom = await startingPoint(
+      store,
+      file,
+      positionId,
+      scenario,
+      options.resume === true,
+      io,
+    );
     let result: PersistedReplayResult;
     try {
       result = await replayPersisted(scenario, {
@@ -168,7 +146,7 @@ async function persistedReplay(
             : undefined,
       });
     } catch (error) {
-      throw await quarantineIfSnapshotBad(store, positionId, resumeFrom !== undefined, error);
+      throw await quarantineIfSnapshotBad(store, positionId, error);
     }
     if (format === 'jsonl') {
       // The summary states how the position ended, so it comes only when it has: a run cut

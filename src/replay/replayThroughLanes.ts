@@ -1,6 +1,4 @@
 import { tap, VirtualTimeScheduler } from 'rxjs';
-import { createActor } from 'xstate';
-import { positionMachine } from '../machines/positionMachine.ts';
 import { lane } from '../streams/lane.ts';
 import type { PriceSource } from '../streams/priceSource.ts';
 import type { PriceTick } from '../streams/priceTick.ts';
@@ -9,7 +7,8 @@ import { validatedSource } from '../streams/validateTicks.ts';
 import type { FastWhenProfit } from '../streams/streamConfig.ts';
 import type { PositionEvent, RejectReason, Scenario } from '../domain/types.ts';
 import { lanePositionOf } from '../streams/positionFeed.ts';
-import { summarize, type ReplayResult } from './replayScenario.ts';
+import { ReplayDriver } from './replayDriver.ts';
+import type { ReplayResult } from './replayScenario.ts';
 
 /** Lane settings of a replay; the defaults are the live engine's. */
 export interface LaneReplayOptions {
@@ -42,11 +41,10 @@ export function replayThroughLanes(scenario: Scenario, options: LaneReplayOption
   const first = scenario.ticks[0];
   const scheduler = new VirtualTimeScheduler();
   const events: PositionEvent[] = [];
-  const actor = createActor(positionMachine, {
-    input: { market: scenario.market, position: scenario.position, policy: scenario.policy },
-  });
-  actor.on('*', (event) => events.push(event));
-  actor.start();
+  const driver = new ReplayDriver(
+    { input: { market: scenario.market, position: scenario.position, policy: scenario.policy } },
+    { onEvent: (event) => events.push(event) },
+  );
 
   const ticks: PriceTick[] = scenario.ticks.map((t) => ({
     symbol: SYMBOL,
@@ -67,16 +65,15 @@ export function replayThroughLanes(scenario: Scenario, options: LaneReplayOption
   const report = (before: number): void => {
     while (pending.length > 0 && (pending[0] as Rejection).seq < before) {
       const r = pending.shift() as Rejection;
-      events.push({ type: 'tickRejected', ts: r.ts, why: r.why });
+      driver.report({ type: 'tickRejected', ts: r.ts, why: r.why });
     }
   };
 
-  let sent = 0;
   let exitSeq = Number.POSITIVE_INFINITY;
   const feed = source
     .ticks(SYMBOL)
     .pipe(
-      lane(lanePositionOf(actor), {
+      lane(lanePositionOf(driver.actor), {
         fastMs: options.fastMs,
         normalMs: options.normalMs,
         fastWhenProfit: options.fastWhenProfit ?? { percent: '0' },
@@ -86,18 +83,16 @@ export function replayThroughLanes(scenario: Scenario, options: LaneReplayOption
     )
     .subscribe((delivery) => {
       for (const tick of delivery.ticks) {
-        if (actor.getSnapshot().status !== 'active') return;
+        if (!driver.open) return;
         const seq = seqOf.get(tick) ?? Number.POSITIVE_INFINITY;
         report(seq);
-        actor.send({ type: 'PRICE', ts: tick.ts, price: tick.price });
-        sent++;
-        if (actor.getSnapshot().status !== 'active') exitSeq = seq;
+        driver.send(tick);
+        if (!driver.open) exitSeq = seq;
       }
     });
   scheduler.flush();
   feed.unsubscribe();
   report(exitSeq);
-  const context = actor.getSnapshot().context;
-  actor.stop();
-  return { events, summary: summarize(context), context, ticksProcessed: sent };
+  const { summary, context } = driver.finish();
+  return { events, summary, context, ticksProcessed: driver.ticksSent };
 }

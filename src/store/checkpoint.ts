@@ -35,3 +35,12 @@ export interface PositionCheckpoint {
 export interface CheckpointSink {
   commit(checkpoints: readonly PositionCheckpoint[]): Promise<void>;
 }
+
+/** Where a restarted position continues: its last committed checkpoint. */
+export interface ResumePoint {
+  readonly snapshot: PersistedPositionSnapshot;
+  /** The seq of its last journal entry. */
+  readonly seq: number;
+  /** Index of the next input (tick) to send. */
+  readonly cursor: number;
+}

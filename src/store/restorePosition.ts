@@ -1,4 +1,4 @@
-import { createActor, type Actor } from 'xstate';
+import { createActor, type Actor, type InspectionEvent } from 'xstate';
 import { positionMachine, type PositionMachine } from '../machines/positionMachine.ts';
 import type { PositionInput } from '../machines/positionContext.ts';
 import type { PersistedPositionSnapshot } from './checkpoint.ts';
@@ -31,13 +31,15 @@ function describe(error: unknown): string {
 /**
  * Returns an actor of the position machine restored from `snapshot`, not yet started, so the
  * caller can subscribe to its emitted events first. Entry actions do not run again on
- * restore, so a restored position never re-announces `opened`. Throws SnapshotRestoreError
+ * restore, so a restored position never re-announces `opened`. `options.inspect` receives
+ * XState's inspection stream, as for a fresh actor. Throws SnapshotRestoreError
  * when the machine refuses the snapshot (XState would otherwise start it in `status: 'error'`
  * and report the error asynchronously, out of the caller's reach).
  */
 export function restorePosition(
   positionId: string,
   snapshot: PersistedPositionSnapshot,
+  options: { readonly inspect?: (event: InspectionEvent) => void } = {},
 ): Actor<PositionMachine> {
   let actor: Actor<PositionMachine>;
   try {
@@ -46,6 +48,7 @@ export function restorePosition(
     actor = createActor(positionMachine, {
       snapshot,
       input: undefined as unknown as PositionInput,
+      ...options,
     });
   } catch (error) {
     throw new SnapshotRestoreError(
