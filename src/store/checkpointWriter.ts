@@ -12,6 +12,8 @@ export interface TrackedPosition {
   readonly source: string;
 }
 
+const ignore = (): void => undefined;
+
 interface Pending {
   readonly actor: AnyActorRef;
   readonly source: string;
@@ -43,6 +45,8 @@ export class CheckpointWriter {
   readonly #maxPendingSteps: number;
   readonly #positions = new Map<string, Pending>();
   #pendingSteps = 0;
+  /** Settles (never rejects) when the batch in flight, and every flush queued behind it, has. */
+  #writing: Promise<void> | undefined;
 
   /** Creates a writer that commits to `sink`. */
   constructor(sink: CheckpointSink, options: CheckpointWriterOptions = {}) {
@@ -97,11 +101,24 @@ export class CheckpointWriter {
 
   /**
    * Commits every position that changed since the last flush, in one batch, and resolves
-   * when it is durable. Snapshots are taken synchronously at the call, so steps taken while
-   * the write is in flight belong to the next flush. Rejects if the sink fails; the pending
-   * steps are then kept for a retry.
+   * when it is durable. One batch is in flight at a time: a flush asked for while another is
+   * writing starts when that one has settled, so a failed batch is always retried before the
+   * steps recorded after it. Snapshots are taken when the batch starts (at the call, when no
+   * other is writing); steps taken while it is in flight belong to the next flush. Rejects if
+   * the sink fails; the pending steps are then kept for the next flush.
    */
-  async flush(): Promise<void> {
+  flush(): Promise<void> {
+    const previous = this.#writing;
+    const write = previous === undefined ? this.#write() : previous.then(() => this.#write());
+    const settled = write.then(ignore, ignore);
+    this.#writing = settled;
+    void settled.then(() => {
+      if (this.#writing === settled) this.#writing = undefined;
+    });
+    return write;
+  }
+
+  async #write(): Promise<void> {
     const checkpoints: PositionCheckpoint[] = [];
     const flushed: Pending[] = [];
     for (const [positionId, pending] of this.#positions) {
@@ -126,7 +143,8 @@ export class CheckpointWriter {
     try {
       await this.#sink.commit(checkpoints);
     } catch (error) {
-      // Put the lost batch back in front of whatever was recorded meanwhile.
+      // No other batch ran meanwhile (one is in flight at a time), so the lost batch goes back
+      // in front of whatever was recorded since.
       flushed.forEach((pending, i) => {
         pending.dirty = true;
         pending.entries = [...(checkpoints[i]?.entries ?? []), ...pending.entries];
