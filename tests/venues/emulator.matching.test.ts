@@ -178,35 +178,6 @@ describe('conditional orders trigger by Binance rules', () => {
     ).rejects.toBeInstanceOf(ccxt.OrderImmediatelyFillable);
   });
 
-  it('answers -4045 past MAX_NUM_ALGO_ORDERS (10) resting stops on a symbol', async () => {
-    const { em, ex } = await setup();
-    em.openPosition('BTCUSDT', 'long', '0.010');
-    for (let i = 0; i < 10; i++) {
-      em.exchange.placeAlgo({
-        symbol: 'BTCUSDT',
-        side: 'SELL',
-        orderType: 'STOP_MARKET',
-        quantity: d('0.01'),
-        triggerPrice: d(String(50000 + i)),
-        callbackRate: undefined,
-        activatePrice: undefined,
-        workingType: 'CONTRACT_PRICE',
-        reduceOnly: true,
-        closePosition: false,
-        priceProtect: false,
-        clientAlgoId: undefined,
-      });
-    }
-    const err = await ex
-      .createOrder(BTC, 'market', 'sell', 0.01, undefined, {
-        stopLossPrice: 49000,
-        reduceOnly: true,
-      })
-      .catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ccxt.OperationRejected);
-    expect(String(err)).toMatch(/-4045/);
-  });
-
   it('counts unprotectedMs only while no stop rests, with an injected clock', async () => {
     const clock = new ManualClock();
     const { em, ex } = await setup({ clock });

@@ -41,6 +41,11 @@ export interface ExchangeOptions {
   readonly initialWallet?: Decimal;
   /** How much finished history to keep; defaults in DEFAULT_RETENTION. */
   readonly retention?: Partial<Retention>;
+  /**
+   * Open conditional orders the account may hold, all symbols together; one more answers -4045.
+   * Default 200, Binance's account limit since 2025-12-29 (the per-symbol filter is gone).
+   */
+  readonly maxOpenAlgoOrders?: number;
 }
 
 /** How many things the exchange holds, for proving that it runs in bounded memory. */
@@ -72,6 +77,7 @@ export class EmulatedExchange {
   private readonly listeners = new Set<ExchangeListener>();
   readonly protection: ProtectionTracker;
   readonly retention: Retention;
+  readonly maxOpenAlgoOrders: number;
   private wallet: Decimal;
   private nextOrderId = 8_000_000_001;
   private nextAlgoId = 4_000_000_001;
@@ -90,6 +96,9 @@ export class EmulatedExchange {
     }
     this.wallet = options.initialWallet ?? new Decimal(10_000);
     this.retention = retentionOf(options.retention);
+    this.maxOpenAlgoOrders = options.maxOpenAlgoOrders ?? 200;
+    if (!Number.isInteger(this.maxOpenAlgoOrders) || this.maxOpenAlgoOrders < 0)
+      throw new RangeError(`maxOpenAlgoOrders ${this.maxOpenAlgoOrders} is not a whole number ≥ 0`);
     this.finishedAlgos = new RecentOrders(
       this.retention.algoOrders,
       (a) => a.algoId,
@@ -182,8 +191,7 @@ export class EmulatedExchange {
   placeAlgo(req: AlgoOrderRequest): AlgoOrder {
     const book = this.book(req.symbol);
     validateAlgoRequest(req, book.spec);
-    const resting = this.openAlgoOrders.list(req.symbol).length;
-    if (resting >= book.spec.maxAlgoOrders) throw errors.tooManyStops();
+    if (this.openAlgoOrders.size >= this.maxOpenAlgoOrders) throw errors.tooManyStops();
     const now = this.clock.now();
     const algo = newAlgoOrder(
       req,

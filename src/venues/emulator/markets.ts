@@ -11,8 +11,6 @@ export interface SymbolSpec {
   readonly maxQty: string;
   /** Where the synthetic feed starts when nothing else sets a price. */
   readonly startPrice: string;
-  /** Binance's MAX_NUM_ALGO_ORDERS filter; beyond it new conditional orders answer -4045. */
-  readonly maxAlgoOrders: number;
 }
 
 const known: Readonly<Record<string, Omit<SymbolSpec, 'symbol' | 'baseAsset' | 'quoteAsset'>>> = {
@@ -22,7 +20,6 @@ const known: Readonly<Record<string, Omit<SymbolSpec, 'symbol' | 'baseAsset' | '
     minQty: '0.001',
     maxQty: '1000',
     startPrice: '60000.00',
-    maxAlgoOrders: 10,
   },
   ETHUSDT: {
     tickSize: '0.01',
@@ -30,7 +27,6 @@ const known: Readonly<Record<string, Omit<SymbolSpec, 'symbol' | 'baseAsset' | '
     minQty: '0.001',
     maxQty: '10000',
     startPrice: '3000.00',
-    maxAlgoOrders: 10,
   },
   SOLUSDT: {
     tickSize: '0.0100',
@@ -38,7 +34,6 @@ const known: Readonly<Record<string, Omit<SymbolSpec, 'symbol' | 'baseAsset' | '
     minQty: '1',
     maxQty: '1000000',
     startPrice: '150.0000',
-    maxAlgoOrders: 10,
   },
 };
 
@@ -57,7 +52,6 @@ export function symbolSpec(symbol: string): SymbolSpec {
     minQty: '1',
     maxQty: '10000000',
     startPrice: '1.0000',
-    maxAlgoOrders: 10,
   };
   return { symbol, baseAsset: base, quoteAsset: 'USDT', ...rules };
 }
@@ -145,7 +139,6 @@ export function exchangeInfo(
         { filterType: 'LOT_SIZE', minQty: s.minQty, maxQty: s.maxQty, stepSize: s.stepSize },
         { filterType: 'MARKET_LOT_SIZE', minQty: s.minQty, maxQty: s.maxQty, stepSize: s.stepSize },
         { filterType: 'MAX_NUM_ORDERS', limit: 200 },
-        { filterType: 'MAX_NUM_ALGO_ORDERS', limit: s.maxAlgoOrders },
         { filterType: 'MIN_NOTIONAL', notional: '5' },
         {
           filterType: 'PERCENT_PRICE',

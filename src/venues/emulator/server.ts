@@ -61,6 +61,8 @@ export interface EmulatorOptions {
   readonly markPriceIntervalMs?: number;
   /** How many finished orders, fills and closed protection records to keep (default 1000 each). */
   readonly retention?: Partial<Retention>;
+  /** Open conditional orders the account may hold before -4045; default 200 as on Binance. */
+  readonly maxOpenAlgoOrders?: number;
   /** Receives unexpected errors (bugs); default writes them to stderr. */
   readonly onError?: (err: unknown) => void;
 }
@@ -160,11 +162,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   if (feedStatus.ended) feedEnd();
   const feed = makeFeed(feedOption, specs, seed, () => feedEnd());
-  const exchange = new EmulatedExchange(
-    specs,
-    clock,
-    options.retention === undefined ? {} : { retention: options.retention },
-  );
+  const exchange = new EmulatedExchange(specs, clock, {
+    ...(options.retention === undefined ? {} : { retention: options.retention }),
+    ...(options.maxOpenAlgoOrders === undefined
+      ? {}
+      : { maxOpenAlgoOrders: options.maxOpenAlgoOrders }),
+  });
   const credentials: Credentials = {
     apiKey: options.apiKey ?? key(),
     secret: options.secret ?? key(),
