@@ -2,32 +2,27 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
-
-/** Debian's chromium, which CI installs with apt-get (playwright cannot download browsers here). */
-export const CHROMIUM = '/usr/bin/chromium';
-
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { findChromium } from './findChromium.ts';
 
 /** A headless Chromium with a fresh profile, and the function that closes it and deletes the profile. */
 export async function launchChromium(
   viewport = { width: 1680, height: 1050 },
 ): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+  const started = performance.now();
+  const choice = await findChromium();
   const profile = mkdtempSync(join(tmpdir(), 'ratchet-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath: choice.executablePath,
     headless: true,
-    args: ARGS,
+    args: [...choice.args],
     viewport,
+    // Under LANG=C Chromium reports the locale en-US@posix, which Intl (used by uPlot) rejects.
+    locale: 'en-US',
   });
+  const version = context.browser()?.version() ?? 'unknown version';
+  console.log(
+    `browser: ${choice.source} (${version}), ready in ${Math.round(performance.now() - started)} ms`,
+  );
   return {
     context,
     close: async () => {
