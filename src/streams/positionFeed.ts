@@ -1,6 +1,7 @@
 import { Subscription, type SchedulerLike } from 'rxjs';
-import type { Actor } from 'xstate';
-import { clock } from './clock.ts';
+import type { DecimalString, Millis, Side } from '../domain/types.ts';
+import { createLogger } from '../telemetry/logger.ts';
+import { clock, type ClockEvent } from './clock.ts';
 import {
   lane,
   type LaneChange,
@@ -12,11 +13,28 @@ import type { PollPace } from './pollPace.ts';
 import type { PriceSource } from './priceSource.ts';
 import type { PriceTick } from './priceTick.ts';
 import { type RejectionSink, validatedSource } from './validateTicks.ts';
-import type { PositionMachine } from '../machines/positionMachine.ts';
-import { createLogger } from '../telemetry/logger.ts';
 
-/** A running position actor. */
-export type PositionActor = Actor<PositionMachine>;
+/**
+ * What a feed needs of a running position actor (the position machine's actor has it): its
+ * status and stop, a way to send it prices and CLOCKs, and its failure.
+ */
+export interface PositionActor {
+  getSnapshot(): {
+    readonly status: 'active' | 'done' | 'error' | 'stopped';
+    readonly error?: unknown;
+    readonly context: {
+      readonly position: {
+        readonly side: Side;
+        readonly entryPrice: DecimalString;
+        readonly quantity: DecimalString;
+      };
+      readonly stop: DecimalString;
+    };
+  };
+  send(event: { readonly type: 'PRICE'; readonly ts: Millis; readonly price: string }): void;
+  send(event: ClockEvent): void;
+  subscribe(observer: { error: (error: unknown) => void }): { unsubscribe(): void };
+}
 
 /** How a position hears its symbol: its lane settings and, optionally, a CLOCK heartbeat. */
 export interface PositionFeedOptions extends Omit<LaneOptions, 'scheduler' | 'onLaneChange'> {
@@ -32,8 +50,9 @@ export interface PositionFeedOptions extends Omit<LaneOptions, 'scheduler' | 'on
    */
   readonly rejections?: RejectionSink;
   /**
-   * Called once when the feed fails (its source errors, or sending to the actor throws); the
-   * whole feed (lane and CLOCK) is torn down first. Default: written to stderr.
+   * Called once when the feed fails (its source errors, sending to the actor throws, or the
+   * actor fails: an action threw and XState put it in status `error`); the whole feed (lane
+   * and CLOCK) is torn down first. Default: logged.
    */
   readonly onError?: (error: unknown) => void;
   /**
@@ -112,6 +131,11 @@ export function feedPosition(
     subscription.unsubscribe();
     (options.onError ?? defaultOnError)(error);
   };
+  // A machine action that throws puts the actor in status 'error' without throwing from
+  // `send`; XState tells its observers, and rethrows out of band when none listens.
+  subscription.add(actor.subscribe({ error: fail }));
+  const { status, error } = actor.getSnapshot();
+  if (status === 'error') fail(error);
   subscription.add(
     validatedSource(source, options.rejections)
       .ticks(symbol)
@@ -122,6 +146,7 @@ export function feedPosition(
             for (const tick of delivery.ticks) {
               if (actor.getSnapshot().status !== 'active') break;
               actor.send({ type: 'PRICE', ts: tick.ts, price: tick.price });
+              if (failed) return;
               options.onPrice?.(tick);
             }
             if (actor.getSnapshot().status !== 'active') subscription.unsubscribe();

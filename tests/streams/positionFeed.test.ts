@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createActor } from 'xstate';
+import { createActor, type Actor } from 'xstate';
 
-import { feedPosition, type PositionActor } from '../../src/streams/positionFeed.ts';
+import { feedPosition } from '../../src/streams/positionFeed.ts';
 import { positionMachine } from '../../src/machines/positionMachine.ts';
 import { PollPace } from '../../src/streams/pollPace.ts';
 import type { PriceSource } from '../../src/streams/priceSource.ts';
@@ -14,7 +14,7 @@ import { newScheduler } from './helpers.ts';
 const SYM = 'X/USDT:USDT';
 
 /** A started position of 1 at 100 with a 2 % initial stop (long: 98, short: 102). */
-function position(side: 'long' | 'short' = 'long'): PositionActor {
+function position(side: 'long' | 'short' = 'long'): Actor<typeof positionMachine> {
   const actor = createActor(positionMachine, {
     input: {
       market: { tickSize: '0.01' },
@@ -118,6 +118,42 @@ describe('feedPosition', () => {
       });
     });
     expect(errors).toEqual([broken]);
+    expect(scheduler.actions).toHaveLength(0);
+  });
+
+  it('reports a machine action that throws (the actor goes to error) to onError and tears the feed down', () => {
+    const scheduler = newScheduler();
+    const errors: unknown[] = [];
+    const healthy = position();
+    // A context no machine would write: the first PRICE makes an action throw.
+    const snapshot = healthy.getPersistedSnapshot() as unknown as {
+      context: Record<string, unknown>;
+    };
+    healthy.stop();
+    const actor = createActor(positionMachine, {
+      snapshot: { ...snapshot, context: { ...snapshot.context, peakPrice: '2.8x1' } },
+    } as unknown as Parameters<typeof createActor<typeof positionMachine>>[1]);
+    actor.start();
+    let feed: { closed: boolean } | undefined;
+    scheduler.run(() => {
+      const source = replaySource(
+        ticks([
+          [100, '100.5'],
+          [200, '100.6'],
+        ]),
+        { scheduler },
+      );
+      feed = feedPosition(actor, source, SYM, {
+        ...lanes,
+        scheduler,
+        clockPeriodMs: 1000,
+        onError: (e) => errors.push(e),
+      });
+    });
+    expect(actor.getSnapshot().status).toBe('error');
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0])).toMatch(/Invalid argument: 2\.8x1/);
+    expect(feed?.closed).toBe(true);
     expect(scheduler.actions).toHaveLength(0);
   });
 
