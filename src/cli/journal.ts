@@ -19,7 +19,10 @@ export function journalTable(entries: readonly JournalEntry[]): string {
   const rows = entries.map(({ positionId, seq, event }) => {
     const fields = Object.entries(event)
       .filter(([key]) => key !== 'type' && key !== 'ts')
-      .map(([key, value]) => `${key}=${String(value)}`);
+      .map(
+        ([key, value]) =>
+          `${key}=${typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}`,
+      );
     return [positionId, String(seq), String(event.ts), event.type, fields.join(' ')];
   });
   return table(['position', 'seq', 'ts', 'event', 'fields'], rows);
@@ -36,7 +39,10 @@ async function printJournal(options: JournalOptions, io: CliIo): Promise<void> {
     const shown =
       options.position === undefined
         ? entries
-        : entries.filter((e) => e.positionId === options.position);
+        : // A live position's order-sync journal stands beside its own, under `<id>/sync`.
+          entries.filter(
+            (e) => e.positionId === options.position || e.positionId === `${options.position}/sync`,
+          );
     if ((options.format ?? (io.isTty ? 'table' : 'jsonl')) === 'jsonl') {
       for (const entry of shown) io.out(jsonLine(entry.event));
     } else {
@@ -70,7 +76,10 @@ export function journalCommand(io: CliIo): Command {
         'jsonl: the SPEC event lines; table: with position and seq (default on a terminal)',
       ).choices(['jsonl', 'table']),
     )
-    .option('--position <id>', 'only this position (ids are shown by --format table)')
+    .option(
+      '--position <id>',
+      'only this position and its order-sync records (ids are shown by --format table)',
+    )
     .action(async (options: JournalOptions) => {
       try {
         await printJournal(options, io);
