@@ -21,15 +21,21 @@ const TRANSIENT: ReadonlySet<VenueErrorKind> = new Set([
   'clockSkew',
 ]);
 
-/** Pauses between failed attempts that fail before a socket opens (e.g. the listen key request). */
+/**
+ * Pauses between one loop's consecutive failures. The first retry is immediate: after a dropped
+ * socket both loops must be listening again before the stream reopens, or changes are lost.
+ */
 const BACKOFF_MS = [0, 250, 500, 1000, 2000, 5000, 10_000, 30_000] as const;
+
+const USER_STREAM = 'listenKey=';
 
 /**
  * Feeds `listener` from ccxt's `watchPositions` and `watchOrders` (one user-data socket) until
- * the returned function is called. After a dropped socket the loops call again (ccxt redials);
- * once the user-data socket is open again, `reconnected` is reported, so the engine reconciles
- * over REST only when no later event can be missed. A failure that is not transient ends both
- * loops and goes to `onError`, once.
+ * the returned function is called. `reconnected` is reported whenever the user-data socket is
+ * open with both loops listening after a gap — the first start, a dropped socket (the loops call
+ * again and ccxt redials), a loop's failed call — so the engine reconciles over REST knowing that
+ * no later change can be missed. A failure that is not transient ends both loops and goes to
+ * `onError`, once.
  */
 export function watchAccountStream(
   deps: AccountStreamDeps,
@@ -38,17 +44,24 @@ export function watchAccountStream(
 ): () => void {
   const { client, logger } = deps;
   let stopped = false;
-  let gap = false;
-  let failures = 0;
+  // The start counts as a gap too: changes before it reached no one.
+  let gap = true;
+  const listening = { positions: false, orders: false };
   const timers = new Set<ReturnType<typeof setTimeout>>();
 
-  const onSocketOpened = (url: string): void => {
-    if (stopped || !url.includes('listenKey=')) return;
-    failures = 0;
-    if (!gap) return;
+  const userStreamOpen = (): boolean =>
+    Object.values(client.clients).some(
+      (c) => (c as { url?: string }).url?.includes(USER_STREAM) === true && c.isConnected === true,
+    );
+
+  const reportIfBack = (): void => {
+    if (stopped || !gap || !listening.positions || !listening.orders || !userStreamOpen()) return;
     gap = false;
-    logger.info('user-data stream reconnected');
+    logger.info('user-data stream open');
     listener({ type: 'reconnected', ts: deps.venueNow() });
+  };
+  const onSocketOpened = (url: string): void => {
+    if (url.includes(USER_STREAM)) reportIfBack();
   };
   client.socketOpened.add(onSocketOpened);
 
@@ -70,18 +83,23 @@ export function watchAccountStream(
       timers.add(t);
     });
 
-  const loop = async (name: string, next: () => Promise<void>): Promise<void> => {
+  const loop = async (name: keyof typeof listening, next: () => Promise<void>): Promise<void> => {
+    let failures = 0;
     while (!stopped) {
       try {
-        await next();
+        const pending = next();
+        listening[name] = true;
+        reportIfBack();
+        await pending;
         failures = 0;
       } catch (e) {
+        listening[name] = false;
         if (stopped) return;
         const error = deps.toVenueError(e);
         if (!TRANSIENT.has(error.kind)) {
           logger.error(
             { kind: error.kind, code: error.details.code },
-            `${name} ended: ${error.message}`,
+            `${name} stream ended: ${error.message}`,
           );
           stop();
           onError(error);
@@ -91,13 +109,16 @@ export function watchAccountStream(
         const wait =
           error.details.retryAfterMs ?? BACKOFF_MS[Math.min(failures, BACKOFF_MS.length - 1)] ?? 0;
         failures += 1;
-        logger.warn({ kind: error.kind, waitMs: wait }, `${name} interrupted: ${error.message}`);
+        logger.warn(
+          { kind: error.kind, waitMs: wait },
+          `${name} stream interrupted: ${error.message}`,
+        );
         await pause(wait);
       }
     }
   };
 
-  void loop('position stream', async () => {
+  void loop('positions', async () => {
     const positions = await client.watchPositions();
     if (stopped) return;
     for (const p of positions) {
@@ -106,7 +127,7 @@ export function watchAccountStream(
       if (position !== undefined) listener({ type: 'position', position, ts });
     }
   });
-  void loop('order stream', async () => {
+  void loop('orders', async () => {
     const orders = await client.watchOrders();
     if (stopped) return;
     for (const o of orders) {

@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import type { PlaceStopRequest, VenueError } from '../../src/venues/port.ts';
+import { emulator } from './emulatorHarness.ts';
+import { logLines, rejection, venueOn } from './binanceHarness.ts';
+
+const stop = (over: Partial<PlaceStopRequest> = {}): PlaceStopRequest => ({
+  symbol: 'BTCUSDT',
+  positionSide: 'long',
+  quantity: '0.01',
+  stopPrice: '59000',
+  clientId: 'rt-err-1',
+  workingType: 'CONTRACT_PRICE',
+  ...over,
+});
+
+/** Every error these tests saw, checked for credentials at the end. */
+const seen: VenueError[] = [];
+const secrets: string[] = [];
+
+async function failing(promise: Promise<unknown>): Promise<VenueError> {
+  const error = await rejection(promise);
+  seen.push(error);
+  return error;
+}
+
+async function setup(): Promise<Awaited<ReturnType<typeof emulator>>> {
+  const em = await emulator({ symbols: ['BTCUSDT'] });
+  secrets.push(em.apiKey, em.secret);
+  em.openPosition('BTCUSDT', 'long', '0.01');
+  return em;
+}
+
+describe('Binance failures as the engine sees them', () => {
+  it('a bad signature is auth', async () => {
+    const em = await setup();
+    const venue = await venueOn(em, { secret: 'not-the-secret-of-this-account' });
+    secrets.push('not-the-secret-of-this-account');
+    const error = await failing(venue.fetchPositions());
+    expect([error.kind, error.details.code]).toEqual(['auth', '-1022']);
+  });
+
+  it('an unknown API key is auth', async () => {
+    const em = await setup();
+    const venue = await venueOn(em, { apiKey: 'someone-elses-api-key' });
+    secrets.push('someone-elses-api-key');
+    expect((await failing(venue.placeStop(stop()))).kind).toBe('auth');
+  });
+
+  it('cancelling an unknown stop is notFound', async () => {
+    const em = await setup();
+    const venue = await venueOn(em);
+    const error = await failing(venue.cancelStop('BTCUSDT', '123456'));
+    expect([error.kind, error.details.code]).toEqual(['notFound', '-2011']);
+  });
+
+  it('a stop already past the price is immediatelyTriggers', async () => {
+    const em = await setup();
+    const venue = await venueOn(em);
+    const error = await failing(venue.placeStop(stop({ stopPrice: '61000' })));
+    expect([error.kind, error.details.code]).toEqual(['immediatelyTriggers', '-2021']);
+    expect(em.state().openOrders).toEqual([]);
+  });
+
+  it('HTTP 429 is rateLimited with the Retry-After in milliseconds', async () => {
+    const em = await setup();
+    const venue = await venueOn(em);
+    em.injectFaults({ burst429: { requests: 1, retryAfterSec: 7 } });
+    const before = em.counter.served();
+    const error = await failing(venue.placeStop(stop()));
+    expect([error.kind, error.details.retryAfterMs]).toEqual(['rateLimited', 7000]);
+    expect(em.counter.served() - before).toBe(1);
+    await venue.placeStop(stop());
+    expect(em.state().openOrders).toHaveLength(1);
+  });
+
+  it('HTTP 503 is retryable, and ccxt does not retry it by itself', async () => {
+    const em = await setup();
+    const venue = await venueOn(em);
+    em.injectFaults({ errorRate: { 'POST /fapi/v1/algoOrder': 1 } });
+    const before = em.counter.served();
+    const error = await failing(venue.placeStop(stop()));
+    expect([error.kind, error.details.code]).toEqual(['retryable', '-1001']);
+    expect(em.counter.served() - before).toBe(1);
+    em.injectFaults({ clear: true });
+    expect(em.state().openOrders).toEqual([]);
+  });
+
+  it('-4045 (the conditional-order limit) is tooManyStops', async () => {
+    const em = await setup();
+    const venue = await venueOn(em);
+    em.injectFaults({ reject: { code: -4045, msg: 'Reach max stop order limit.' } });
+    const error = await failing(venue.placeStop(stop()));
+    expect([error.kind, error.details.code]).toEqual(['tooManyStops', '-4045']);
+  });
+
+  it('-4130 (a closePosition stop already rests) is closePositionConflict', async () => {
+    const em = await setup();
+    const venue = await venueOn(em);
+    em.injectFaults({
+      reject: {
+        code: -4130,
+        msg: 'An open stop or take profit order with GTE and closePosition in the direction is existing.',
+      },
+    });
+    const error = await failing(venue.placeStop(stop()));
+    expect([error.kind, error.details.code]).toEqual(['closePositionConflict', '-4130']);
+  });
+
+  it('an answer that never comes is unknownOutcome, without the signed URL', async () => {
+    const em = await setup();
+    const venue = await venueOn(em, { timeoutMs: 1500 });
+    em.injectFaults({ latencyMs: { 'POST /fapi/v1/algoOrder': 60_000 } });
+    const error = await failing(venue.placeStop(stop()));
+    expect(error.kind).toBe('unknownOutcome');
+    expect(error.message).toMatch(/timed out/);
+  });
+
+  it('a refused connection is unknownOutcome', async () => {
+    const em = await setup();
+    const venue = await venueOn(em);
+    await em.close();
+    expect((await failing(venue.fetchPositions())).kind).toBe('unknownOutcome');
+  });
+
+  it('no error message or log line carries a credential or a signature', () => {
+    expect(seen.length).toBeGreaterThanOrEqual(10);
+    const texts = [...seen.map((e) => e.message), ...logLines];
+    expect(logLines.length).toBeGreaterThan(0);
+    for (const text of texts) {
+      expect(text).not.toMatch(/signature=[0-9a-f]/i);
+      expect(text).not.toMatch(/timestamp=\d/);
+      for (const secret of secrets) expect(text).not.toContain(secret);
+    }
+  });
+});
