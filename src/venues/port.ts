@@ -134,7 +134,7 @@ export interface VenueCapabilities {
   readonly atomicStopAmend: boolean;
 }
 
-/** A change the venue pushed on the user-data stream, or `reconnected` after a gap. */
+/** A change the venue pushed on the user-data stream, or `reconnected` when it (re)opened. */
 export type AccountEvent =
   | {
       readonly type: 'position';
@@ -219,8 +219,9 @@ export interface Venue {
   ): Promise<MarketOrderResult | undefined>;
   /**
    * Calls `listener` with every account change pushed by the venue until the returned function
-   * is called; after a dropped stream it redials and reports `reconnected` (the engine then
-   * reconciles over REST). Errors that end the stream for good go to `onError`.
+   * is called; it reports `reconnected` whenever the stream (re)opens — once it is first open,
+   * and after a drop once it has redialled — so the engine reconciles over REST knowing no later
+   * change can be missed. Errors that end the stream for good go to `onError`.
    */
   watchAccount(
     listener: (event: AccountEvent) => void,
