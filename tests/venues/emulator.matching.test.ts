@@ -129,15 +129,12 @@ describe('conditional orders trigger by Binance rules', () => {
   it('reduceOnly and closePosition stops never open or flip a position', async () => {
     const { em, ex } = await setup();
     em.openPosition('BTCUSDT', 'long', '0.010');
-    // Two stops that together exceed the position, and one closePosition stop.
-    await ex.createOrder(BTC, 'market', 'sell', 0.008, undefined, {
-      stopLossPrice: 59500,
-      reduceOnly: true,
-    });
-    await ex.createOrder(BTC, 'market', 'sell', 0.008, undefined, {
-      stopLossPrice: 59400,
-      reduceOnly: true,
-    });
+    // Three reduce-only stops that together exceed the position, and one closePosition stop.
+    for (const stopLossPrice of [59500, 59400, 59200])
+      await ex.createOrder(BTC, 'market', 'sell', 0.008, undefined, {
+        stopLossPrice,
+        reduceOnly: true,
+      });
     await ex.createOrder(BTC, 'market', 'sell', undefined as unknown as number, undefined, {
       stopLossPrice: 59300,
       closePosition: true,
@@ -148,8 +145,16 @@ describe('conditional orders trigger by Binance rules', () => {
     expect(algos).toHaveLength(0);
     const statuses = em.exchange.recentFills().map((f) => f.quantity);
     expect(statuses).toEqual(['0.01', '0.008', '0.002']);
-    const expired = em.exchange.findAlgo(4_000_000_003, undefined);
-    expect(expired).toMatchObject({ status: 'EXPIRED', rejectReason: 'Reduce Only reject' });
+    // The third reduce-only stop fired with nothing left to reduce.
+    expect(em.exchange.findAlgo(4_000_000_003, undefined)).toMatchObject({
+      status: 'EXPIRED',
+      rejectReason: 'Reduce Only reject',
+    });
+    // The closePosition stop expired with the position it closed, before its turn came.
+    expect(em.exchange.findAlgo(4_000_000_004, undefined)).toMatchObject({
+      status: 'EXPIRED',
+      triggerTime: 0,
+    });
   });
 
   it('a reduce-only market order that would open a position is rejected (-2022)', async () => {

@@ -1,4 +1,4 @@
-import ccxt from 'ccxt';
+import ccxt, { type Order } from 'ccxt';
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import type { AlgoOrderRequest } from '../../src/venues/emulator/requests.ts';
@@ -55,5 +55,65 @@ describe('the account-wide limit of open conditional orders', () => {
     await place(59000);
     await place(58000);
     await expect(place(57000)).rejects.toThrow(/-4045/);
+  });
+});
+
+/** Rests a closePosition stop (ccxt drops the quantity for it). */
+function closeAllStop(
+  ex: Awaited<ReturnType<typeof setup>>['ex'],
+  side: 'buy' | 'sell',
+  params: Record<string, unknown>,
+): Promise<Order> {
+  return ex.createOrder(BTC, 'market', side, undefined as unknown as number, undefined, {
+    closePosition: true,
+    ...params,
+  });
+}
+
+describe('closePosition stops', () => {
+  it('are one per side and type: a second answers -4130; without a position -4509; with reduceOnly -1106', async () => {
+    const { em, ex } = await setup();
+    await expect(closeAllStop(ex, 'sell', { stopLossPrice: 59000 })).rejects.toThrow(/-4509/);
+    em.openPosition('BTCUSDT', 'long', '0.010');
+    const first = await closeAllStop(ex, 'sell', { stopLossPrice: 59000 });
+    expect(first).toMatchObject({ status: 'open' });
+    const second = await closeAllStop(ex, 'sell', { stopLossPrice: 59500 }).catch(
+      (e: unknown) => e,
+    );
+    expect(second).toBeInstanceOf(ccxt.ExchangeError);
+    expect(String(second)).toMatch(/-4130/);
+    // A take-profit is the other type; a quantity stop is not a closePosition one.
+    await expect(closeAllStop(ex, 'sell', { takeProfitPrice: 61000 })).resolves.toMatchObject({
+      status: 'open',
+    });
+    await expect(
+      ex.createOrder(BTC, 'market', 'sell', 0.01, undefined, {
+        stopLossPrice: 59500,
+        reduceOnly: true,
+      }),
+    ).resolves.toMatchObject({ status: 'open' });
+    await expect(
+      closeAllStop(ex, 'buy', { stopLossPrice: 61000, reduceOnly: true }),
+    ).rejects.toThrow(/-1106/);
+    expect(em.exchange.openAlgos().map((a) => a.closePosition)).toEqual([true, true, false]);
+  });
+
+  it('are expired by the exchange when the position closes, while quantity stops keep resting', async () => {
+    const { em, ex } = await setup();
+    em.openPosition('BTCUSDT', 'long', '0.010');
+    const closing = await closeAllStop(ex, 'sell', { stopLossPrice: 59000 });
+    const quantity = await ex.createOrder(BTC, 'market', 'sell', 0.01, undefined, {
+      stopLossPrice: 58000,
+      reduceOnly: true,
+    });
+    await ex.createOrder(BTC, 'market', 'sell', 0.01, undefined, { reduceOnly: true });
+    expect((await ex.fetchOrder(closing.id!, BTC, { trigger: true })).status).toBe('expired');
+    const open = await ex.fetchOpenOrders(BTC, undefined, undefined, { trigger: true });
+    expect(open.map((o) => o.id)).toEqual([quantity.id]);
+    // After a flip too: the long's closePosition stop goes with the long.
+    em.openPosition('BTCUSDT', 'long', '0.010');
+    const again = await closeAllStop(ex, 'sell', { stopLossPrice: 59000 });
+    em.openPosition('BTCUSDT', 'short', '0.020');
+    expect((await ex.fetchOrder(again.id!, BTC, { trigger: true })).status).toBe('expired');
   });
 });

@@ -6,10 +6,11 @@ import type { AlgoOrder } from './types.ts';
 
 /**
  * Throws the error Binance answers for a malformed conditional order: -1102 for a missing
- * quantity or trigger price, -4003/-1130 for a bad quantity, -2007 for a callbackRate outside
- * [0.1, 10], -4014 for a price off the tick.
+ * quantity or trigger price, -4003/-1130 for a bad quantity, -1106 for reduceOnly next to
+ * closePosition, -2007 for a callbackRate outside [0.1, 10], -4014 for a price off the tick.
  */
 export function validateAlgoRequest(req: AlgoOrderRequest, spec: SymbolSpec): void {
+  if (req.closePosition && req.reduceOnly) throw errors.notRequired('reduceOnly');
   if (!req.closePosition) {
     if (req.quantity === undefined) throw errors.mandatoryMissing('quantity');
     if (req.quantity.lte(0)) throw errors.badStep();

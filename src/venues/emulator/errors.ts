@@ -65,5 +65,17 @@ export const errors = {
     ),
   closePositionWithQty: () =>
     new BinanceError(-4136, 'Target strategy invalid for orderType MARKET,closePosition true'),
+  notRequired: (name: string) =>
+    new BinanceError(-1106, `Parameter '${name}' sent when not required.`),
+  closePositionExists: () =>
+    new BinanceError(
+      -4130,
+      'An open stop or take profit order with GTE and closePosition in the direction is existing.',
+    ),
+  gteWithoutPosition: () =>
+    new BinanceError(
+      -4509,
+      'Time in Force (TIF) GTE can only be used with open positions or open orders. Please ensure that positions or open orders are available.',
+    ),
   listenKeyMissing: () => new BinanceError(-1125, 'This listenKey does not exist.'),
 } as const;

@@ -187,11 +187,22 @@ export class EmulatedExchange {
     );
   }
 
-  /** Accepts a conditional order; throws -4045, -2021, -2007, -4014 or -1102 as Binance does. */
+  /**
+   * Accepts a conditional order; throws as Binance does: -4045 past the account's open-order
+   * limit, -4509 for a closePosition order without a position, -4130 for a second closePosition
+   * order of one type and side, -2021 when it would trigger at once, and the validation errors.
+   */
   placeAlgo(req: AlgoOrderRequest): AlgoOrder {
     const book = this.book(req.symbol);
     validateAlgoRequest(req, book.spec);
     if (this.openAlgoOrders.size >= this.maxOpenAlgoOrders) throw errors.tooManyStops();
+    if (req.closePosition) {
+      if (this.position(req.symbol).amount.isZero()) throw errors.gteWithoutPosition();
+      const twin = this.openAlgoOrders
+        .list(req.symbol)
+        .some((a) => a.closePosition && a.side === req.side && a.orderType === req.orderType);
+      if (twin) throw errors.closePositionExists();
+    }
     const now = this.clock.now();
     const algo = newAlgoOrder(
       req,
@@ -400,6 +411,9 @@ export class EmulatedExchange {
       position.openedAt = now;
       position.realizedPnl = new Decimal(0);
     }
+    const closedOrFlipped =
+      !position.amount.isZero() &&
+      (effect.amount.isZero() || position.amount.isNeg() !== effect.amount.isNeg());
     position.amount = effect.amount;
     position.entryPrice = effect.entryPrice;
     position.realizedPnl = position.realizedPnl.plus(effect.realized);
@@ -420,6 +434,10 @@ export class EmulatedExchange {
     });
     this.emit(orderTradeUpdate(order, 'TRADE', now, { qty, price, tradeId }));
     this.emit(accountUpdate(position, book.mark, this.wallet, now));
+    // closePosition orders (GTE_GTC) live only as long as the position they close.
+    if (closedOrFlipped)
+      for (const algo of this.openAlgoOrders.list(symbol))
+        if (algo.closePosition) this.finishAlgo(algo, 'EXPIRED');
     this.refreshProtection(symbol);
     return order;
   }
