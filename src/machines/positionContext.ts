@@ -1,8 +1,9 @@
-import { Dec, dec } from '../domain/money.ts';
+import { dec } from '../domain/money.ts';
 import { initialStop } from '../domain/initialStop.ts';
 import { windowMillis, type WindowTick } from '../domain/window.ts';
 import type { ElasticFrame } from '../domain/elastic.ts';
 import type {
+  ActivationReason,
   DecimalString,
   Market,
   Millis,
@@ -24,6 +25,11 @@ export interface StepPoint {
   readonly ts: Millis;
   readonly price: DecimalString;
   readonly clock: boolean;
+  /**
+   * Why distance trailing would start at this point (SPEC step 3), worked out once when the
+   * step runs the activation phase; null on steps that do not, or when no condition holds.
+   */
+  readonly activation: ActivationReason | null;
 }
 
 /**
@@ -124,10 +130,4 @@ export function elasticFrame(context: PositionContext): ElasticFrame {
     side: context.position.side,
     tickSize: dec(context.market.tickSize),
   };
-}
-
-/** Returns the step point as exact decimals; throws when called outside a step. */
-export function stepPrice(context: PositionContext): { ts: Millis; price: Dec; clock: boolean } {
-  if (context.step === null) throw new Error('position machine: no step in progress');
-  return { ts: context.step.ts, price: dec(context.step.price), clock: context.step.clock };
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, type AnyStateNode, type InspectionEvent } from 'xstate';
 import { getShortestPaths, getStateNodes } from 'xstate/graph';
-import { positionMachine, type PositionMachineEvent } from '../../src/machines/positionMachine.ts';
+import { positionMachine } from '../../src/machines/positionMachine.ts';
+import type { PositionMachineEvent } from '../../src/machines/positionEvents.ts';
 import type { PositionEvent, Policy, Side } from '../../src/domain/types.ts';
 
 // Every region enabled, with thresholds close enough together that a short walk of prices
@@ -45,6 +46,7 @@ function eventsFor(side: Side) {
       { type: 'PRICE', ts: last + 1000, price: 'NaN' },
       { type: 'PRICE', ts: last + 1000, price: '-1' },
       { type: 'PRICE', ts: last - 1, price: mirror(side, '101') },
+      { type: 'PRICE', ts: Number.NaN, price: mirror(side, '101') },
       { type: 'CLOCK', ts: last + 20_000 },
     ];
   };
@@ -68,11 +70,16 @@ function describeTransition(t: {
   return `${t.source.id} --${t.eventType}--> ${(t.target ?? []).map((n) => n.id).join(',') || '(self)'}`;
 }
 
-/** Replays a path with an inspector that records each transition taken and each emitted event. */
+/**
+ * Replays a path with an inspector that records each transition taken, and per step the events
+ * emitted and the events its microsteps handled (the step's own, then the phases it raised).
+ */
 function replay(side: Side, steps: readonly PositionMachineEvent[], rules: Policy = policy) {
   const taken = new Set<unknown>();
   const emitted: PositionEvent[][] = [];
+  const phases: string[][] = [];
   let current: PositionEvent[] = [];
+  let handled: string[] = [];
   const actor = createActor(positionMachine, {
     input: {
       market: { tickSize: '0.01' },
@@ -80,21 +87,25 @@ function replay(side: Side, steps: readonly PositionMachineEvent[], rules: Polic
       policy: rules,
     },
     inspect: (e: InspectionEvent) => {
-      if (e.type === '@xstate.microstep')
-        for (const t of (e as unknown as { _transitions: unknown[] })._transitions) taken.add(t);
+      if (e.type !== '@xstate.microstep') return;
+      handled.push(e.event.type);
+      for (const t of (e as unknown as { _transitions: unknown[] })._transitions) taken.add(t);
     },
   });
   actor.on('*', (event) => current.push(event));
   actor.start();
   const values: string[] = [JSON.stringify(actor.getSnapshot().value)];
   emitted.push(current);
+  phases.push(handled);
   for (const event of steps) {
     current = [];
+    handled = [];
     actor.send(event);
     emitted.push(current);
+    phases.push(handled);
     values.push(JSON.stringify(actor.getSnapshot().value));
   }
-  return { taken, emitted, values };
+  return { taken, emitted, phases, values };
 }
 
 describe.each(['long', 'short'] as const)('position statechart, model-based (%s)', (side) => {
@@ -182,6 +193,21 @@ describe.each(['long', 'short'] as const)('position statechart, model-based (%s)
         expect(types.includes('accelerated')).toBe(!wasAcc && isAcc);
         expect(types.includes('decelerated')).toBe(wasAcc && !isAcc);
       }
+    }
+  });
+
+  it('runs the phases of a step in order, and moves and exits only where they belong', () => {
+    for (const run of runs) {
+      run.phases.slice(1).forEach((handled, i) => {
+        const types = (run.emitted[i + 1] ?? []).map((e) => e.type);
+        if (handled.length === 0) return; // after the exit, or a CLOCK nothing awaits
+        expect(handled.join(' ')).toMatch(
+          /^(PRICE|CLOCK)(( tick\.activate)? tick\.trail tick\.settle)?( tick\.exit)?$/,
+        );
+        // The ratchet belongs to the settle phase, the exit to the exit phase alone.
+        if (types.includes('stopMoved')) expect(handled).toContain('tick.settle');
+        expect(types.includes('exited')).toBe(handled.includes('tick.exit'));
+      });
     }
   });
 
