@@ -207,6 +207,7 @@ export async function startInspectorServer(
       type: 'hello',
       protocol: PROTOCOL_VERSION,
       machineId: drawing.machineId,
+      retention: hub.retention,
       positions: hub.summaries(),
     };
     deliver(ws, JSON.stringify(hello));

@@ -1,9 +1,10 @@
 import type { InspectedPosition } from '../inspection/inspectionRecord.ts';
 import { positionMachine } from '../machines/positionMachine.ts';
-import { InspectionHub } from './inspectionHub.ts';
+import { DEFAULT_POSITIONS, DEFAULT_RECORDS_PER_POSITION, InspectionHub } from './inspectionHub.ts';
 import { startInspectorServer, type RunningInspector } from './inspectorServer.ts';
 import { machineGraph } from './machineGraph.ts';
 import { layoutMachine } from './machineLayout.ts';
+import type { HubRetention } from './protocol.ts';
 
 /** What to serve and where. */
 export interface ServeOptions {
@@ -11,6 +12,11 @@ export interface ServeOptions {
   readonly host?: string;
   readonly port?: number;
   readonly token?: string | undefined;
+  /**
+   * What the hub keeps. By default the hub's defaults, raised to hold every given position
+   * whole: a replay is finite and was loaded whole already, and its start must stay visible.
+   */
+  readonly retention?: Partial<HubRetention>;
 }
 
 /** A served inspector and the hub behind it, into which a live engine can keep pushing. */
@@ -23,7 +29,12 @@ export interface ServedInspector extends RunningInspector {
  * and serves the inspector. Throws like startInspectorServer (unsafe host, port taken).
  */
 export async function serveInspector(options: ServeOptions): Promise<ServedInspector> {
-  const hub = new InspectionHub();
+  const longest = Math.max(0, ...options.positions.map((p) => p.records.length));
+  const hub = new InspectionHub({
+    recordsPerPosition: Math.max(DEFAULT_RECORDS_PER_POSITION, longest),
+    positions: Math.max(DEFAULT_POSITIONS, options.positions.length),
+    ...options.retention,
+  });
   for (const position of options.positions) hub.add(position);
   const drawing = await layoutMachine(machineGraph(positionMachine));
   const running = await startInspectorServer({

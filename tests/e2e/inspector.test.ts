@@ -4,9 +4,11 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allStates, machineGraph } from '../../src/inspector/machineGraph.ts';
 import type { HistoryResponse } from '../../src/inspector/protocol.ts';
-import type { ServedInspector } from '../../src/inspector/serveInspector.ts';
+import { serveInspector, type ServedInspector } from '../../src/inspector/serveInspector.ts';
+import { loadScenarioFile } from '../../src/config/index.ts';
+import { inspectScenario } from '../../src/replay/inspectScenario.ts';
 import { positionMachine } from '../../src/machines/positionMachine.ts';
-import { baseUrl, serveExamples } from '../inspector/helpers.ts';
+import { baseUrl, serveExamples, SPEC } from '../inspector/helpers.ts';
 import { launchChromium } from './inspectorBrowser.ts';
 
 const ARTIFACTS = join(import.meta.dirname, '../../test-results');
@@ -121,5 +123,58 @@ describe('inspector page in Chromium', () => {
     expect(await isActive('[data-state-id="position.exited"]')).toBe(true);
     expect(await page.textContent('#timeline-readout')).toContain('exited');
     expect(problems).toEqual([]);
+  });
+});
+
+describe('inspector page over a history the server trimmed', () => {
+  it('travels over the records held, follows new ones and lets a dropped position go', async () => {
+    const live = await serveInspector({
+      positions: [],
+      port: 0,
+      retention: { recordsPerPosition: 4 },
+    });
+    const replayed = inspectScenario(
+      'live',
+      'live',
+      await loadScenarioFile(`${SPEC}/sete-bigjump.json`),
+    );
+    live.hub.open(replayed.info);
+    for (const record of replayed.records) live.hub.record('live', record);
+    expect(live.hub.history('live')?.position.firstSeq).toBe(1);
+
+    const second = await browser.context.newPage();
+    const errors: string[] = [];
+    second.on('pageerror', (e) => errors.push(e.message));
+    second.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    try {
+      await second.goto(`${baseUrl(live)}/`);
+      await second.waitForSelector('body[data-ready="true"][data-position="live"]', { timeout: 0 });
+      const seq = async (): Promise<number> =>
+        Number(await second.getAttribute('body', 'data-seq'));
+      expect(await second.getAttribute('#timeline-slider', 'min')).toBe('1');
+      await second.keyboard.press('Home');
+      expect(await seq()).toBe(1);
+      await second.click('#step-back');
+      expect(await seq()).toBe(1);
+      await second.keyboard.press('End');
+      expect(await seq()).toBe(4);
+      expect(await second.textContent('#timeline-readout')).toContain('step 4 / 4');
+
+      // On the last step, the page follows a new record and keeps only as many as the server.
+      live.hub.record('live', { ...replayed.records[4]!, seq: 5 });
+      await second.waitForSelector('body[data-seq="5"]', { timeout: 0 });
+      await second.keyboard.press('Home');
+      expect(await seq()).toBe(2);
+      expect(
+        await second.$$eval('#event-log .step', (n) => n.map((x) => x.textContent)),
+      ).not.toContain('#1');
+
+      live.hub.drop('live');
+      await second.waitForSelector('#position-list button', { state: 'detached', timeout: 0 });
+      expect(errors).toEqual([]);
+    } finally {
+      await second.close();
+      await live.close();
+    }
   });
 });

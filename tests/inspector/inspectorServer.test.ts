@@ -51,7 +51,7 @@ describe('inspector API', () => {
     );
 
     const list = (await (await fetch(`${base}/api/positions`)).json()) as PositionsResponse;
-    expect(list.protocol).toBe(1);
+    expect(list.protocol).toBe(2);
     expect(list.positions.map((p) => p.id)).toEqual(['sete-bigjump', 'short-tiers-momentum']);
     expect(list.positions[0]).toMatchObject({
       side: 'long',
@@ -59,6 +59,7 @@ describe('inspector API', () => {
       status: 'exited',
       stop: '100.078',
       records: 5,
+      firstSeq: 0,
     });
 
     const history = (await (
@@ -153,7 +154,7 @@ describe('inspector token rule', () => {
     expect((await connect(`${ws}?token=wrong-token-123`)).status).toBe(401);
     const ok = await connect(`${ws}?token=${TOKEN}`);
     expect(ok.status).toBe(101);
-    expect(ok.first).toMatchObject({ type: 'hello', protocol: 1, machineId: 'position' });
+    expect(ok.first).toMatchObject({ type: 'hello', protocol: 2, machineId: 'position' });
     ok.ws?.close();
   });
 
@@ -191,6 +192,25 @@ describe('inspector stream', () => {
     expect(() => served.hub.record('live-1', { ...replayed.records[0]!, seq: 9 })).toThrow(
       /expected record 5/,
     );
+    ws?.close();
+  });
+
+  it('announces a dropped position, after which its history is gone', async () => {
+    const served = await serve(['sete-bigjump', 'short-tiers-momentum']);
+    const { ws, first } = await connect(`ws://127.0.0.1:${served.port}/api/stream`);
+    expect(first).toMatchObject({
+      type: 'hello',
+      retention: { recordsPerPosition: 2000, positions: 50 },
+    });
+    const dropped = new Promise<ServerMessage>((resolve) =>
+      ws?.once('message', (data: Buffer) => resolve(JSON.parse(data.toString()) as ServerMessage)),
+    );
+    expect(served.hub.drop('sete-bigjump')).toBe(true);
+    expect(await dropped).toEqual({ type: 'positionDropped', positionId: 'sete-bigjump' });
+    const base = baseUrl(served);
+    expect((await fetch(`${base}/api/positions/sete-bigjump/history`)).status).toBe(404);
+    const list = (await (await fetch(`${base}/api/positions`)).json()) as PositionsResponse;
+    expect(list.positions.map((p) => p.id)).toEqual(['short-tiers-momentum']);
     ws?.close();
   });
 });

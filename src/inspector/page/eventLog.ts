@@ -16,13 +16,14 @@ export function renderEventLog(
   onPick: (seq: number) => void,
 ): void {
   const lines: HTMLLIElement[] = [];
-  for (let i = Math.min(seq, records.length - 1); i >= 0 && lines.length < MAX_LINES; i--) {
+  const first = records[0]?.seq ?? 0;
+  for (let i = Math.min(seq - first, records.length - 1); i >= 0 && lines.length < MAX_LINES; i--) {
     const record = records[i];
     if (record === undefined) continue;
     for (let j = record.events.length - 1; j >= 0 && lines.length < MAX_LINES; j--) {
       const event = record.events[j];
       if (event === undefined) continue;
-      const li = el('li', `event event-${event.type}${i === seq ? ' current' : ''}`);
+      const li = el('li', `event event-${event.type}${record.seq === seq ? ' current' : ''}`);
       li.append(
         el('span', 'step', `#${record.seq}`),
         el('span', 'ts', formatTs(event.ts)),

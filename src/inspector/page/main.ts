@@ -9,6 +9,7 @@ import { inspectorClient } from './inspectorClient.ts';
 import { renderPositionList } from './positionList.ts';
 import { createPriceChart, renderLegend, type PriceChart } from './priceChart.ts';
 import { drawStatechart, type StatechartView } from './statechartView.ts';
+import { firstSeq, lastSeq, recordAt } from './steps.ts';
 import { createTimeline } from './timeline.ts';
 
 /**
@@ -18,6 +19,8 @@ import { createTimeline } from './timeline.ts';
 const client = inspectorClient(window.location);
 const positions = new Map<string, PositionSummary>();
 const histories = new Map<string, InspectionRecord[]>();
+/** Records the page holds per position: what the server keeps, learnt from its hello. */
+let keepRecords = Number.POSITIVE_INFINITY;
 let selected: string | undefined;
 let seq = 0;
 let statechart: StatechartView | undefined;
@@ -32,13 +35,13 @@ function currentRecords(): InspectionRecord[] {
 function showStep(next: number): void {
   const records = currentRecords();
   const position = selected === undefined ? undefined : positions.get(selected);
-  const record = records[next];
+  const record = recordAt(records, next);
   if (position === undefined || record === undefined) return;
   seq = next;
   timeline.show(next);
   statechart?.show(record);
   chart?.setSeq(next);
-  renderContext(byId('context'), position, record, records[next - 1]);
+  renderContext(byId('context'), position, record, recordAt(records, next - 1));
   renderEventLog(byId('event-log'), records, next, showStep);
   const url = new URL(window.location.href);
   url.hash = `${encodeURIComponent(position.id)}/${next}`;
@@ -54,26 +57,50 @@ function drawList(): void {
   );
 }
 
+/** Shows the selected position's records from scratch, at `atSeq` or the nearest step held. */
+function redraw(atSeq: number): void {
+  const records = currentRecords();
+  chart?.destroy();
+  chart = createPriceChart(byId('price-chart'), records, showStep);
+  const start = Math.max(firstSeq(records), Math.min(atSeq, lastSeq(records)));
+  timeline.reset(records, start);
+  showStep(start);
+}
+
 async function select(id: string, atSeq: number): Promise<void> {
   selected = id;
   drawList();
   if (!histories.has(id)) {
     const fetched = await client.history(id);
+    // The position may have been dropped while its history was on the way.
+    if (!positions.has(id)) return;
     positions.set(id, fetched.position);
     histories.set(id, [...fetched.records]);
   }
-  const records = currentRecords();
-  chart?.destroy();
-  chart = createPriceChart(byId('price-chart'), records, showStep);
-  const start = Math.max(0, Math.min(atSeq, records.length - 1));
-  timeline.reset(records, start);
-  showStep(start);
+  redraw(atSeq);
   document.body.dataset.position = id;
+}
+
+/** Forgets a position the server let go; the first one left is shown if it was selected. */
+function forget(id: string): void {
+  positions.delete(id);
+  histories.delete(id);
+  if (selected === id) {
+    selected = undefined;
+    const next = positions.keys().next();
+    if (next.done === true) {
+      chart?.destroy();
+      chart = undefined;
+      delete document.body.dataset.position;
+    } else void select(next.value, 0);
+  }
+  drawList();
 }
 
 /** Applies a pushed message; a live position's new step is followed when the last step was shown. */
 function onMessage(message: ServerMessage): void {
   if (message.type === 'hello') {
+    keepRecords = message.retention.recordsPerPosition;
     for (const p of message.positions) if (!positions.has(p.id)) positions.set(p.id, p);
     drawList();
     return;
@@ -83,6 +110,7 @@ function onMessage(message: ServerMessage): void {
     drawList();
     return;
   }
+  if (message.type === 'positionDropped') return forget(message.positionId);
   if (message.type === 'error') return;
   const records = histories.get(message.positionId);
   const summary = positions.get(message.positionId);
@@ -90,6 +118,7 @@ function onMessage(message: ServerMessage): void {
     positions.set(message.positionId, {
       ...summary,
       records: message.record.seq + 1,
+      firstSeq: Math.max(summary.firstSeq, message.record.seq + 1 - keepRecords),
       stop: message.record.context.stop,
       lastTs: message.record.context.lastTs,
       status: message.record.context.exit === null ? 'open' : 'exited',
@@ -97,20 +126,20 @@ function onMessage(message: ServerMessage): void {
     drawList();
   }
   if (records === undefined) return;
-  if (message.record.seq < records.length) return;
-  if (message.record.seq > records.length) {
+  const expected = lastSeq(records) + 1;
+  if (message.record.seq < expected) return;
+  if (message.record.seq > expected) {
     // A gap means pushes were missed: forget the copy and fetch the history again.
     histories.delete(message.positionId);
     if (message.positionId === selected) void select(message.positionId, seq);
     return;
   }
-  const following = message.positionId === selected && seq === records.length - 1;
+  const following = message.positionId === selected && seq === lastSeq(records);
   records.push(message.record);
+  // The page keeps no more than the server does, so a page left open for weeks stays small.
+  if (records.length > keepRecords) records.splice(0, records.length - keepRecords);
   if (message.positionId !== selected) return;
-  chart?.destroy();
-  chart = createPriceChart(byId('price-chart'), records, showStep);
-  timeline.reset(records, following ? records.length - 1 : seq);
-  showStep(following ? records.length - 1 : seq);
+  redraw(following ? lastSeq(records) : seq);
 }
 
 async function start(): Promise<void> {

@@ -3,6 +3,7 @@ import type { InspectionRecord } from '../../inspection/inspectionRecord.ts';
 import { chartMarkers, MARKER_STYLE, type ChartMarker } from './chartMarkers.ts';
 import { el } from './dom.ts';
 import { formatTs } from './format.ts';
+import { recordAt } from './steps.ts';
 
 /** The price chart of one position and the handle to move its cursor. */
 export interface PriceChart {
@@ -106,7 +107,7 @@ export function createPriceChart(
   const markers = chartMarkers(records);
   let cursor = 0;
   const tsAt = (seq: number): number | null => {
-    const r = records[Math.round(seq)];
+    const r = recordAt(records, Math.round(seq));
     return r === undefined ? null : r.input.type === 'start' ? null : r.input.ts;
   };
   const size = () => ({
@@ -151,7 +152,8 @@ export function createPriceChart(
   const chart = new uPlot(opts, [xs, prices, stops, extremes], container);
   chart.over.addEventListener('click', () => {
     const idx = chart.cursor.idx;
-    if (idx !== null && idx !== undefined) onPick(idx);
+    const picked = idx === null || idx === undefined ? undefined : xs[idx];
+    if (picked !== undefined) onPick(picked);
   });
   const resize = new ResizeObserver(() => chart.setSize(size()));
   resize.observe(container);

@@ -1,6 +1,7 @@
 import type { InspectionRecord } from '../../inspection/inspectionRecord.ts';
 import { byId } from './dom.ts';
 import { describeInput } from './format.ts';
+import { firstSeq, lastSeq, recordAt } from './steps.ts';
 
 /** The step selector: slider, buttons and keys. */
 export interface Timeline {
@@ -11,8 +12,8 @@ export interface Timeline {
 
 /** Returns the nearest step after (dir 1) or before (dir −1) `seq` that emitted events, or `seq`. */
 function nextWithEvents(records: readonly InspectionRecord[], seq: number, dir: 1 | -1): number {
-  for (let i = seq + dir; i >= 0 && i < records.length; i += dir) {
-    if ((records[i]?.events.length ?? 0) > 0) return i;
+  for (let s = seq + dir; s >= firstSeq(records) && s <= lastSeq(records); s += dir) {
+    if ((recordAt(records, s)?.events.length ?? 0) > 0) return s;
   }
   return seq;
 }
@@ -27,17 +28,17 @@ export function createTimeline(onSeq: (seq: number) => void): Timeline {
   let records: readonly InspectionRecord[] = [];
   let current = 0;
   const go = (seq: number): void => {
-    const clamped = Math.max(0, Math.min(records.length - 1, seq));
+    const clamped = Math.max(firstSeq(records), Math.min(lastSeq(records), seq));
     if (clamped !== current) onSeq(clamped);
   };
   slider.addEventListener('input', () => go(Number(slider.value)));
   const buttons: [string, () => number][] = [
-    ['step-first', () => 0],
+    ['step-first', () => firstSeq(records)],
     ['step-prev-event', () => nextWithEvents(records, current, -1)],
     ['step-back', () => current - 1],
     ['step-forward', () => current + 1],
     ['step-next-event', () => nextWithEvents(records, current, 1)],
-    ['step-last', () => records.length - 1],
+    ['step-last', () => lastSeq(records)],
   ];
   for (const [id, target] of buttons) byId(id).addEventListener('click', () => go(target()));
   document.addEventListener('keydown', (e) => {
@@ -48,8 +49,8 @@ export function createTimeline(onSeq: (seq: number) => void): Timeline {
       ArrowLeft: () => current - step,
       PageDown: () => nextWithEvents(records, current, 1),
       PageUp: () => nextWithEvents(records, current, -1),
-      Home: () => 0,
-      End: () => records.length - 1,
+      Home: () => firstSeq(records),
+      End: () => lastSeq(records),
     };
     const move = moves[e.key];
     if (move === undefined) return;
@@ -60,17 +61,18 @@ export function createTimeline(onSeq: (seq: number) => void): Timeline {
   const show = (seq: number): void => {
     current = seq;
     slider.value = String(seq);
-    const record = records[seq];
+    const record = recordAt(records, seq);
     readout.textContent =
       record === undefined
         ? ''
-        : `step ${seq} / ${records.length - 1} · ${describeInput(record.input)}${record.events.length > 0 ? ` · ${record.events.map((e) => e.type).join(', ')}` : ''}`;
+        : `step ${seq} / ${lastSeq(records)} · ${describeInput(record.input)}${record.events.length > 0 ? ` · ${record.events.map((e) => e.type).join(', ')}` : ''}`;
     document.body.dataset.seq = String(seq);
   };
   return {
     reset: (next, seq) => {
       records = next;
-      slider.max = String(Math.max(0, next.length - 1));
+      slider.min = String(firstSeq(next));
+      slider.max = String(Math.max(firstSeq(next), lastSeq(next)));
       show(seq);
     },
     show,
