@@ -1,3 +1,4 @@
+import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import { isLoopback } from '../../src/venues/emulator/admin.ts';
 import { ManualClock } from '../../src/venues/emulator/index.ts';
@@ -36,6 +37,55 @@ describe('admin API', () => {
     ]);
     expect(state.body.fills).toHaveLength(1);
     expect(state.body.prices?.ETHUSDT).toEqual({ last: '2990', mark: '2991' });
+  });
+
+  it('reduces and closes a position with the opposite side, as if closed elsewhere', async () => {
+    const em = await emulator();
+    const post = (body: unknown): ReturnType<typeof admin> =>
+      admin(em, 'POST', '/admin/positions', body);
+    await post({ symbol: 'BTCUSDT', side: 'long', quantity: '0.010' });
+    em.exchange.placeAlgo({
+      symbol: 'BTCUSDT',
+      side: 'SELL',
+      orderType: 'STOP_MARKET',
+      quantity: new Decimal('0.01'),
+      triggerPrice: new Decimal('59000'),
+      callbackRate: undefined,
+      activatePrice: undefined,
+      workingType: 'CONTRACT_PRICE',
+      reduceOnly: true,
+      closePosition: false,
+      priceProtect: false,
+      clientAlgoId: 'mine',
+    });
+    const reduced = await post({ symbol: 'BTCUSDT', side: 'short', quantity: '0.004' });
+    expect(reduced.body.position).toMatchObject({ side: 'long', amount: '0.006' });
+    const closed = await post({ symbol: 'BTCUSDT', side: 'short', reduceOnly: true });
+    expect(closed.body.position).toMatchObject({ side: 'flat', amount: '0' });
+    expect(closed.body.order).toMatchObject({
+      side: 'SELL',
+      executedQty: '0.006',
+      reduceOnly: true,
+    });
+    const state = await admin(em, 'GET', '/admin/state');
+    expect(state.body.positions).toEqual([]);
+    expect(state.body.openOrders).toEqual([expect.objectContaining({ clientAlgoId: 'mine' })]);
+    expect(await post({ symbol: 'BTCUSDT', side: 'short', reduceOnly: true })).toMatchObject({
+      status: 400,
+      body: { code: -2022 },
+    });
+    const missing = await post({ symbol: 'BTCUSDT', side: 'short' });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error).toMatch(/quantity is required unless reduceOnly/);
+    // A plain opposite order larger than the position flips it.
+    em.openPosition('BTCUSDT', 'long', '0.002');
+    expect(em.openPosition('BTCUSDT', 'short', '0.005')).toMatchObject({
+      side: 'short',
+      amount: '-0.003',
+    });
+    expect(em.closePosition('BTCUSDT', '0.001')).toMatchObject({ amount: '-0.002' });
+    expect(em.closePosition('BTCUSDT')).toMatchObject({ side: 'flat' });
+    expect(() => em.closePosition('BTCUSDT')).toThrow(/-2022/);
   });
 
   it('answers readable 400s for bad bodies and 404 for unknown routes', async () => {

@@ -26,9 +26,24 @@ const decimalString = z
   .regex(/^\d+(\.\d+)?$/, 'a positive decimal string such as "123.45"');
 const symbol = z.string().regex(/^[A-Z0-9]+$/);
 
+/**
+ * A market order at the current price: `side` is its direction (long buys, short sells), so the
+ * side opposite to an open position reduces, closes or flips it. With `reduceOnly` it never
+ * opens or flips (-2022 when there is nothing to reduce), and `quantity` defaults to the whole
+ * position: a position closed elsewhere.
+ */
 const positionBody = z
-  .object({ symbol, side: z.enum(['long', 'short']), quantity: decimalString })
-  .strict();
+  .object({
+    symbol,
+    side: z.enum(['long', 'short']),
+    quantity: decimalString.optional(),
+    reduceOnly: z.boolean().optional(),
+  })
+  .strict()
+  .refine((b) => b.quantity !== undefined || b.reduceOnly === true, {
+    message: 'quantity is required unless reduceOnly is true',
+    path: ['quantity'],
+  });
 const priceBody = z
   .object({
     symbol,
@@ -62,11 +77,14 @@ export function handleAdmin(
         return { status: 200, body: adminState(ex, deps.faults.describe(), deps.feed()) };
       case 'POST /admin/positions': {
         const b = positionBody.parse(body);
+        const step = ex.book(b.symbol).spec.stepSize;
+        // The whole position; one step when flat, so the order is refused with -2022.
+        const whole = Decimal.max(ex.position(b.symbol).amount.abs(), step);
         const order = ex.placeMarket({
           symbol: b.symbol,
           side: b.side === 'long' ? 'BUY' : 'SELL',
-          quantity: new Decimal(b.quantity),
-          reduceOnly: false,
+          quantity: b.quantity === undefined ? whole : new Decimal(b.quantity),
+          reduceOnly: b.reduceOnly === true,
           clientOrderId: undefined,
         });
         return {

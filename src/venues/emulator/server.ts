@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Decimal } from 'decimal.js';
 import { handleAdmin, type AdminDeps } from './admin.ts';
-import type { AdminState } from './adminState.ts';
+import type { AdminState, PositionView } from './adminState.ts';
 import type { Credentials } from './auth.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { EmulatedExchange } from './exchange.ts';
@@ -87,14 +87,28 @@ export interface Emulator {
   readonly feedEnded: Promise<void>;
   /** Moves the last (and mark) price now, as `POST /admin/price` does. */
   setPrice(symbol: string, price: string, markPrice?: string): void;
-  /** Opens or adds to a position at the current price, as `POST /admin/positions` does. */
-  openPosition(symbol: string, side: 'long' | 'short', quantity: string): void;
+  /**
+   * Trades `quantity` at the current price in direction `side`, as `POST /admin/positions` does:
+   * opens or adds to a position, or reduces, closes or flips the opposite one.
+   */
+  openPosition(symbol: string, side: 'long' | 'short', quantity: string): PositionView;
+  /**
+   * Closes `quantity` (default: all) of the open position elsewhere than through the API, as
+   * `POST /admin/positions` with the opposite side and `reduceOnly: true` does; its stops stay.
+   * Throws when the symbol is flat.
+   */
+  closePosition(symbol: string, quantity?: string): PositionView;
   /** Applies faults, as `POST /admin/faults` does. */
   injectFaults(faults: FaultsInput): void;
   /** Returns the `GET /admin/state` body. */
   state(): AdminState;
   /** Stops the feed and closes every connection and the listener. */
   close(): Promise<void>;
+}
+
+/** The body `POST /admin/positions` answers. */
+interface AdminPosition {
+  readonly position: PositionView;
 }
 
 function key(): string {
@@ -237,7 +251,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       );
     },
     openPosition(symbol, side, quantity) {
-      adminCall('POST', '/admin/positions', { symbol, side, quantity });
+      return (adminCall('POST', '/admin/positions', { symbol, side, quantity }) as AdminPosition)
+        .position;
+    },
+    closePosition(symbol, quantity) {
+      const amount = exchange.position(exchange.book(symbol).spec.symbol).amount;
+      const side = amount.isNeg() ? 'long' : 'short';
+      const body = {
+        symbol,
+        side,
+        reduceOnly: true,
+        ...(quantity === undefined ? {} : { quantity }),
+      };
+      return (adminCall('POST', '/admin/positions', body) as AdminPosition).position;
     },
     injectFaults(f) {
       const parsed = faultsSchema.parse(f);
