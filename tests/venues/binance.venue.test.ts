@@ -156,6 +156,19 @@ describe('the Binance venue against the emulator', () => {
     expect(em.state().positions).toEqual([]);
   });
 
+  it('places a stop without queueing behind account-wide reads', async () => {
+    const em = await emulator({ symbols: ['BTCUSDT'] });
+    const venue = await venueOn(em);
+    em.openPosition('BTCUSDT', 'long', '0.010');
+    const finished: string[] = [];
+    // An account-wide read weighs 40 in ccxt's throttle: the next call of that client waits 2 s.
+    const reads = [1, 2].map((n) => venue.fetchOpenStops().then(() => finished.push(`read ${n}`)));
+    await venue.placeStop(longStop());
+    finished.push('stop placed');
+    await Promise.all(reads);
+    expect(finished.indexOf('stop placed')).toBeLessThan(finished.indexOf('read 2'));
+  });
+
   it('reads the venue clock', async () => {
     const em = await emulator({ symbols: ['BTCUSDT'] });
     const venue = await venueOn(em);
