@@ -117,3 +117,33 @@ describe('closePosition stops', () => {
     expect((await ex.fetchOrder(again.id!, BTC, { trigger: true })).status).toBe('expired');
   });
 });
+
+describe('reduce-only quantity stops after their position closed', () => {
+  it('keep resting; when they trigger they expire and never open or grow a position', async () => {
+    const { em, ex } = await setup();
+    em.openPosition('BTCUSDT', 'long', '0.010');
+    const stop = (stopLossPrice: number): Promise<{ id?: string }> =>
+      ex.createOrder(BTC, 'market', 'sell', 0.01, undefined, { stopLossPrice, reduceOnly: true });
+    const a = await stop(59000);
+    const b = await stop(58000);
+    // The position is closed elsewhere: both stops stay, as on Binance.
+    em.closePosition('BTCUSDT');
+    const resting = await ex.fetchOpenOrders(BTC, undefined, undefined, { trigger: true });
+    expect(resting.map((o) => o.id)).toEqual([a.id, b.id]);
+    // A short opened meanwhile: a SELL stop firing now must not grow it.
+    em.openPosition('BTCUSDT', 'short', '0.005');
+    em.setPrice('BTCUSDT', '58990.0');
+    expect((await ex.fetchOrder(a.id!, BTC, { trigger: true })).status).toBe('expired');
+    expect(em.exchange.position('BTCUSDT').amount.toString()).toBe('-0.005');
+    // Flat: firing opens nothing.
+    em.closePosition('BTCUSDT');
+    em.setPrice('BTCUSDT', '57990.0');
+    expect((await ex.fetchOrder(b.id!, BTC, { trigger: true })).status).toBe('expired');
+    expect(await ex.fetchPositions([BTC])).toHaveLength(0);
+    expect(em.state().finishedOrders.map((o) => [o['algoId'], o['algoStatus']])).toEqual([
+      [Number(a.id), 'EXPIRED'],
+      [Number(b.id), 'EXPIRED'],
+    ]);
+    expect(em.state().fills.map((f) => f.side)).toEqual(['BUY', 'SELL', 'SELL', 'BUY']);
+  });
+});
