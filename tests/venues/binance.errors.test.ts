@@ -85,15 +85,22 @@ describe('Binance failures as the engine sees them', () => {
     expect(em.state().openOrders).toEqual([]);
   });
 
-  it('-4045 (the conditional-order limit) is tooManyStops', async () => {
-    const em = await setup();
+  it('a stop past the account limit of conditional orders is tooManyStops (-4045)', async () => {
+    const em = await emulator({ symbols: ['BTCUSDT'], maxOpenAlgoOrders: 2 });
+    secrets.push(em.apiKey, em.secret);
+    em.openPosition('BTCUSDT', 'long', '0.01');
     const venue = await venueOn(em);
-    em.injectFaults({ reject: { code: -4045, msg: 'Reach max stop order limit.' } });
-    const error = await failing(venue.placeStop(stop()));
+    await venue.placeStop(stop({ clientId: 'rt-limit-1', stopPrice: '59000' }));
+    await venue.placeStop(stop({ clientId: 'rt-limit-2', stopPrice: '59100' }));
+    const error = await failing(
+      venue.placeStop(stop({ clientId: 'rt-limit-3', stopPrice: '59200' })),
+    );
     expect([error.kind, error.details.code]).toEqual(['tooManyStops', '-4045']);
+    expect(await venue.fetchStopByClientId('BTCUSDT', 'rt-limit-3')).toBeUndefined();
   });
 
   it('-4130 (a closePosition stop already rests) is closePositionConflict', async () => {
+    // The venue only places reduce-only quantity stops, which never conflict: inject the refusal.
     const em = await setup();
     const venue = await venueOn(em);
     em.injectFaults({
