@@ -3,7 +3,7 @@ import { profitAtLeast } from './profit.ts';
 import type { ActivationPolicy, ActivationReason, Millis, Side } from './types.ts';
 
 /** The facts one activation check looks at. */
-export interface ActivationInput {
+interface ActivationInput {
   readonly ts: Millis;
   readonly price: Dec;
   readonly openedAt: Millis;

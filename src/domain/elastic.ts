@@ -24,14 +24,14 @@ export interface ElasticFrame {
 }
 
 /** Returns the profit of `price` in the frame's unit, scaled (see {@link ElasticFrame}). */
-export function elasticProfit(frame: ElasticFrame, price: Dec): Dec {
+function elasticProfit(frame: ElasticFrame, price: Dec): Dec {
   return frame.unit === 'quote'
     ? profitQuote(price, frame.entry, frame.quantity, frame.side)
     : scaledPercent(price, frame.entry, frame.side);
 }
 
 /** Returns a policy amount (engageAt, floor, minStep, …) on the frame's scale. */
-export function elasticAmount(frame: ElasticFrame, amount: string): Dec {
+function elasticAmount(frame: ElasticFrame, amount: string): Dec {
   const value = dec(amount);
   return frame.unit === 'quote' ? value : value.times(frame.entry);
 }
@@ -115,8 +115,8 @@ export function elasticStop(frame: ElasticFrame, lock: Dec): Dec {
   return roundStop(towardProfit(frame.entry, move, frame.side), frame.tickSize, frame.side);
 }
 
-/** Decimal places a percent lock is printed with when it does not terminate. */
-export const LOCK_PLACES = 40;
+// Decimal places a percent lock is printed with when it does not terminate.
+const LOCK_PLACES = 40;
 
 /** Returns the lock as people read it: quote currency, or percent of entry. */
 export function lockValue(frame: ElasticFrame, lock: Dec): Dec {

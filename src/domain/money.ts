@@ -57,11 +57,6 @@ export function dec(text: DecimalString | number): Dec {
   return value;
 }
 
-/** Returns the plain-notation text of a decimal (no exponent, no trailing zeros). */
-export function show(value: Dec): DecimalString {
-  return value.toFixed();
-}
-
 /**
  * Returns `value` on a multiple of `tickSize`, rounded toward the market: up for a long's stop,
  * down for a short's, so the stop is never looser than the policy asks.

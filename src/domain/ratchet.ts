@@ -8,7 +8,7 @@ export interface Candidate {
 }
 
 /** The order that settles equal candidates (SPEC step 7): trailing, then elastic, then breakeven. */
-export const TIE_ORDER: readonly Candidate['source'][] = ['trailing', 'elastic', 'breakeven'];
+const TIE_ORDER: readonly Candidate['source'][] = ['trailing', 'elastic', 'breakeven'];
 
 /**
  * Returns the candidate that replaces `stop` — the best one (highest for a long, lowest for a

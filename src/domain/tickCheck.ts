@@ -2,7 +2,7 @@ import { parseDecimal, type Dec } from './money.ts';
 import type { Millis, RejectReason, Tick } from './types.ts';
 
 /** Step 0's verdict on one tick: its exact price when accepted, or why it is rejected. */
-export type TickCheck =
+type TickCheck =
   | { readonly price: Dec; readonly why?: undefined }
   | { readonly price?: undefined; readonly why: RejectReason };
 

@@ -3,7 +3,7 @@ import { scaledPercent } from './profit.ts';
 import type { Distance, Side, TrailingPolicy } from './types.ts';
 
 /** A distance resolved for one tick: its kind and its (possibly accelerated) size. */
-export interface ResolvedDistance {
+interface ResolvedDistance {
   readonly kind: 'percent' | 'price' | 'ticks';
   readonly size: Dec;
 }

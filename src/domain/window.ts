@@ -37,11 +37,7 @@ export function windowStart(buffer: readonly WindowTick[], now: Millis, lengthMs
 }
 
 /** Returns the ticks of `buffer` inside the window that ends at `now` (SPEC "Window"). */
-export function ticksInWindow(
-  buffer: readonly WindowTick[],
-  now: Millis,
-  lengthMs: number,
-): WindowTick[] {
+function ticksInWindow(buffer: readonly WindowTick[], now: Millis, lengthMs: number): WindowTick[] {
   return buffer.slice(windowStart(buffer, now, lengthMs));
 }
 

@@ -20,7 +20,7 @@ import { currentStep, stepPoint } from './positionStep.ts';
 import type { PositionMachineEvent, StepPhaseEvent } from './positionEvents.ts';
 
 /** Which phases a step runs after the tick is accepted: what the regions still have to do. */
-export type StepRun = 'activationAndRules' | 'rules' | 'none';
+type StepRun = 'activationAndRules' | 'rules' | 'none';
 
 const PHASES: Record<StepRun, readonly StepPhaseEvent['type'][]> = {
   activationAndRules: ['tick.activate', 'tick.trail', 'tick.settle'],

@@ -43,7 +43,7 @@ export interface Offers {
 }
 
 /** How the position ended. */
-export interface ExitRecord {
+interface ExitRecord {
   readonly ts: Millis;
   readonly price: DecimalString;
   readonly stop: DecimalString;

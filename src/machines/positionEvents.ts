@@ -26,5 +26,4 @@ export type StepPhaseEvent =
   | { readonly type: 'tick.settle' }
   | { readonly type: 'tick.exit' };
 
-/** Every event the position statechart handles. */
 export type PositionMachineEvent = PriceEvent | ClockEvent | StepPhaseEvent;

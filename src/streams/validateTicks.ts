@@ -21,7 +21,6 @@ import type { PriceTick, TickRejection } from './priceTick.ts';
 export class RejectionCounters {
   private readonly bySymbol = new Map<string, Map<RejectReason, number>>();
 
-  /** Adds one rejection to the counts. */
   record(rejection: Pick<TickRejection, 'symbol' | 'why'>): void {
     let reasons = this.bySymbol.get(rejection.symbol);
     if (reasons === undefined) {
