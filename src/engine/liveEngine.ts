@@ -46,6 +46,8 @@ export interface LiveEngineOptions {
   readonly retryMaxMs?: number;
   /** Sees every committed step of every position (the inspector's feed). */
   readonly onCommitted?: (slot: PositionSlot, records: readonly SlotRecord[]) => void;
+  /** Sees every position whose actors ended (flat, no stop of ours left). */
+  readonly onClosed?: (slot: PositionSlot) => void;
   /** Something an operator must hear about (alerts, halts, circuit changes). */
   readonly onAlert?: (message: string) => void;
 }
@@ -346,6 +348,7 @@ export class LiveEngine {
         this.feeds.delete(slot.meta.positionId);
         this.slots.delete(slot.meta.positionId);
         slot.dispose();
+        this.options.onClosed?.(slot);
       },
     };
   }

@@ -88,6 +88,7 @@ export async function startEngine(
     retryMaxMs: 1000,
     exitGraceMs: 1000,
     onCommitted: poke,
+    onClosed: poke,
     onAlert: (m) => alerts.push(m),
     ...options.engine,
   });
