@@ -23,6 +23,8 @@ const problems: string[] = [];
 beforeAll(async () => {
   served = await serveExamples([SCENARIO, 'sete-bigjump', 'short-tiers-momentum']);
   browser = await launchChromium();
+  // Waits end on the page's own events; a page that never gets there fails on the test timeout.
+  browser.context.setDefaultTimeout(0);
   page = await browser.context.newPage();
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
@@ -30,7 +32,7 @@ beforeAll(async () => {
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
   await page.goto(`${baseUrl(served)}/`);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+  await page.waitForSelector('body[data-ready="true"]');
 });
 
 afterAll(async () => {
@@ -49,7 +51,8 @@ async function currentSeq(): Promise<number> {
 
 describe('inspector page in Chromium', () => {
   it('loads with no console errors and a live stream', async () => {
-    await expect.poll(() => page.textContent('#stream-status')).toBe('stream connected');
+    await page.waitForSelector('#stream-status.badge-live');
+    expect(await page.textContent('#stream-status')).toBe('stream connected');
     expect(problems).toEqual([]);
   });
 
@@ -73,7 +76,7 @@ describe('inspector page in Chromium', () => {
       ),
     ).toEqual([SCENARIO, 'sete-bigjump', 'short-tiers-momentum']);
     await page.click(`button[data-position-id="${SCENARIO}"]`);
-    await expect.poll(() => page.getAttribute('body', 'data-position')).toBe(SCENARIO);
+    await page.waitForSelector(`body[data-position="${SCENARIO}"]`);
   });
 
   it('highlights trailing on the activation step and un-highlights it one step back', async () => {
@@ -148,7 +151,7 @@ describe('inspector page over a history the server trimmed', () => {
     second.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     try {
       await second.goto(`${baseUrl(live)}/`);
-      await second.waitForSelector('body[data-ready="true"][data-position="live"]', { timeout: 0 });
+      await second.waitForSelector('body[data-ready="true"][data-position="live"]');
       const seq = async (): Promise<number> =>
         Number(await second.getAttribute('body', 'data-seq'));
       expect(await second.getAttribute('#timeline-slider', 'min')).toBe('1');
@@ -162,7 +165,7 @@ describe('inspector page over a history the server trimmed', () => {
 
       // On the last step, the page follows a new record and keeps only as many as the server.
       live.hub.record('live', { ...replayed.records[4]!, seq: 5 });
-      await second.waitForSelector('body[data-seq="5"]', { timeout: 0 });
+      await second.waitForSelector('body[data-seq="5"]');
       await second.keyboard.press('Home');
       expect(await seq()).toBe(2);
       expect(
@@ -170,7 +173,7 @@ describe('inspector page over a history the server trimmed', () => {
       ).not.toContain('#1');
 
       live.hub.drop('live');
-      await second.waitForSelector('#position-list button', { state: 'detached', timeout: 0 });
+      await second.waitForSelector('#position-list button', { state: 'detached' });
       expect(errors).toEqual([]);
     } finally {
       await second.close();
