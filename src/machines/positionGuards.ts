@@ -27,8 +27,10 @@ export const positionGuards = {
   hasTrailing: ({ context }: GuardArgs) => context.policy.trailing !== undefined,
   hasBreakeven: ({ context }: GuardArgs) => context.policy.breakeven !== undefined,
   hasElastic: ({ context }: GuardArgs) => context.policy.elastic !== undefined,
+  // A time that is not a finite number is no time: like a tick's (SPEC step 0), it is ignored.
   clockAdvances: ({ context, event }: GuardArgs) =>
     event.type === 'CLOCK' &&
+    Number.isFinite(event.ts) &&
     context.lastPrice !== null &&
     context.lastTs !== null &&
     event.ts > context.lastTs &&

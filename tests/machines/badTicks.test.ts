@@ -96,3 +96,29 @@ describe('bad ticks: the statechart and stream validation reject the same ticks'
     expect(streamRejections(ticks)).toEqual(expected);
   });
 });
+
+describe('a CLOCK whose ts is not a finite number', () => {
+  it.each([Number.NaN, Number.POSITIVE_INFINITY])('does nothing at ts %d', (ts) => {
+    const actor = createActor(positionMachine, {
+      input: {
+        market: { tickSize: '0.01' },
+        position: { side: 'long', entryPrice: '100', quantity: '1', openedAt: 0 },
+        policy: {
+          initialStop: { percent: '5' },
+          activation: { afterSeconds: '10' },
+          trailing: { percent: '1' },
+        },
+      },
+    });
+    const seen: string[] = [];
+    actor.on('*', (e: PositionEvent) => seen.push(`${e.type} ${e.ts}`));
+    actor.start();
+    actor.send({ type: 'PRICE', ts: 1000, price: '100' });
+    actor.send({ type: 'CLOCK', ts });
+    // A real CLOCK after it still activates: the bad one left no trace.
+    actor.send({ type: 'CLOCK', ts: 10_000 });
+    expect(seen).toEqual(['opened 0', 'activated 10000', 'stopMoved 10000']);
+    expect(actor.getSnapshot().context.clockTs).toBe(10_000);
+    actor.stop();
+  });
+});
