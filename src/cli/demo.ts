@@ -1,8 +1,9 @@
 import { readdirSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { replayScenario } from '../replay/replayScenario.ts';
+import { scenarioName } from '../config/positionId.ts';
 import { outcomeOf } from '../domain/outcome.ts';
 import type { ServedInspector } from '../inspector/serveInspector.ts';
 import { serveInspector } from '../inspector/serveInspector.ts';
@@ -11,8 +12,8 @@ import { DEFAULT_INSPECTOR_PORT, inspectFiles, parsePort, type OnServe } from '.
 import { loadScenarioSource } from './scenarioInput.ts';
 import type { CliIo } from './io.ts';
 
-/** The scenarios shipped with the project, the demo's default input. */
-export const EXAMPLES_DIR = resolve(fileURLToPath(new URL('../../examples', import.meta.url)));
+/** The scenarios shipped with the project (examples/spec; examples/engine holds engine configs), the demo's default input. */
+export const EXAMPLES_DIR = resolve(fileURLToPath(new URL('../../examples/spec', import.meta.url)));
 
 /** Returns every scenario file (.json, .yaml, .yml) under `dir`, sorted, skipping expectations. */
 export function scenarioFiles(dir: string): string[] {
@@ -53,7 +54,7 @@ export async function demoRows(files: readonly string[]): Promise<string[][]> {
       ? `${result.summary.exitReason ?? ''} @ ${result.summary.exitPrice ?? ''}`
       : 'open';
     rows.push([
-      basename(file).replace(/\.(json|ya?ml)$/, ''),
+      scenarioName(file),
       `${position.side} ${position.quantity} @ ${position.entryPrice}`,
       exit,
       shown.join(' → '),

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import type { InspectedPosition } from '../inspection/inspectionRecord.ts';
 import { inspectScenario } from '../replay/inspectScenario.ts';
+import { scenarioName } from '../config/positionId.ts';
 import { bindingProblem } from '../inspector/accessGuard.ts';
 import { serveInspector, type ServedInspector } from '../inspector/serveInspector.ts';
 import type { CliIo } from './io.ts';
@@ -24,10 +25,7 @@ export function parsePort(text: string): number {
 
 /** Returns a URL-safe id for a scenario file, unique among `taken`. */
 function positionId(file: string, taken: Set<string>): string {
-  const base =
-    basename(file)
-      .replace(/\.(json|ya?ml|csv)$/i, '')
-      .replace(/[^A-Za-z0-9._-]+/g, '-') || 'position';
+  const base = scenarioName(file) || 'position';
   let id = base;
   for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
   taken.add(id);

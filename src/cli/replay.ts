@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
+import { LANES_DEFAULTS } from '../config/lanesSchema.ts';
+import { scenarioDigest, scenarioPositionId } from '../config/positionId.ts';
 import { openScenarioStream } from '../config/scenarioStream.ts';
-import { scenarioDigest, scenarioPositionId } from '../replay/scenarioPositionId.ts';
 import type { PositionEvent, Scenario } from '../domain/types.ts';
 import { PositionStepError } from '../replay/positionStepError.ts';
 import { replayPersisted, type PersistedReplayResult } from '../replay/replayPersisted.ts';
@@ -217,12 +218,12 @@ export function replayCommand(io: CliIo): Command {
     )
     .option(
       '--fast-ms <ms>',
-      'fast lane interval with --lanes (default 300)',
+      `fast lane interval with --lanes (default ${LANES_DEFAULTS.fastMs})`,
       milliseconds('--fast-ms'),
     )
     .option(
       '--normal-ms <ms>',
-      'normal lane interval with --lanes (default 3000)',
+      `normal lane interval with --lanes (default ${LANES_DEFAULTS.normalMs})`,
       milliseconds('--normal-ms'),
     )
     .action(async (file: string, options: ReplayOptions) => {
@@ -270,8 +271,9 @@ export function replayCommand(io: CliIo): Command {
       const result =
         options.lanes === true
           ? replayThroughLanes(scenario, {
-              fastMs: options.fastMs ?? 300,
-              normalMs: options.normalMs ?? 3000,
+              ...LANES_DEFAULTS,
+              ...(options.fastMs === undefined ? {} : { fastMs: options.fastMs }),
+              ...(options.normalMs === undefined ? {} : { normalMs: options.normalMs }),
             })
           : replayScenario(scenario);
       if (format === 'jsonl') {

@@ -1,22 +1,19 @@
 import { tap, VirtualTimeScheduler } from 'rxjs';
-import { lane } from '../streams/lane.ts';
+import { lane, type LaneOptions } from '../streams/lane.ts';
 import type { PriceSource } from '../streams/priceSource.ts';
 import type { PriceTick } from '../streams/priceTick.ts';
 import { replaySource } from '../streams/replaySource.ts';
 import { validatedSource } from '../streams/validateTicks.ts';
-import type { FastWhenProfit } from '../streams/streamConfig.ts';
 import type { PositionEvent, RejectReason, Scenario } from '../domain/types.ts';
 import { lanePositionOf } from '../streams/positionFeed.ts';
 import { ReplayDriver } from './replayDriver.ts';
 import type { ReplayResult } from './replayScenario.ts';
 
-/** Lane settings of a replay; the defaults are the live engine's. */
-export interface LaneReplayOptions {
-  readonly fastMs: number;
-  readonly normalMs: number;
-  readonly fastWhenProfit?: FastWhenProfit;
-  readonly downgradeAfterCycles?: number;
-}
+/** Lane settings of a replay, as the engine config's `lanes` block gives them. */
+export type LaneReplayOptions = Pick<
+  LaneOptions,
+  'fastMs' | 'normalMs' | 'fastWhenProfit' | 'downgradeAfterCycles'
+>;
 
 const SYMBOL = 'REPLAY';
 
@@ -76,8 +73,8 @@ export function replayThroughLanes(scenario: Scenario, options: LaneReplayOption
       lane(lanePositionOf(driver.actor), {
         fastMs: options.fastMs,
         normalMs: options.normalMs,
-        fastWhenProfit: options.fastWhenProfit ?? { percent: '0' },
-        downgradeAfterCycles: options.downgradeAfterCycles ?? 3,
+        fastWhenProfit: options.fastWhenProfit,
+        downgradeAfterCycles: options.downgradeAfterCycles,
         scheduler,
       }),
     )

@@ -18,7 +18,6 @@ import {
 
 import { type PriceSource, sharedPerSymbol } from './priceSource.ts';
 import type { PriceTick } from './priceTick.ts';
-import type { BackoffConfig } from './streamConfig.ts';
 
 /** Which leg currently feeds a symbol. */
 export type FeedMode = 'websocket' | 'rest';
@@ -45,12 +44,19 @@ export interface SourceFailure {
   readonly error: unknown;
 }
 
+/** Exponential backoff between reconnects: initialMs × factor^(attempt−1), capped at maxMs. */
+export interface Backoff {
+  readonly initialMs: number;
+  readonly maxMs: number;
+  readonly factor: number;
+}
+
 /** Options of {@link FallbackSource}. */
 export interface FallbackOptions {
   /** Longest WebSocket silence tolerated before polling takes over. */
   readonly maxPriceAgeMs: number;
   /** Delay before each reconnect of a failed leg. */
-  readonly backoff: BackoffConfig;
+  readonly backoff: Backoff;
   /** Clock of the silence watchdog and the backoff timers. Default asyncScheduler. */
   readonly scheduler?: SchedulerLike;
 }
@@ -60,7 +66,7 @@ export interface FallbackOptions {
  * initialMs × factor^(attempt−1), never above maxMs. No jitter: one engine redials one
  * venue, and a deterministic delay keeps replays and marble tests exact.
  */
-export function backoffDelay(attempt: number, backoff: BackoffConfig): number {
+export function backoffDelay(attempt: number, backoff: Backoff): number {
   const raw = backoff.initialMs * Math.pow(backoff.factor, Math.max(0, attempt - 1));
   return Math.min(backoff.maxMs, Math.round(raw));
 }

@@ -19,7 +19,6 @@ import {
 import { Dec } from '../domain/money.ts';
 import type { DecimalString, Side } from '../domain/types.ts';
 import { crossesStop, type PriceTick } from './priceTick.ts';
-import type { FastWhenProfit } from './streamConfig.ts';
 import { WindowExtremes } from './windowExtremes.ts';
 
 /** The two sampling speeds a position can ride. */
@@ -63,7 +62,11 @@ export interface LanePosition {
   currentStop(): DecimalString | undefined;
 }
 
-/** Options of {@link lane}; the first four come from the `streams` config. */
+/** The profit from which a position rides the fast lane, in quote currency or in percent of entry. */
+export type FastWhenProfit =
+  { readonly quote: DecimalString } | { readonly percent: DecimalString };
+
+/** Options of {@link lane}; the first four come from the engine config's `lanes` block. */
 export interface LaneOptions {
   readonly fastMs: number;
   readonly normalMs: number;

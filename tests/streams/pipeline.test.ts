@@ -1,23 +1,23 @@
 /**
- * The pieces composed as the engine will compose them, on virtual time with a fake ccxt
- * exchange: WebSocket → fallback to REST on a drop → validation → a position's lane.
+ * The pieces composed as the engine composes them from the engine config's `lanes` block, on
+ * virtual time with a fake ccxt exchange: WebSocket → fallback to REST on a drop →
+ * validation → a position's lane.
  */
 import { map, NEVER, type Observable, timer } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 
-import type { CcxtTickerLike, CcxtTradeLike } from '../../src/streams/ccxtWatchSource.ts';
+import { lanesSchema } from '../../src/config/lanesSchema.ts';
+import { validate } from '../../src/config/validate.ts';
 import {
   ccxtWatchSource,
-  FallbackSource,
-  lane,
-  type LaneDelivery,
-  parseStreamConfig,
-  PollPace,
-  restPollingSource,
-  RejectionCounters,
-  type SourceSwitch,
-  validatedSource,
-} from '../../src/streams/index.ts';
+  type CcxtTickerLike,
+  type CcxtTradeLike,
+} from '../../src/streams/ccxtWatchSource.ts';
+import { FallbackSource, type SourceSwitch } from '../../src/streams/fallbackSource.ts';
+import { lane, type LaneDelivery } from '../../src/streams/lane.ts';
+import { PollPace } from '../../src/streams/pollPace.ts';
+import { restPollingSource } from '../../src/streams/restPollingSource.ts';
+import { RejectionCounters, validatedSource } from '../../src/streams/validateTicks.ts';
 import { newScheduler } from './helpers.ts';
 
 const SYM = 'BTC/USDT:USDT';
@@ -25,7 +25,7 @@ const SYM = 'BTC/USDT:USDT';
 describe('live pipeline on virtual time', () => {
   it('keeps prices flowing through a WebSocket drop and delivers the stop-crossing poll at once', () => {
     const scheduler = newScheduler();
-    const config = parseStreamConfig({
+    const config = validate(lanesSchema, {
       fastMs: 5,
       normalMs: 10,
       fastWhenProfit: { percent: 50 }, // never fast here: the crossing must not need the fast lane
