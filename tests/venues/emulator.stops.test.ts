@@ -122,7 +122,7 @@ describe('reduce-only quantity stops after their position closed', () => {
   it('keep resting; when they trigger they expire and never open or grow a position', async () => {
     const { em, ex } = await setup();
     em.openPosition('BTCUSDT', 'long', '0.010');
-    const stop = (stopLossPrice: number): Promise<{ id?: string }> =>
+    const stop = (stopLossPrice: number): Promise<Order> =>
       ex.createOrder(BTC, 'market', 'sell', 0.01, undefined, { stopLossPrice, reduceOnly: true });
     const a = await stop(59000);
     const b = await stop(58000);
