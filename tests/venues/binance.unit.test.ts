@@ -1,6 +1,10 @@
 import ccxt from 'ccxt';
-import { describe, expect, it } from 'vitest';
-import { RateLimitedError, retryAfterMs } from '../../src/venues/binance/binanceUsdmClient.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  BinanceUsdmClient,
+  RateLimitedError,
+  retryAfterMs,
+} from '../../src/venues/binance/binanceUsdmClient.ts';
 import {
   marketOrderFromRest,
   positionFromRest,
@@ -325,5 +329,30 @@ describe('options', () => {
     expect(venue.id).toBe('binanceusdm');
     expect(() => venue.unifiedSymbol('BTCUSDT')).toThrow(/call loadMarkets\(\) first/);
     await venue.close();
+  });
+});
+
+describe('the client', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("cancels ccxt's delayed calls (the listen-key keep-alive) on close", async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const calls: string[] = [];
+    const keepAlive = (name: string) => () => {
+      calls.push(name);
+      return Promise.resolve();
+    };
+    const open = new BinanceUsdmClient({});
+    open.delay(1_200_000, keepAlive('open'));
+    const closed = new BinanceUsdmClient({});
+    closed.delay(1_200_000, keepAlive('closed'));
+    const closing = closed.close();
+    await vi.advanceTimersByTimeAsync(0);
+    await closing;
+    closed.delay(1_200_000, keepAlive('after close'));
+    await vi.advanceTimersByTimeAsync(1_300_000);
+    expect(calls).toEqual(['open']);
   });
 });

@@ -30,13 +30,33 @@ export function retryAfterMs(header: unknown, now: number): number | undefined {
 }
 
 /**
- * ccxt's `binanceusdm` (with WebSockets) plus the three things the adapter cannot get from the
- * stock class: the Retry-After of a 429, the transaction time of an ALGO_UPDATE (ccxt parses only
- * the inner order object, which has no time of its own), and a hook when a socket opens.
+ * ccxt's `binanceusdm` (with WebSockets) plus what the adapter cannot get from the stock class:
+ * the Retry-After of a 429, the transaction time of an ALGO_UPDATE (ccxt parses only the inner
+ * order object, which has no time of its own), a hook when a socket opens, and a `close` that
+ * also cancels ccxt's delayed calls (the listen-key keep-alive would otherwise run every 20
+ * minutes forever after close, and keep the process alive).
  */
 export class BinanceUsdmClient extends ccxt.pro.binanceusdm {
   /** Called with the URL of every WebSocket that opens. */
   readonly socketOpened = new Set<(url: string) => void>();
+  private readonly delayed = new Set<ReturnType<typeof setTimeout>>();
+  private closed = false;
+
+  override delay(timeout: number, method: unknown, ...args: unknown[]): void {
+    if (this.closed) return;
+    const timer = setTimeout(() => {
+      this.delayed.delete(timer);
+      void this.spawn(method, ...args);
+    }, timeout);
+    this.delayed.add(timer);
+  }
+
+  override async close(cleanInstanceCache?: boolean): Promise<void> {
+    this.closed = true;
+    for (const timer of this.delayed) clearTimeout(timer);
+    this.delayed.clear();
+    await super.close(cleanInstanceCache);
+  }
 
   override handleErrors(
     code: number,
