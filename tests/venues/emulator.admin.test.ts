@@ -113,16 +113,33 @@ describe('admin API', () => {
       latencyMs: 5,
       burst429: { requests: 1 },
       reject: { count: 3, code: -2021 },
+      lostResponse: [
+        { endpoint: 'POST /fapi/v1/algoOrder' },
+        { endpoint: 'DELETE /fapi/v1/algoOrder', count: 2, mode: 'reset' },
+      ],
     });
     expect(r.body.faults).toMatchObject({
       latencyMs: 5,
       burst429: { remaining: 1 },
       reject: { remaining: 3, code: -2021 },
+      lostResponse: [
+        { endpoint: 'POST /fapi/v1/algoOrder', remaining: 1, mode: 'hold' },
+        { endpoint: 'DELETE /fapi/v1/algoOrder', remaining: 2, mode: 'reset' },
+      ],
+      lostResponses: 0,
     });
+    const badMode = await admin(em, 'POST', '/admin/faults', { lostResponse: { mode: 'drop' } });
+    expect(badMode.status).toBe(400);
+    expect(badMode.body.error).toMatch(/lostResponse/);
     expect((await fetch(`${em.restUrl}/fapi/v1/time`)).status).toBe(429);
     expect((await fetch(`${em.restUrl}/fapi/v1/time`)).status).toBe(200);
     const cleared = await admin(em, 'POST', '/admin/faults', { clear: true });
-    expect(cleared.body.faults).toMatchObject({ latencyMs: 0, burst429: null, reject: null });
+    expect(cleared.body.faults).toMatchObject({
+      latencyMs: 0,
+      burst429: null,
+      reject: null,
+      lostResponse: [],
+    });
   });
 
   it('serves loopback clients only', () => {

@@ -2,6 +2,14 @@ import { z } from 'zod';
 import { BinanceError, errors } from './errors.ts';
 import type { Random } from './random.ts';
 
+const lostRule = z
+  .object({
+    endpoint: z.string().optional(),
+    count: z.number().int().min(1).default(1),
+    mode: z.enum(['hold', 'reset']).default('hold'),
+  })
+  .strict();
+
 /**
  * Faults an operator or a test injects through `POST /admin/faults`. Endpoint keys are paths
  * ("/fapi/v1/algoOrder") optionally prefixed by a method ("POST /fapi/v1/algoOrder"); "*" means
@@ -34,6 +42,12 @@ export const faultsSchema = z
         status: z.number().int().min(400).max(599).default(400),
       })
       .optional(),
+    /**
+     * The next `count` requests to `endpoint` (default: the order placements) are executed but
+     * their answer is lost, so the caller cannot know the outcome: `hold` never answers (the
+     * client times out), `reset` destroys the connection after executing. Replaces earlier rules.
+     */
+    lostResponse: z.union([lostRule, z.array(lostRule).max(20)]).optional(),
     /** Removes every standing fault before applying the others. */
     clear: z.boolean().optional(),
   })
@@ -43,6 +57,15 @@ export const faultsSchema = z
 export type FaultsInput = z.input<typeof faultsSchema>;
 /** The body of `POST /admin/faults` after validation, defaults filled in. */
 export type Faults = z.infer<typeof faultsSchema>;
+
+/** How an answer is lost: never sent (the client times out), or the connection destroyed. */
+export type LostResponseMode = 'hold' | 'reset';
+
+interface LostRule {
+  remaining: number;
+  readonly endpoint: string | undefined;
+  readonly mode: LostResponseMode;
+}
 
 interface Rejection {
   remaining: number;
@@ -62,6 +85,8 @@ export class FaultInjector {
   private errorRates: Record<string, number> = {};
   private burst: { remaining: number; retryAfterSec: number } | undefined;
   private rejection: Rejection | undefined;
+  private lostRules: LostRule[] = [];
+  private lostCount = 0;
 
   /** Returns an injector drawing its error-rate coin flips from `random` (seeded). */
   constructor(private readonly random: Random) {}
@@ -84,6 +109,14 @@ export class FaultInjector {
         error: new BinanceError(r.code, r.msg, r.status),
       };
     }
+    if (input.lostResponse !== undefined) {
+      const rules = Array.isArray(input.lostResponse) ? input.lostResponse : [input.lostResponse];
+      this.lostRules = rules.map((r) => ({
+        remaining: r.count,
+        endpoint: r.endpoint,
+        mode: r.mode,
+      }));
+    }
   }
 
   /** Removes every fault. */
@@ -92,6 +125,7 @@ export class FaultInjector {
     this.errorRates = {};
     this.burst = undefined;
     this.rejection = undefined;
+    this.lostRules = [];
   }
 
   /** Returns the delay to apply before answering this request. */
@@ -129,6 +163,23 @@ export class FaultInjector {
     return undefined;
   }
 
+  /**
+   * Returns how the answer to this executed request is lost, consuming one unit of the first
+   * matching rule; undefined when it is answered normally.
+   */
+  loseResponse(method: string, path: string): LostResponseMode | undefined {
+    const rule = this.lostRules.find((r) =>
+      r.endpoint === undefined
+        ? ORDER_PLACEMENTS.includes(`${method} ${path}`)
+        : matches(r.endpoint, method, path),
+    );
+    if (rule === undefined) return undefined;
+    rule.remaining -= 1;
+    if (rule.remaining <= 0) this.lostRules = this.lostRules.filter((r) => r !== rule);
+    this.lostCount += 1;
+    return rule.mode;
+  }
+
   /** Returns a JSON view of the standing faults for `GET /admin/state`. */
   describe(): Record<string, unknown> {
     return {
@@ -143,6 +194,12 @@ export class FaultInjector {
               endpoint: this.rejection.endpoint ?? null,
               code: this.rejection.error.code,
             },
+      lostResponse: this.lostRules.map((r) => ({
+        endpoint: r.endpoint ?? null,
+        remaining: r.remaining,
+        mode: r.mode,
+      })),
+      lostResponses: this.lostCount,
     };
   }
 }

@@ -114,14 +114,25 @@ export function createRestHandler(
           checkApiKey(Array.isArray(key) ? key[0] : key, deps.credentials);
         }
         if (route.security === 'SIGNED') checkSignature(query, body, params, deps.credentials, now);
-        const result = route.handle({
-          params,
-          exchange: ex,
-          listenKeys: deps.listenKeys,
-          weightLimit: deps.limiter.limit,
-          now,
-        });
-        send(res, 200, result, headers);
+        let answer: () => void;
+        try {
+          const result = route.handle({
+            params,
+            exchange: ex,
+            listenKeys: deps.listenKeys,
+            weightLimit: deps.limiter.limit,
+            now,
+          });
+          answer = () => send(res, 200, result, headers);
+        } catch (e) {
+          if (!(e instanceof BinanceError)) throw e;
+          answer = () => send(res, e.status, e.body(), { ...e.headers });
+        }
+        // The request took effect; an injected fault may still keep its outcome from the caller.
+        const lost = deps.faults.loseResponse(method, path);
+        if (lost === 'reset') req.socket.destroy();
+        // 'hold': no answer at all; the client's timeout ends the exchange (or close() does).
+        if (lost === undefined) answer();
       } catch (e) {
         if (e instanceof BinanceError) {
           send(res, e.status, e.body(), { ...e.headers });
