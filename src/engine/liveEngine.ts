@@ -3,7 +3,7 @@ import type { Subscription } from 'rxjs';
 import type { EngineConfig } from '../config/engineConfigSchema.ts';
 import type { Policy } from '../domain/types.ts';
 import type { ProtectionSettings, SyncEvent } from '../machines/orderSyncTypes.ts';
-import type { CheckpointSink, PersistedPositionSnapshot } from '../store/checkpoint.ts';
+import type { CheckpointSink } from '../store/checkpoint.ts';
 import type { SnapshotEnvelope } from '../store/envelope.ts';
 import { ccxtWatchSource } from '../streams/ccxtWatchSource.ts';
 import { FallbackSource } from '../streams/fallbackSource.ts';
@@ -373,8 +373,8 @@ export class LiveEngine {
         PositionSlot.restore(
           meta,
           {
-            position: { snapshot: env.snapshot as PersistedPositionSnapshot, seq: env.seq },
-            sync: { snapshot: sync.snapshot as PersistedPositionSnapshot, seq: sync.seq },
+            position: { snapshot: env.snapshot, seq: env.seq },
+            sync: { snapshot: sync.snapshot, seq: sync.seq },
           },
           this.slotDeps(),
         ),

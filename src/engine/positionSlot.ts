@@ -1,4 +1,4 @@
-import { createActor, type Actor, type Snapshot } from 'xstate';
+import { createActor, type Actor } from 'xstate';
 import type { PositionEvent, Side } from '../domain/types.ts';
 import { orderSyncMachine } from '../machines/orderSyncMachine.ts';
 import type {
@@ -7,7 +7,8 @@ import type {
   SyncEvent,
   SyncRecord,
 } from '../machines/orderSyncTypes.ts';
-import { positionMachine, type ClockEvent, type PriceEvent } from '../machines/positionMachine.ts';
+import type { ClockEvent, PriceEvent } from '../machines/positionEvents.ts';
+import { positionMachine } from '../machines/positionMachine.ts';
 import type { PositionContext, PositionInput } from '../machines/positionContext.ts';
 import type {
   CheckpointSink,
@@ -118,11 +119,11 @@ export class PositionSlot {
     return new PositionSlot(
       meta,
       createActor(positionMachine, {
-        snapshot: saved.position.snapshot as Snapshot<unknown> as never,
+        snapshot: saved.position.snapshot,
         input: undefined as unknown as PositionInput,
       }),
       createActor(orderSyncMachine, {
-        snapshot: saved.sync.snapshot as never,
+        snapshot: saved.sync.snapshot,
         input: undefined as unknown as OrderSyncInput,
       }),
       { position: saved.position.seq, sync: saved.sync.seq },
@@ -246,7 +247,7 @@ export class PositionSlot {
           seq: this.positionSeq,
           cursor: 0,
           source,
-          snapshot: this.position.getPersistedSnapshot() as PersistedPositionSnapshot,
+          snapshot: this.position.getPersistedSnapshot(),
           entries: positionEntries,
         },
         {
@@ -254,7 +255,7 @@ export class PositionSlot {
           seq: this.syncSeq,
           cursor: 0,
           source,
-          snapshot: this.sync.getPersistedSnapshot() as PersistedPositionSnapshot,
+          snapshot: this.sync.getPersistedSnapshot(),
           entries: syncEntries,
         },
       ]);
@@ -290,6 +291,7 @@ function isCommand(r: SyncRecord): r is SyncCommand & SyncRecord & { ts: number 
 }
 
 function stripTs(r: SyncCommand & { ts: number }): SyncCommand {
-  const { ts: _ts, ...command } = r;
+  const command: Partial<typeof r> = { ...r };
+  delete command.ts;
   return command as SyncCommand;
 }
