@@ -20,8 +20,9 @@ function momentumRef(context: PositionContext): Dec | undefined {
 }
 
 /**
- * The position statechart's guards. Each reads the step in progress (the point the accepting
- * action recorded), never the raw event, so a step's price is parsed and checked once.
+ * The position statechart's guards. The rule guards read the step in progress (the point the
+ * accepting action recorded, price parsed and activation worked out once), not the event;
+ * only `clockAdvances` looks at the event, to decide whether a CLOCK starts a step at all.
  */
 export const positionGuards = {
   hasTrailing: ({ context }: GuardArgs) => context.policy.trailing !== undefined,
