@@ -23,6 +23,7 @@ const problems: string[] = [];
 beforeAll(async () => {
   served = await serveExamples([SCENARIO, 'sete-bigjump', 'short-tiers-momentum']);
   browser = await launchChromium();
+  console.log(`browser: ${browser.browser}`);
   // Waits end on the page's own events; a page that never gets there fails on the test timeout.
   browser.context.setDefaultTimeout(0);
   page = await browser.context.newPage();
