@@ -113,13 +113,49 @@ describe('Binance failures as the engine sees them', () => {
     expect([error.kind, error.details.code]).toEqual(['closePositionConflict', '-4130']);
   });
 
-  it('an answer that never comes is unknownOutcome, without the signed URL', async () => {
+  it('a placed stop whose answer never comes is unknownOutcome, found by its client id', async () => {
     const em = await setup();
     const venue = await venueOn(em, { timeoutMs: 1500 });
-    em.injectFaults({ latencyMs: { 'POST /fapi/v1/algoOrder': 60_000 } });
-    const error = await failing(venue.placeStop(stop()));
+    em.injectFaults({ lostResponse: { endpoint: 'POST /fapi/v1/algoOrder', mode: 'hold' } });
+    const error = await failing(venue.placeStop(stop({ clientId: 'rt-lost-1' })));
     expect(error.kind).toBe('unknownOutcome');
     expect(error.message).toMatch(/timed out/);
+    // The exchange did act: the lookup the engine makes next finds the stop resting.
+    expect(await venue.fetchStopByClientId('BTCUSDT', 'rt-lost-1')).toMatchObject({
+      clientId: 'rt-lost-1',
+      status: 'open',
+    });
+  });
+
+  it('a stop whose connection is reset after it was placed is unknownOutcome', async () => {
+    const em = await setup();
+    const venue = await venueOn(em);
+    em.injectFaults({ lostResponse: { endpoint: 'POST /fapi/v1/algoOrder', mode: 'reset' } });
+    const error = await failing(venue.placeStop(stop({ clientId: 'rt-lost-2' })));
+    expect(error.kind).toBe('unknownOutcome');
+    expect(await venue.fetchStopByClientId('BTCUSDT', 'rt-lost-2')).toMatchObject({
+      status: 'open',
+    });
+  });
+
+  it('a market exit whose answer is lost is unknownOutcome, found filled by its client id', async () => {
+    const em = await setup();
+    const venue = await venueOn(em);
+    em.injectFaults({ lostResponse: { endpoint: 'POST /fapi/v1/order', mode: 'reset' } });
+    const error = await failing(
+      venue.closeMarket({
+        symbol: 'BTCUSDT',
+        positionSide: 'long',
+        quantity: '0.01',
+        clientId: 'rt-lost-exit',
+      }),
+    );
+    expect(error.kind).toBe('unknownOutcome');
+    expect(await venue.fetchMarketOrderByClientId('BTCUSDT', 'rt-lost-exit')).toMatchObject({
+      status: 'filled',
+      filledQuantity: '0.01',
+    });
+    expect(em.state().positions).toEqual([]);
   });
 
   it('a refused connection is unknownOutcome', async () => {
@@ -130,7 +166,7 @@ describe('Binance failures as the engine sees them', () => {
   });
 
   it('no error message or log line carries a credential or a signature', () => {
-    expect(seen.length).toBeGreaterThanOrEqual(10);
+    expect(seen.length).toBeGreaterThanOrEqual(12);
     const texts = [...seen.map((e) => e.message), ...logLines];
     expect(logLines.length).toBeGreaterThan(0);
     for (const text of texts) {
