@@ -70,6 +70,8 @@ export async function startEngine(
     apiKey: em.apiKey,
     secret: em.secret,
     url: em.restUrl,
+    // Short, so a request whose answer the emulator holds back times out within the test.
+    timeoutMs: 3000,
     logger: pino({ level: 'silent' }),
   });
   const waiters = new Set<() => void>();

@@ -58,6 +58,18 @@ const FAULTS: { name: string; faults: FaultsInput }[] = [
       },
     },
   },
+  {
+    name: "the create's answer is lost (connection reset)",
+    faults: { lostResponse: { endpoint: 'POST /fapi/v1/algoOrder', mode: 'reset' } },
+  },
+  {
+    name: 'the create times out (executed, never answered)',
+    faults: { lostResponse: { endpoint: 'POST /fapi/v1/algoOrder', mode: 'hold' } },
+  },
+  {
+    name: "the cancel's answer is lost",
+    faults: { lostResponse: { endpoint: 'DELETE /fapi/v1/algoOrder', mode: 'reset', count: 2 } },
+  },
   { name: 'a 429 burst', faults: { burst429: { requests: 6, retryAfterSec: 1 } } },
   { name: 'the WebSockets drop', faults: { wsDisconnect: true } },
 ];
