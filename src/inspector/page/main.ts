@@ -1,7 +1,7 @@
 import 'uplot/dist/uPlot.min.css';
 import './page.css';
 import type { InspectionRecord } from '../../inspection/inspectionRecord.ts';
-import type { PositionSummary, ServerMessage } from '../protocol.ts';
+import type { HistoryResponse, PositionSummary, ServerMessage } from '../protocol.ts';
 import { renderContext } from './contextPanel.ts';
 import { byId } from './dom.ts';
 import { renderEventLog } from './eventLog.ts';
@@ -71,8 +71,14 @@ async function select(id: string, atSeq: number): Promise<void> {
   selected = id;
   drawList();
   if (!histories.has(id)) {
-    const fetched = await client.history(id);
-    // The position may have been dropped while its history was on the way.
+    let fetched: HistoryResponse;
+    try {
+      fetched = await client.history(id);
+    } catch (error) {
+      // A position dropped while its history was on the way answers 404; that is no failure.
+      if (!positions.has(id)) return;
+      throw error;
+    }
     if (!positions.has(id)) return;
     positions.set(id, fetched.position);
     histories.set(id, [...fetched.records]);
