@@ -222,7 +222,7 @@ describe('the data-directory lock', () => {
 
   it('takes over a lock whose pid now belongs to an unrelated live process', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ratchet-store-'));
-    const unrelated = spawn('sleep', ['30']);
+    const unrelated = spawn('sleep', ['3600']);
     try {
       writeFileSync(
         join(dir, LOCK_FILE),
@@ -236,36 +236,35 @@ describe('the data-directory lock', () => {
     }
   });
 
-  it('refuses, naming ratchet.lock, when the process the lock names really has the store open', () => {
+  it('refuses, naming ratchet.lock, when the process the lock names really has the store open', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ratchet-store-'));
+    // The holder keeps the store open until its stdin closes, however long the check takes.
     const script = `
       import { openPositionStore } from './src/store/positionStore.ts';
       const store = await openPositionStore(${JSON.stringify(dir)});
       process.stdout.write('open');
-      await new Promise((r) => setTimeout(r, 4000));
+      process.stdin.resume();
+      await new Promise((resolve) => process.stdin.once('end', resolve));
       await store.close();`;
     const holder = spawn('node', ['--import', 'tsx', '--input-type=module', '-e', script], {
       cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['pipe', 'pipe', 'inherit'],
     });
-    return new Promise<void>((resolve, reject) => {
-      holder.stdout.once('data', () => {
-        const other = spawnSync('node', [BIN, 'journal', '--data-dir', dir], { encoding: 'utf8' });
-        holder.kill();
-        try {
-          expect(other.status).toBe(2);
-          expect(other.stderr).toMatch(
-            new RegExp(
-              `in use by another ratchet process \\(pid ${holder.pid}, started 20\\d\\d-\\S+\\), as its ratchet\\.lock says and LevelDB's own lock confirms\\.`,
-            ),
-          );
-          resolve();
-        } catch (error) {
-          reject(error instanceof Error ? error : new Error(String(error)));
-        }
-      });
-    });
-  }, 20_000);
+    const exited = new Promise((resolve) => holder.once('exit', resolve));
+    try {
+      await new Promise((resolve) => holder.stdout.once('data', resolve));
+      const other = spawnSync('node', [BIN, 'journal', '--data-dir', dir], { encoding: 'utf8' });
+      expect(other.status).toBe(2);
+      expect(other.stderr).toMatch(
+        new RegExp(
+          `in use by another ratchet process \\(pid ${holder.pid}, started 20\\d\\d-\\S+\\), as its ratchet\\.lock says and LevelDB's own lock confirms\\.`,
+        ),
+      );
+    } finally {
+      holder.stdin.end();
+      await exited;
+    }
+  });
 });
 
 describe('journal numbering', () => {
