@@ -7,6 +7,28 @@ import { join } from 'node:path';
 export const ROOT = join(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/ratchet.mjs');
 
+/**
+ * Returns the seed of this run's random choices: RATCHET_TEST_SEED when set, else a new one,
+ * printed either way so a failing run can be repeated.
+ */
+export function testSeed(what: string): number {
+  const given = process.env.RATCHET_TEST_SEED;
+  const seed = given === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(given);
+  console.log(`${what}: seed ${seed} (repeat with RATCHET_TEST_SEED=${seed})`);
+  return seed;
+}
+
+/** Returns a reproducible generator of numbers in [0, 1) for `seed` (xorshift32, no dependency). */
+export function seededRandom(seed: number): () => number {
+  let state = seed | 0 || 1;
+  return () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 2 ** 32;
+  };
+}
+
 /** Returns a fresh temporary directory for one test. */
 export function tempDir(prefix = 'ratchet-persist-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -47,14 +69,7 @@ export function startRatchet(args: readonly string[]): ChildProcess {
  * Returns the file's path.
  */
 export function writeLongScenario(dir: string, ticks: number, seed = 7): string {
-  let state = seed;
-  const random = () => {
-    // xorshift32: reproducible without a dependency.
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 2 ** 32;
-  };
+  const random = seededRandom(seed);
   const rows: string[] = [];
   let cents = 1_000_000; // 10000.00 in cents
   for (let i = 0; i < ticks; i++) {

@@ -12,7 +12,7 @@ import { parseScenario } from '../../src/config/index.ts';
 import { openPositionStore } from '../../src/store/positionStore.ts';
 import { snapshotKey } from '../../src/store/storeKeys.ts';
 import { LOCK_FILE } from '../../src/store/dataDirLock.ts';
-import { ratchetProcess, ROOT, startRatchet, tempDir } from './persistence.helpers.ts';
+import { ratchetProcess, ROOT, startRatchet, tempDir, testSeed } from './persistence.helpers.ts';
 
 const POLICIES = [
   {
@@ -166,7 +166,7 @@ describe('replay --stop-after-ticks, then --resume, in separate processes', () =
         expect(journal.code).toBe(0);
         expect(lines(journal.stdout)).toEqual(expected.events);
       }),
-      { numRuns: 4 },
+      { numRuns: 4, seed: testSeed('random scenarios and cuts') },
     );
   });
 });
