@@ -147,3 +147,30 @@ describe('reduce-only quantity stops after their position closed', () => {
     expect(em.state().fills.map((f) => f.side)).toEqual(['BUY', 'SELL', 'SELL', 'BUY']);
   });
 });
+
+describe('client ids', () => {
+  it('are unique among open stops (-4116), reusable once finished, and at most 36 characters (-1100)', async () => {
+    const { em, ex } = await setup();
+    em.openPosition('BTCUSDT', 'long', '0.010');
+    const place = (clientOrderId: string): Promise<Order> =>
+      ex.createOrder(BTC, 'market', 'sell', 0.01, undefined, {
+        stopLossPrice: 59000,
+        reduceOnly: true,
+        clientOrderId,
+      });
+    const first = await place('rt-1');
+    await expect(place('rt-1')).rejects.toThrow(/-4116/);
+    await ex.cancelOrder(first.id!, BTC, { trigger: true });
+    const reused = await place('rt-1');
+    const found = await ex.fetchOrder('', BTC, { trigger: true, clientOrderId: 'rt-1' });
+    expect([found.id, found.status]).toEqual([reused.id, 'open']);
+    await expect(place('x'.repeat(37))).rejects.toBeInstanceOf(ccxt.BadRequest);
+    await expect(place('has space')).rejects.toThrow(/-1100/);
+    await expect(
+      ex.createOrder(BTC, 'market', 'sell', 0.001, undefined, {
+        reduceOnly: true,
+        clientOrderId: 'é',
+      }),
+    ).rejects.toThrow(/-1100/);
+  });
+});

@@ -65,6 +65,12 @@ export const errors = {
     ),
   closePositionWithQty: () =>
     new BinanceError(-4136, 'Target strategy invalid for orderType MARKET,closePosition true'),
+  illegalClientId: (name: string) =>
+    new BinanceError(
+      -1100,
+      `Illegal characters found in parameter '${name}'; legal range is '^[\\.A-Z\\:/a-z0-9_-]{1,36}$'.`,
+    ),
+  duplicateClientId: () => new BinanceError(-4116, 'ClientOrderId is duplicated.'),
   notRequired: (name: string) =>
     new BinanceError(-1106, `Parameter '${name}' sent when not required.`),
   closePositionExists: () =>

@@ -189,13 +189,19 @@ export class EmulatedExchange {
 
   /**
    * Accepts a conditional order; throws as Binance does: -4045 past the account's open-order
-   * limit, -4509 for a closePosition order without a position, -4130 for a second closePosition
+   * limit, -4116 for the client id of an open order, -4509 for a closePosition order without a position, -4130 for a second closePosition
    * order of one type and side, -2021 when it would trigger at once, and the validation errors.
    */
   placeAlgo(req: AlgoOrderRequest): AlgoOrder {
     const book = this.book(req.symbol);
     validateAlgoRequest(req, book.spec);
     if (this.openAlgoOrders.size >= this.maxOpenAlgoOrders) throw errors.tooManyStops();
+    // Client ids are unique among open orders; a finished order's id may be reused.
+    if (
+      req.clientAlgoId !== undefined &&
+      this.openAlgoOrders.getByClientId(req.clientAlgoId) !== undefined
+    )
+      throw errors.duplicateClientId();
     if (req.closePosition) {
       if (this.position(req.symbol).amount.isZero()) throw errors.gteWithoutPosition();
       const twin = this.openAlgoOrders

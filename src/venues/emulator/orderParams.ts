@@ -45,6 +45,15 @@ function optional(p: URLSearchParams, name: string): string | undefined {
   return v === null || v === '' ? undefined : v;
 }
 
+const CLIENT_ID = /^[.A-Z:/a-z0-9_-]{1,36}$/;
+
+/** Returns a client order id parameter; throws -1100 outside Binance's 36-character alphabet. */
+function clientId(p: URLSearchParams, name: string): string | undefined {
+  const v = optional(p, name);
+  if (v !== undefined && !CLIENT_ID.test(v)) throw errors.illegalClientId(name);
+  return v;
+}
+
 /**
  * Returns the market order of a `POST /fapi/v1/order`. Conditional types answer -4120 as on
  * Binance since the algo migration; other non-market types are outside the emulator (-1116).
@@ -59,7 +68,7 @@ export function parseMarketOrder(p: URLSearchParams): MarketOrderRequest {
     side: side(p),
     quantity: decimal(p, 'quantity'),
     reduceOnly: bool(p, 'reduceOnly'),
-    clientOrderId: optional(p, 'newClientOrderId'),
+    clientOrderId: clientId(p, 'newClientOrderId'),
   };
 }
 
@@ -89,7 +98,7 @@ export function parseAlgoOrder(p: URLSearchParams): AlgoOrderRequest {
     reduceOnly: bool(p, 'reduceOnly'),
     closePosition,
     priceProtect: bool(p, 'priceProtect'),
-    clientAlgoId: optional(p, 'clientAlgoId'),
+    clientAlgoId: clientId(p, 'clientAlgoId'),
   };
 }
 
