@@ -1,76 +1,91 @@
-/** Dependencies point one way: domain <- machines <- actors (<- streams) <- (store, inspector) <- cli; venues and config over domain only. */
+/**
+ * Dependencies point one way: domain <- machines <- (replay, inspection) <- engine <- cli.
+ * streams, venues, store, config and telemetry sit beside that chain: each over domain (store
+ * also over machines, whose snapshots it keeps), none importing another (telemetry aside, which
+ * anything but domain and machines may log with). engine and cli wire them together; replay,
+ * the offline twin of engine, drives streams' lanes and store's checkpoints too. inspector
+ * serves inspection's records. ccxt is imported by venues and streams' ccxt sources only.
+ */
+const only = (name, folder, allowed, comment) => ({
+  name,
+  severity: 'error',
+  comment,
+  from: { path: `^src/${folder}/` },
+  to: { path: '^src/', pathNot: `^src/(${[folder, ...allowed].join('|')})/` },
+});
+
 module.exports = {
   forbidden: [
-    {
-      name: 'domain-is-pure',
-      severity: 'error',
-      comment: 'domain imports no other folder of src and no I/O',
-      from: { path: '^src/domain' },
-      to: { path: '^src/(?!domain)' },
-    },
+    only('domain-is-pure', 'domain', [], 'domain imports no other folder of src'),
     {
       name: 'domain-no-io',
       severity: 'error',
-      from: { path: '^src/domain' },
+      comment: 'domain uses no I/O and no library but decimal.js',
+      from: { path: '^src/domain/' },
       to: { dependencyTypes: ['core', 'npm'], pathNot: '^node_modules/decimal\\.js' },
     },
-    {
-      name: 'machines-only-domain',
-      severity: 'error',
-      comment: 'machines import domain only (and xstate, decimal.js)',
-      from: { path: '^src/machines' },
-      to: { path: '^src/(?!domain|machines)' },
-    },
+    only('machines-over-domain', 'machines', ['domain'], 'the statecharts call domain rules only'),
     {
       name: 'machines-no-io',
       severity: 'error',
-      from: { path: '^src/machines' },
+      comment: 'machines use xstate and decimal.js only: no I/O, no clock',
+      from: { path: '^src/machines/' },
       to: { dependencyTypes: ['core', 'npm'], pathNot: '^node_modules/(xstate|decimal\\.js)' },
     },
+    only(
+      'inspection-over-machines',
+      'inspection',
+      ['domain', 'machines'],
+      'the tap and its records read machines and domain only',
+    ),
+    only(
+      'replay-over-machines',
+      'replay',
+      ['domain', 'machines', 'inspection', 'streams', 'store', 'telemetry'],
+      'the replay driver: machines fed by streams, watched by inspection, checkpointed by store',
+    ),
+    only(
+      'streams-beside',
+      'streams',
+      ['domain', 'telemetry'],
+      'price streams know prices, not actors',
+    ),
+    only('venues-beside', 'venues', ['domain', 'telemetry'], 'the exchange port and its adapters'),
+    only(
+      'store-beside',
+      'store',
+      ['domain', 'machines', 'telemetry'],
+      'LevelDB keeps machine snapshots',
+    ),
+    only('config-beside', 'config', ['domain'], 'config validates input over domain types only'),
+    only('telemetry-alone', 'telemetry', [], 'loggers and metrics import nothing of src'),
+    only(
+      'inspector-over-inspection',
+      'inspector',
+      ['domain', 'machines', 'inspection', 'telemetry'],
+      'the page and its server show inspection records and the machine drawing',
+    ),
     {
-      name: 'streams-over-domain',
+      name: 'only-cli-imports-engine',
       severity: 'error',
-      comment: 'price streams know prices and the domain, not actors',
-      from: { path: '^src/streams' },
-      to: { path: '^src/(?!domain|streams)' },
-    },
-    {
-      name: 'actors-over-machines',
-      severity: 'error',
-      comment: 'actors wire machines to streams; storage, venues and pages sit above them',
-      from: { path: '^src/actors' },
-      to: { path: '^src/(?!domain|machines|streams|actors|telemetry)' },
-    },
-    {
-      name: 'store-over-actors',
-      severity: 'error',
-      from: { path: '^src/store' },
-      to: { path: '^src/(cli|inspector|venues|streams)' },
-    },
-    {
-      name: 'venues-over-domain',
-      severity: 'error',
-      from: { path: '^src/venues' },
-      to: { path: '^src/(?!domain|venues|telemetry)' },
-    },
-    {
-      name: 'inspector-reads-only',
-      severity: 'error',
-      from: { path: '^src/inspector' },
-      to: { path: '^src/(cli|store|venues)' },
-    },
-    {
-      name: 'config-no-runtime',
-      severity: 'error',
-      comment: 'config validates input and depends only on domain',
-      from: { path: '^src/config' },
-      to: { path: '^src/(?!domain|config)' },
+      from: { path: '^src/', pathNot: '^src/(engine|cli)/' },
+      to: { path: '^src/engine/' },
     },
     {
       name: 'nothing-imports-cli',
       severity: 'error',
-      from: { path: '^src/(?!cli)' },
-      to: { path: '^src/cli' },
+      from: { path: '^src/', pathNot: '^src/cli/' },
+      to: { path: '^src/cli/' },
+    },
+    {
+      name: 'ccxt-in-adapters',
+      severity: 'error',
+      comment: 'ccxt types never travel past venues and the ccxt price sources',
+      from: {
+        path: '^src/',
+        pathNot: '^src/(venues/|streams/(ccxtWatchSource|restPollingSource)\\.ts$)',
+      },
+      to: { path: '(^|/)node_modules/ccxt/' },
     },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],
