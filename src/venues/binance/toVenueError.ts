@@ -47,7 +47,7 @@ const BY_CLASS: ReadonlyArray<readonly [abstract new (...args: never[]) => Error
   ];
 
 /** Returns Binance's error code in a ccxt message (`binanceusdm {"code":-2021,…}`), if any. */
-export function binanceCode(message: string): string | undefined {
+function binanceCode(message: string): string | undefined {
   return /"code"\s*:\s*"?(-\d+)/.exec(message)?.[1];
 }
 
