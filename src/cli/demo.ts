@@ -13,10 +13,10 @@ import { loadScenarioSource } from './scenarioInput.ts';
 import type { CliIo } from './io.ts';
 
 /** The scenarios shipped with the project (examples/spec; examples/engine holds engine configs), the demo's default input. */
-export const EXAMPLES_DIR = resolve(fileURLToPath(new URL('../../examples/spec', import.meta.url)));
+const EXAMPLES_DIR = resolve(fileURLToPath(new URL('../../examples/spec', import.meta.url)));
 
 /** Returns every scenario file (.json, .yaml, .yml) under `dir`, sorted, skipping expectations. */
-export function scenarioFiles(dir: string): string[] {
+function scenarioFiles(dir: string): string[] {
   const found: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
@@ -33,7 +33,7 @@ function keptText(kept: string | null): string {
 }
 
 /** Returns the demo table rows: per scenario its exit, its stop's path and the share of the peak move kept. */
-export async function demoRows(files: readonly string[]): Promise<string[][]> {
+async function demoRows(files: readonly string[]): Promise<string[][]> {
   const rows: string[][] = [];
   for (const file of files) {
     const scenario = await loadScenarioSource({ file });

@@ -15,7 +15,7 @@ interface JournalOptions {
 }
 
 /** Returns the table of journal entries: position, seq, ts, event, and the event's other fields. */
-export function journalTable(entries: readonly JournalEntry[]): string {
+function journalTable(entries: readonly JournalEntry[]): string {
   const rows = entries.map(({ positionId, seq, event }) => {
     const fields = Object.entries(event)
       .filter(([key]) => key !== 'type' && key !== 'ts')

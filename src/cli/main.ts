@@ -20,7 +20,7 @@ const COMMANDS: Readonly<Record<string, (io: CliIo) => Promise<Command>>> = {
  * Returns the program writing through `io`, with the command `argv` names — or with every
  * command when it names none (help, or a mistyped command that needs the list).
  */
-export async function buildProgram(io: CliIo, argv: readonly string[] = []): Promise<Command> {
+async function buildProgram(io: CliIo, argv: readonly string[] = []): Promise<Command> {
   const program = new Command('ratchet')
     .description('Ratchet: a trailing-stop engine whose every decision can be replayed exactly')
     .exitOverride()

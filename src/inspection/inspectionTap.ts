@@ -23,7 +23,7 @@ export interface InspectionTap {
  * Returns the ids of every active state node for a state value, ancestors included, in
  * document order: `position`, `position.open`, `position.open.distance`, …
  */
-export function activeStateIds(rootId: string, value: unknown): string[] {
+function activeStateIds(rootId: string, value: unknown): string[] {
   const ids = [rootId];
   const walk = (prefix: string, v: unknown): void => {
     if (typeof v === 'string') {

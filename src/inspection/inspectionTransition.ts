@@ -21,10 +21,10 @@ export interface StateNodeLike {
 }
 
 /** The event name the inspector shows for eventless (`always`) transitions. */
-export const ALWAYS_EVENT = 'always';
+const ALWAYS_EVENT = 'always';
 
 /** Returns a readable name for a guard: its type, or `and(a, b)` for combinators; null when absent. */
-export function guardLabel(guard: unknown): string | null {
+function guardLabel(guard: unknown): string | null {
   if (guard === undefined || guard === null) return null;
   if (typeof guard === 'string') return guard;
   if (typeof guard === 'function') {
@@ -58,7 +58,7 @@ function actionLabel(action: unknown): string {
  * that source's transitions for the same event in definition order. Stable across runs
  * because it depends only on the machine definition.
  */
-export function transitionId(t: TransitionLike): string {
+function transitionId(t: TransitionLike): string {
   const always = t.source.always ?? [];
   const alwaysIndex = always.indexOf(t);
   if (alwaysIndex >= 0) return `${t.source.id}:${ALWAYS_EVENT}:${alwaysIndex}`;

@@ -56,7 +56,7 @@ export interface ReplayEnd {
 }
 
 /** Returns the summary line of a position's final context. */
-export function summarize(context: PositionContext): ReplaySummary {
+function summarize(context: PositionContext): ReplaySummary {
   const exit = context.exit;
   return {
     type: 'summary',

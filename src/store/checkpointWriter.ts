@@ -48,7 +48,6 @@ export class CheckpointWriter {
   /** Settles (never rejects) when the batch in flight, and every flush queued behind it, has. */
   #writing: Promise<void> | undefined;
 
-  /** Creates a writer that commits to `sink`. */
   constructor(sink: CheckpointSink, options: CheckpointWriterOptions = {}) {
     this.#sink = sink;
     this.#maxPendingSteps = options.maxPendingSteps ?? 1024;
@@ -92,11 +91,6 @@ export class CheckpointWriter {
       this.#pendingSteps++;
     }
     return { entries, flushDue: this.#pendingSteps >= this.#maxPendingSteps };
-  }
-
-  /** Returns how many steps wait for the next flush. */
-  get pendingSteps(): number {
-    return this.#pendingSteps;
   }
 
   /**

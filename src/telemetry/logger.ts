@@ -1,7 +1,7 @@
 import { destination, pino, type DestinationStream, type Logger } from 'pino';
 
 /** The levels a logger accepts, most verbose first. */
-export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Where and how much a logger writes. */
