@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { loadEngineConfig } from '../config/index.ts';
 import { LiveEngine, type LiveEngineOptions } from '../engine/liveEngine.ts';
+import { serveInspector, type ServedInspector } from '../inspector/serveInspector.ts';
 import { openPositionStore } from '../store/positionStore.ts';
 import { StoreError } from '../store/storeErrors.ts';
 import { createLogger } from '../telemetry/logger.ts';
@@ -73,6 +74,7 @@ export function runCommand(io: CliIo = processIo(), hooks: RunCommandHooks = {})
       }
       let venue: Venue | undefined;
       let engine: LiveEngine | undefined;
+      let inspector: ServedInspector | undefined;
       try {
         try {
           venue = await createBinanceVenue({
@@ -86,7 +88,23 @@ export function runCommand(io: CliIo = processIo(), hooks: RunCommandHooks = {})
           if (error instanceof VenueError) throw venueProblem(where, error);
           throw error;
         }
-        engine = new LiveEngine({ venue, store, config, logger, ...hooks.engine });
+        if (config.inspector !== undefined) {
+          inspector = await serveInspector({
+            positions: [],
+            host: config.inspector.host,
+            port: config.inspector.port,
+            token: config.inspector.token,
+          });
+          io.out(`ratchet run: inspector at ${inspector.url}`);
+        }
+        engine = new LiveEngine({
+          venue,
+          store,
+          config,
+          logger,
+          ...(inspector === undefined ? {} : { inspection: inspector.hub }),
+          ...hooks.engine,
+        });
         let report;
         try {
           report = await engine.start();
@@ -111,6 +129,7 @@ export function runCommand(io: CliIo = processIo(), hooks: RunCommandHooks = {})
         io.out(`ratchet run: stopped; ${positions} position(s) keep their resting stops.`);
       } finally {
         if (engine !== undefined) await engine.stop(0).catch(() => undefined);
+        await inspector?.close().catch(() => undefined);
         await venue?.close().catch(() => undefined);
         await store.close();
       }

@@ -2,7 +2,14 @@ import type { Logger } from 'pino';
 import type { Subscription } from 'rxjs';
 import type { EngineConfig } from '../config/engineConfigSchema.ts';
 import type { Policy } from '../domain/types.ts';
+import type { PositionInfo } from '../inspection/inspectionRecord.ts';
+import {
+  createInspectionTap,
+  type InspectionSink,
+  type InspectionTap,
+} from '../inspection/inspectionTap.ts';
 import type { ProtectionSettings, SyncEvent } from '../machines/orderSyncTypes.ts';
+import type { PositionContext } from '../machines/positionContext.ts';
 import type { CheckpointSink } from '../store/checkpoint.ts';
 import type { SnapshotEnvelope } from '../store/envelope.ts';
 import { ccxtWatchSource } from '../streams/ccxtWatchSource.ts';
@@ -29,6 +36,12 @@ export interface EngineStore extends CheckpointSink {
   listEnvelopes(): Promise<{ envelopes: SnapshotEnvelope[] }>;
 }
 
+/** Where live positions' steps go to be inspected (the inspector's hub fits). */
+export interface LiveInspection {
+  open(info: PositionInfo): void;
+  sinkFor(positionId: string): InspectionSink;
+}
+
 /** Options of {@link LiveEngine} beyond the config. */
 export interface LiveEngineOptions {
   readonly venue: Venue;
@@ -46,6 +59,8 @@ export interface LiveEngineOptions {
   readonly retryMaxMs?: number;
   /** Sees every committed step of every position (the inspector's feed). */
   readonly onCommitted?: (slot: PositionSlot, records: readonly SlotRecord[]) => void;
+  /** Records every step of every position machine for the inspector. */
+  readonly inspection?: LiveInspection;
   /** Sees every position whose actors ended (flat, no stop of ours left). */
   readonly onClosed?: (slot: PositionSlot) => void;
   /** Something an operator must hear about (alerts, halts, circuit changes). */
@@ -353,6 +368,36 @@ export class LiveEngine {
     };
   }
 
+  /** Announces a position to the inspection hub and returns the tap of its position actor. */
+  private tapFor(
+    meta: SlotMeta,
+    info: Omit<PositionInfo, 'id' | 'label'>,
+  ): InspectionTap | undefined {
+    const inspection = this.options.inspection;
+    if (inspection === undefined) return undefined;
+    try {
+      inspection.open({ id: meta.positionId, label: `${meta.symbol} ${meta.side}`, ...info });
+    } catch (error) {
+      this.log.warn(
+        { position: meta.positionId, err: String(error) },
+        'inspection refused the position',
+      );
+      return undefined;
+    }
+    const sink = inspection.sinkFor(meta.positionId);
+    // The inspector must never break a live position: a failing sink is logged and ignored.
+    return createInspectionTap((record) => {
+      try {
+        sink(record);
+      } catch (error) {
+        this.log.debug(
+          { position: meta.positionId, err: String(error) },
+          'inspection record dropped',
+        );
+      }
+    });
+  }
+
   private async restoreSlots(): Promise<PositionSlot[]> {
     const { envelopes } = await this.options.store.listEnvelopes();
     const byId = new Map(envelopes.map((e) => [e.positionId, e]));
@@ -369,6 +414,7 @@ export class LiveEngine {
       }
       if (meta.live !== LIVE_VERSION || meta.venue !== this.options.venue.id) continue;
       if (sync.snapshot.status !== 'active') continue;
+      const context = env.snapshot.context as unknown as PositionContext;
       out.push(
         PositionSlot.restore(
           meta,
@@ -377,6 +423,14 @@ export class LiveEngine {
             sync: { snapshot: sync.snapshot, seq: sync.seq },
           },
           this.slotDeps(),
+          this.tapFor(meta, {
+            side: context.position.side,
+            entryPrice: context.position.entryPrice,
+            quantity: context.position.quantity,
+            openedAt: context.position.openedAt,
+            tickSize: context.market.tickSize,
+            policy: context.policy,
+          }),
         ),
       );
     }
@@ -413,6 +467,7 @@ export class LiveEngine {
       live: LIVE_VERSION,
     };
     const ts = this.now();
+    const policy = this.policyFor(position.symbol);
     const slot = PositionSlot.create(
       meta,
       {
@@ -424,7 +479,7 @@ export class LiveEngine {
           quantity: position.quantity,
           openedAt: position.openedAt,
         },
-        policy: this.policyFor(position.symbol),
+        policy,
       },
       {
         positionId,
@@ -436,6 +491,14 @@ export class LiveEngine {
         ts,
       },
       this.slotDeps(),
+      this.tapFor(meta, {
+        side: position.side,
+        entryPrice: position.entryPrice,
+        quantity: position.quantity,
+        openedAt: position.openedAt,
+        tickSize: market.tickSize,
+        policy,
+      }),
     );
     this.slots.set(positionId, slot);
     this.log.info(

@@ -10,6 +10,7 @@ import type {
 import type { ClockEvent, PriceEvent } from '../machines/positionEvents.ts';
 import { positionMachine } from '../machines/positionMachine.ts';
 import type { PositionContext, PositionInput } from '../machines/positionContext.ts';
+import type { InspectionTap } from '../inspection/inspectionTap.ts';
 import type {
   CheckpointSink,
   JournalEntry,
@@ -80,7 +81,9 @@ export class PositionSlot {
     private readonly sync: SyncActor,
     seqs: { position: number; sync: number },
     private readonly deps: SlotDeps,
+    tap?: InspectionTap,
   ) {
+    tap?.attach(position);
     this.positionSeq = seqs.position;
     this.syncSeq = seqs.sync;
     position.on('*', (e) => this.positionOut.push(e));
@@ -97,13 +100,18 @@ export class PositionSlot {
     input: PositionInput,
     sync: OrderSyncInput,
     deps: SlotDeps,
+    tap?: InspectionTap,
   ): PositionSlot {
     return new PositionSlot(
       meta,
-      createActor(positionMachine, { input: { ...input, id: meta.positionId } }),
+      createActor(positionMachine, {
+        input: { ...input, id: meta.positionId },
+        ...(tap === undefined ? {} : { inspect: tap.inspect }),
+      }),
       createActor(orderSyncMachine, { input: sync }),
       { position: 0, sync: 0 },
       deps,
+      tap,
     );
   }
 
@@ -115,12 +123,14 @@ export class PositionSlot {
       sync: { snapshot: PersistedPositionSnapshot; seq: number };
     },
     deps: SlotDeps,
+    tap?: InspectionTap,
   ): PositionSlot {
     return new PositionSlot(
       meta,
       createActor(positionMachine, {
         snapshot: saved.position.snapshot,
         input: undefined as unknown as PositionInput,
+        ...(tap === undefined ? {} : { inspect: tap.inspect }),
       }),
       createActor(orderSyncMachine, {
         snapshot: saved.sync.snapshot,
@@ -128,6 +138,7 @@ export class PositionSlot {
       }),
       { position: saved.position.seq, sync: saved.sync.seq },
       deps,
+      tap,
     );
   }
 
