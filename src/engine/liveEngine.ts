@@ -414,7 +414,7 @@ export class LiveEngine {
       }
       if (meta.live !== LIVE_VERSION || meta.venue !== this.options.venue.id) continue;
       if (sync.snapshot.status !== 'active') continue;
-      const context = env.snapshot.context as unknown as PositionContext;
+      const context = env.snapshot.context as PositionContext;
       out.push(
         PositionSlot.restore(
           meta,
