@@ -149,6 +149,16 @@ function apply(c: Ctx, e: SyncEvent, out: SyncRecord[]): void {
       return;
     case 'CLOCK':
       return;
+    case 'CLOSE':
+      if (c.quantity === null || c.closeSent) return;
+      c.exit = {
+        ts,
+        price: c.exit?.price ?? '0',
+        stop: c.exit?.stop ?? c.desired ?? '0',
+        force: true,
+      };
+      out.push({ type: 'closeRequested', ts, reason: e.reason });
+      return;
     case 'POSITION':
       if (e.quantity === null) {
         if (c.quantity !== null) out.push({ type: 'positionFlat', ts });

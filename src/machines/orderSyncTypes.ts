@@ -85,6 +85,8 @@ export type SyncEvent =
       readonly stop: DecimalString;
     }
   | { readonly type: 'CLOCK'; readonly ts: Millis }
+  /** An operator's order to close the position at market now (flatten). */
+  | { readonly type: 'CLOSE'; readonly ts: Millis; readonly reason: string }
   /** The position's size on the exchange; null when it is flat. */
   | { readonly type: 'POSITION'; readonly ts: Millis; readonly quantity: DecimalString | null }
   | {
@@ -172,6 +174,7 @@ export type SyncRecord =
     }
   | { readonly type: 'positionResized'; readonly ts: Millis; readonly quantity: DecimalString }
   | { readonly type: 'positionFlat'; readonly ts: Millis }
+  | { readonly type: 'closeRequested'; readonly ts: Millis; readonly reason: string }
   | {
       readonly type: 'reconciled';
       readonly ts: Millis;

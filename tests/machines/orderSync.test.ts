@@ -238,6 +238,20 @@ describe.each(['long', 'short'] as const)('order sync, %s', (side) => {
     expect(out[1]).toMatchObject({ type: 'cancelStop', id: 'c' });
   });
 
+  it('closes at market on an operator CLOSE, then cancels its stop and ends', () => {
+    const t = resting();
+    const out = t.send({ type: 'CLOSE', ts: 4000, reason: 'flatten' });
+    expect(out).toMatchObject([
+      { type: 'closeRequested', reason: 'flatten' },
+      { type: 'closeAtMarket', quantity: '2' },
+    ]);
+    const cmd = t.command();
+    if (cmd?.type !== 'closeAtMarket') throw new Error('expected a market close');
+    t.send({ type: 'CLOSE_DONE', ts: 4100, clientId: cmd.clientId, filled: true });
+    t.send({ type: 'CANCELLED', ts: 4200, id: 'o1' });
+    expect(t.state()).toBe('closed');
+  });
+
   it('raises one alert when calls keep failing', () => {
     const t = startSync(side);
     t.send({ type: 'DESIRED', ts: 1000, stop: s98 });
