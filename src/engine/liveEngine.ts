@@ -8,13 +8,13 @@ import {
   type InspectionSink,
   type InspectionTap,
 } from '../inspection/inspectionTap.ts';
-import type { ProtectionSettings, SyncEvent } from '../machines/orderSyncTypes.ts';
+import type { ProtectionSettings, SyncEvent, SyncRecord } from '../machines/orderSyncTypes.ts';
 import type { PositionContext } from '../machines/positionContext.ts';
 import type { CheckpointSink } from '../store/checkpoint.ts';
 import type { SnapshotEnvelope } from '../store/envelope.ts';
 import { ccxtWatchSource } from '../streams/ccxtWatchSource.ts';
 import { FallbackSource } from '../streams/fallbackSource.ts';
-import { lane, type LanePosition } from '../streams/lane.ts';
+import { lane, type LaneName, type LanePosition } from '../streams/lane.ts';
 import type { PriceSource } from '../streams/priceSource.ts';
 import { restPollingSource } from '../streams/restPollingSource.ts';
 import { validatedSource } from '../streams/validateTicks.ts';
@@ -40,6 +40,10 @@ export interface EngineStore extends CheckpointSink {
 export interface LiveInspection {
   open(info: PositionInfo): void;
   sinkFor(positionId: string): InspectionSink;
+  /** Sees, after every committed step, where the position stands and the order-sync records of the step. */
+  committed?(status: PositionStatus, records: readonly SyncRecord[]): void;
+  /** Sees a position whose actors ended (flat, no stop of ours left), at the engine's time `ts`. */
+  closed?(positionId: string, ts: number): void;
 }
 
 /** Options of {@link LiveEngine} beyond the config. */
@@ -78,6 +82,8 @@ export interface PositionStatus {
   readonly restingStop: string | null;
   readonly unprotectedMs: number;
   readonly gapMs: number;
+  /** The lane its prices ride: fast while in profit, normal otherwise. */
+  readonly lane: LaneName;
 }
 
 /** What start-up found and did. */
@@ -101,6 +107,7 @@ const LIVE_VERSION = 1;
 export class LiveEngine {
   private readonly slots = new Map<string, PositionSlot>();
   private readonly feeds = new Map<string, Subscription>();
+  private readonly lanes = new Map<string, LaneName>();
   private readonly executor: VenueExecutor;
   private readonly prices: PriceSource;
   private readonly fallback: FallbackSource;
@@ -263,22 +270,24 @@ export class LiveEngine {
 
   /** Every live position with its desired and resting stop. */
   status(): PositionStatus[] {
-    return [...this.slots.values()].map((slot) => {
-      const sync = slot.syncSnapshot;
-      const c = sync.context;
-      const openFor =
-        c.unprotectedSince === null ? 0 : Math.max(0, this.now() - c.unprotectedSince);
-      return {
-        id: slot.meta.positionId,
-        symbol: slot.meta.symbol,
-        side: slot.meta.side,
-        state: String(sync.value),
-        desiredStop: slot.positionContext.stop,
-        restingStop: c.resting?.stopPrice ?? null,
-        unprotectedMs: c.unprotectedMs + openFor,
-        gapMs: c.gapMs,
-      };
-    });
+    return [...this.slots.values()].map((slot) => this.statusOf(slot));
+  }
+
+  private statusOf(slot: PositionSlot): PositionStatus {
+    const sync = slot.syncSnapshot;
+    const c = sync.context;
+    const openFor = c.unprotectedSince === null ? 0 : Math.max(0, this.now() - c.unprotectedSince);
+    return {
+      id: slot.meta.positionId,
+      symbol: slot.meta.symbol,
+      side: slot.meta.side,
+      state: String(sync.value),
+      desiredStop: slot.positionContext.stop,
+      restingStop: c.resting?.stopPrice ?? null,
+      unprotectedMs: c.unprotectedMs + openFor,
+      gapMs: c.gapMs,
+      lane: this.lanes.get(slot.meta.positionId) ?? 'normal',
+    };
   }
 
   /** Resolves when no position has a command in flight or inputs waiting. */
@@ -347,6 +356,12 @@ export class LiveEngine {
             this.log.info({ position: slot.meta.positionId, ...r.record }, r.record.type);
         }
         this.options.onCommitted?.(slot, records);
+        this.inspect(() =>
+          this.options.inspection?.committed?.(
+            this.statusOf(slot),
+            records.flatMap((r) => (r.machine === 'sync' ? [r.record] : [])),
+          ),
+        );
       },
       onHalted: (slot: PositionSlot, error: unknown) => {
         this.halted = true;
@@ -361,11 +376,22 @@ export class LiveEngine {
         );
         this.feeds.get(slot.meta.positionId)?.unsubscribe();
         this.feeds.delete(slot.meta.positionId);
+        this.lanes.delete(slot.meta.positionId);
         this.slots.delete(slot.meta.positionId);
         slot.dispose();
+        this.inspect(() => this.options.inspection?.closed?.(slot.meta.positionId, this.now()));
         this.options.onClosed?.(slot);
       },
     };
+  }
+
+  /** Runs an inspection hook; the inspector must never break a live position. */
+  private inspect(hook: () => void): void {
+    try {
+      hook();
+    } catch (error) {
+      this.log.debug({ err: String(error) }, 'inspection update dropped');
+    }
   }
 
   /** Announces a position to the inspection hub and returns the tap of its position actor. */
@@ -552,6 +578,7 @@ export class LiveEngine {
       )
       .subscribe({
         next: (delivery) => {
+          this.lanes.set(slot.meta.positionId, delivery.lane);
           for (const t of delivery.ticks)
             slot.send({ to: 'position', event: { type: 'PRICE', ts: t.ts, price: t.price } });
         },
