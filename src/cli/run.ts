@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { loadEngineConfig } from '../config/index.ts';
+import { serveControl } from '../engine/controlServer.ts';
+import { engineControl } from '../engine/engineControl.ts';
 import { LiveEngine, type LiveEngineOptions } from '../engine/liveEngine.ts';
 import { serveInspector, type ServedInspector } from '../inspector/serveInspector.ts';
 import { openPositionStore } from '../store/positionStore.ts';
@@ -75,6 +77,7 @@ export function runCommand(io: CliIo = processIo(), hooks: RunCommandHooks = {})
       let venue: Venue | undefined;
       let engine: LiveEngine | undefined;
       let inspector: ServedInspector | undefined;
+      let control: { close: () => Promise<void> } | undefined;
       try {
         try {
           venue = await createBinanceVenue({
@@ -118,6 +121,7 @@ export function runCommand(io: CliIo = processIo(), hooks: RunCommandHooks = {})
             `orphan stops cancelled ${report.orphansCancelled}, others' orders left alone ${report.foreign}); ` +
             `data in ${store.dir}. Ctrl-C stops; stops stay resting.`,
         );
+        control = await serveControl(store.dir, engineControl(engine));
         hooks.onReady?.(engine);
         const why = await waitForStop(hooks.signal);
         logger.info({ why }, 'stopping');
@@ -128,6 +132,7 @@ export function runCommand(io: CliIo = processIo(), hooks: RunCommandHooks = {})
         );
         io.out(`ratchet run: stopped; ${positions} position(s) keep their resting stops.`);
       } finally {
+        await control?.close().catch(() => undefined);
         if (engine !== undefined) await engine.stop(0).catch(() => undefined);
         await inspector?.close().catch(() => undefined);
         await venue?.close().catch(() => undefined);

@@ -34,7 +34,17 @@ import { VenueExecutor } from './venueExecutor.ts';
 /** The store the engine writes to: checkpoints, and the envelopes it resumes from. */
 export interface EngineStore extends CheckpointSink {
   listEnvelopes(): Promise<{ envelopes: SnapshotEnvelope[] }>;
+  putRaw(key: string, text: string): Promise<void>;
+  getRaw(key: string): Promise<string | undefined>;
 }
+
+/** Why the engine holds its stops where they are, since when. */
+export interface PauseState {
+  readonly since: number;
+  readonly reason: string;
+}
+
+const PAUSE_KEY = 'engine/paused';
 
 /** Where live positions' steps go to be inspected (the inspector's hub fits). */
 export interface LiveInspection {
@@ -120,6 +130,7 @@ export class LiveEngine {
   private stopAccount: (() => void) | undefined;
   private stopping = false;
   private halted = false;
+  private pausedState: PauseState | null = null;
   private readonly log: Logger;
 
   constructor(private readonly options: LiveEngineOptions) {
@@ -184,6 +195,13 @@ export class LiveEngine {
     const venueTime = await venue.fetchTime();
     this.offset = venueTime - (this.options.wallClock ?? Date.now)();
     this.markets = await venue.loadMarkets();
+    const pause = await this.options.store.getRaw(PAUSE_KEY);
+    this.pausedState = pause === undefined ? null : (JSON.parse(pause) as PauseState | null);
+    if (this.pausedState !== null)
+      this.log.warn(
+        this.pausedState,
+        'starting paused: stops stay where they rest until ratchet resume',
+      );
     const restored = await this.restoreSlots();
     const [positions, stops] = await Promise.all([venue.fetchPositions(), venue.fetchOpenStops()]);
     const plan = reconcilePlan(
@@ -266,6 +284,47 @@ export class LiveEngine {
     for (const slot of this.slots.values()) slot.dispose();
     this.slots.clear();
     return { settled, positions };
+  }
+
+  /** Whether moves are paused, why and since when (null: running). */
+  get paused(): PauseState | null {
+    return this.pausedState;
+  }
+
+  /**
+   * Stops moving stops: the resting ones stay where they are (a virtual-stop exit still closes
+   * at market: it only ever protects). Persisted: a restart stays paused until `resume`.
+   */
+  async pause(reason: string): Promise<PauseState> {
+    if (this.pausedState === null) {
+      this.pausedState = { since: this.now(), reason };
+      await this.options.store.putRaw(PAUSE_KEY, JSON.stringify(this.pausedState));
+      this.alert(`paused (${reason}): resting stops stay where they are until ratchet resume`);
+    }
+    return this.pausedState;
+  }
+
+  /** Moves stops again: each position's sync machine is given its current desired stop. */
+  async resume(): Promise<void> {
+    if (this.pausedState === null) return;
+    this.pausedState = null;
+    await this.options.store.putRaw(PAUSE_KEY, 'null');
+    this.alert('resumed: stops follow their positions again');
+    const ts = this.now();
+    for (const slot of this.slots.values()) {
+      if (slot.positionActive)
+        slot.send({ to: 'sync', event: { type: 'DESIRED', ts, stop: slot.positionContext.stop } });
+    }
+  }
+
+  /** Closes every managed position at market and leaves the engine paused. */
+  async flatten(reason: string): Promise<number> {
+    await this.pause(reason);
+    const ts = this.now();
+    for (const slot of this.slots.values())
+      slot.send({ to: 'sync', event: { type: 'CLOSE', ts, reason } });
+    this.alert(`flatten (${reason}): closing ${this.slots.size} position(s) at market`);
+    return this.slots.size;
   }
 
   /** Every live position with its desired and resting stop. */
@@ -363,6 +422,7 @@ export class LiveEngine {
           ),
         );
       },
+      paused: () => this.pausedState !== null,
       onHalted: (slot: PositionSlot, error: unknown) => {
         this.halted = true;
         this.alert(

@@ -52,6 +52,8 @@ export interface SlotDeps {
   readonly onHalted: (slot: PositionSlot, error: unknown) => void;
   /** The sync machine finished: the position is flat and none of our stops is left. */
   readonly onDone: (slot: PositionSlot) => void;
+  /** While true, new desired stops are not passed on: the resting stops stay where they are. */
+  readonly paused?: () => boolean;
 }
 
 type PositionActor = Actor<typeof positionMachine>;
@@ -220,9 +222,10 @@ export class PositionSlot {
     for (let i = 0; i < this.positionOut.length; i++) {
       const e = this.positionOut[i] as PositionEvent;
       if (this.sync.getSnapshot().status !== 'active') break;
-      if (e.type === 'opened') this.sync.send({ type: 'DESIRED', ts: e.ts, stop: e.stop });
-      else if (e.type === 'stopMoved') this.sync.send({ type: 'DESIRED', ts: e.ts, stop: e.stop });
-      else if (e.type === 'exited')
+      const moves = this.deps.paused?.() !== true;
+      if (e.type === 'opened' || e.type === 'stopMoved') {
+        if (moves) this.sync.send({ type: 'DESIRED', ts: e.ts, stop: e.stop });
+      } else if (e.type === 'exited')
         this.sync.send({ type: 'EXIT', ts: e.ts, price: e.price, stop: e.stop });
     }
   }
