@@ -89,6 +89,8 @@ const pct = (sorted: number[], q: number) =>
 async function timeToFirstStop(): Promise<{ p50: number; p99: number; max: number; n: number }> {
   const em = await startEmulator({ symbols: ['BTCUSDT'], feed: { kind: 'none' } });
   const rig = await engineOver(em, {});
+  // Measure what the account stream delivers, not the start-up reconciliation.
+  await em.streams.whenUserStreamOpen();
   const samples: number[] = [];
   for (let i = 0; i < OPENINGS; i++) {
     const side = i % 2 === 0 ? 'long' : 'short';
