@@ -18,6 +18,7 @@ const COMMANDS: Readonly<Record<string, (io: CliIo) => Promise<Command>>> = {
   resume: async (io) => (await import('./control.ts')).controlCommand('resume', io),
   flatten: async (io) => (await import('./control.ts')).controlCommand('flatten', io),
   status: async (io) => (await import('./control.ts')).controlCommand('status', io),
+  doctor: async (io) => (await import('./doctor.ts')).doctorCommand(io),
 };
 
 /**

@@ -1,0 +1,73 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { runDoctor, doctorTable } from '../../src/cli/doctor.ts';
+import { serveControl } from '../../src/engine/controlServer.ts';
+import { engineControl } from '../../src/engine/engineControl.ts';
+import type { Emulator } from '../../src/venues/emulator/index.ts';
+import {
+  allSettled,
+  startEngine,
+  startTestEmulator,
+  testConfig,
+  type EngineRig,
+} from './engineHarness.ts';
+
+let em: Emulator | undefined;
+let rig: EngineRig | undefined;
+let control: { close: () => Promise<void> } | undefined;
+afterEach(async () => {
+  await control?.close();
+  await rig?.shutdown();
+  await em?.close();
+  control = rig = em = undefined;
+});
+
+describe('ratchet doctor', () => {
+  it('finds a running engine consistent, then a stopped one with a cancelled stop and a vanished position inconsistent', async () => {
+    em = await startTestEmulator({ startPrices: { BTCUSDT: '60000.0', ETHUSDT: '3000.00' } });
+    em.openPosition('BTCUSDT', 'long', '0.010');
+    em.openPosition('ETHUSDT', 'short', '0.50');
+    rig = await startEngine(em);
+    control = await serveControl(rig.dataDir, engineControl(rig.engine));
+    await rig.until(
+      () => allSettled(rig as EngineRig) && rig!.engine.status().length === 2,
+      'both rest',
+    );
+    const config = testConfig(em, rig.dataDir);
+
+    const running = await runDoctor(config, rig.dataDir);
+    expect(running).toMatchObject({ engine: 'running', consistent: true, problems: [] });
+    expect(running.positions.map((p) => [p.symbol, p.actor?.restingStop, p.stops.length])).toEqual([
+      ['BTCUSDT', '58800', 1],
+      ['ETHUSDT', '3060', 1],
+    ]);
+
+    const { dataDir, venue } = rig;
+    const btcStop = (await venue.fetchOpenStops()).find((s) => s.symbol === 'BTCUSDT');
+    await control.close();
+    control = undefined;
+    await rig.shutdown();
+    rig = undefined;
+    // While the engine is down: someone cancels its BTC stop and closes ETH elsewhere.
+    const other = await (
+      await import('../../src/venues/binance/createBinanceVenue.ts')
+    ).createBinanceVenue({
+      apiKey: em.apiKey,
+      secret: em.secret,
+      url: em.restUrl,
+    });
+    await other.cancelStop('BTCUSDT', btcStop?.id as string);
+    await other.close();
+    em.closePosition('ETHUSDT');
+
+    const stopped = await runDoctor(config, dataDir);
+    expect(stopped.engine).toBe('stopped');
+    expect(stopped.consistent).toBe(false);
+    expect(stopped.problems.map((p) => `${p.kind} ${p.symbol}`).sort()).toEqual([
+      'actorWithoutPosition ETHUSDT',
+      'positionWithoutStop BTCUSDT',
+      'restingNotOnExchange BTCUSDT',
+      'stopWithoutPosition ETHUSDT',
+    ]);
+    expect(doctorTable(stopped)).toMatch(/4 problem\(s\)/);
+  }, 120_000);
+});
