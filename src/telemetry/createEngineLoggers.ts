@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { multistream, pino, type Level, type Logger, type StreamEntry } from 'pino';
+import { multistream, pino, type Logger, type StreamEntry } from 'pino';
 import { prettyFactory } from 'pino-pretty';
 import type { LogLevel } from './logger.ts';
 import { pruneLogFiles } from './pruneLogFiles.ts';
