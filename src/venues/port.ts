@@ -149,34 +149,26 @@ export type AccountEvent =
  * read it structurally): the venue's WebSocket trades/ticker/mark price and REST ticker.
  */
 export interface PriceClient {
-  watchTrades(
-    symbol: string,
-  ): Promise<
+  watchTrades(symbol: string): Promise<
     readonly {
       symbol?: string | undefined;
       timestamp?: number | undefined;
       price?: number | string | undefined;
     }[]
   >;
-  watchTicker(
-    symbol: string,
-  ): Promise<{
+  watchTicker(symbol: string): Promise<{
     symbol?: string | undefined;
     timestamp?: number | undefined;
     last?: number | string | undefined;
     markPrice?: number | string | undefined;
   }>;
-  watchMarkPrice?(
-    symbol: string,
-  ): Promise<{
+  watchMarkPrice?(symbol: string): Promise<{
     symbol?: string | undefined;
     timestamp?: number | undefined;
     last?: number | string | undefined;
     markPrice?: number | string | undefined;
   }>;
-  fetchTicker(
-    symbol: string,
-  ): Promise<{
+  fetchTicker(symbol: string): Promise<{
     symbol?: string | undefined;
     timestamp?: number | undefined;
     last?: number | string | undefined;
@@ -200,6 +192,8 @@ export interface Venue {
   fetchTime(): Promise<Millis>;
   /** Returns the listed markets by symbol. */
   loadMarkets(): Promise<ReadonlyMap<string, VenueMarket>>;
+  /** Returns the account's equity in USDT: wallet balance plus unrealized profit, exact. */
+  fetchEquity(): Promise<DecimalString>;
   /** Returns every open position on the account. */
   fetchPositions(): Promise<VenuePosition[]>;
   /** Returns every open conditional order on the account. */

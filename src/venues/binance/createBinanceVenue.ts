@@ -1,3 +1,4 @@
+import { Decimal } from 'decimal.js';
 import type { Logger } from 'pino';
 import type { Millis } from '../../domain/types.ts';
 import { createLogger } from '../../telemetry/logger.ts';
@@ -173,6 +174,19 @@ export async function createBinanceVenue(options: BinanceVenueOptions): Promise<
 
     loadMarkets(): Promise<ReadonlyMap<string, VenueMarket>> {
       return call('loadMarkets', ensureMarkets);
+    },
+
+    fetchEquity(): Promise<string> {
+      return call('fetchEquity', async () => {
+        // The raw rows keep exact strings; ccxt's parsed balance would hand us floats.
+        const rows = (await client.fapiPrivateV2GetBalance()) as RawRecord[];
+        const usdt = rows.find((r) => r['asset'] === 'USDT');
+        if (usdt === undefined)
+          throw new VenueError('exchange', 'the account has no USDT balance row');
+        return new Decimal(String(usdt['balance'] ?? '0'))
+          .plus(String(usdt['crossUnPnl'] ?? '0'))
+          .toString();
+      });
     },
 
     fetchPositions(): Promise<VenuePosition[]> {
