@@ -3,6 +3,13 @@ import type { Clock } from './clock.ts';
 import { errors } from './errors.ts';
 import { applyFill, reducibleQty } from './ledger.ts';
 import { newAlgoOrder, validateAlgoRequest } from './algoOrders.ts';
+import {
+  algoOrderFromState,
+  algoOrderToState,
+  positionFromState,
+  positionToState,
+  type ExchangeState,
+} from './exchangeState.ts';
 import { isMultipleOf, roundTo, type SymbolSpec } from './markets.ts';
 import { OpenAlgoOrders } from './openAlgoOrders.ts';
 import { ProtectionTracker } from './protection.ts';
@@ -324,6 +331,60 @@ export class EmulatedExchange {
     };
     this.positions.set(symbol, flat);
     return flat;
+  }
+
+  /**
+   * Returns what a paper run keeps across restarts: prices, open positions, resting conditional
+   * orders, the wallet and the id counters (see {@link ExchangeState}).
+   */
+  saveState(): ExchangeState {
+    return {
+      prices: Object.fromEntries(
+        [...this.books].map(([symbol, b]) => [
+          symbol,
+          { last: b.last.toString(), mark: b.mark.toString() },
+        ]),
+      ),
+      positions: [...this.positions.values()]
+        .filter((p) => !p.amount.isZero())
+        .map(positionToState),
+      openAlgoOrders: this.openAlgoOrders.list().map(algoOrderToState),
+      wallet: this.wallet.toString(),
+      nextOrderId: this.nextOrderId,
+      nextAlgoId: this.nextAlgoId,
+      nextTradeId: this.nextTradeId,
+      clientSeq: this.clientSeq,
+    };
+  }
+
+  /**
+   * Puts a saved account back, on a fresh exchange (before any trade or order): prices of listed
+   * symbols, positions and resting orders as they were, and counters that never reuse an id.
+   * Unprotected time is measured again from now. Throws -1121 for a position or order on a
+   * symbol this exchange does not list.
+   */
+  restoreState(state: ExchangeState): void {
+    for (const [symbol, price] of Object.entries(state.prices)) {
+      const book = this.books.get(symbol);
+      if (book === undefined) continue;
+      book.last = new Decimal(price.last);
+      book.mark = new Decimal(price.mark);
+    }
+    for (const saved of state.positions) {
+      this.book(saved.symbol);
+      this.positions.set(saved.symbol, positionFromState(saved));
+    }
+    for (const saved of state.openAlgoOrders) {
+      this.book(saved.symbol);
+      this.openAlgoOrders.add(algoOrderFromState(saved));
+    }
+    this.wallet = new Decimal(state.wallet);
+    const highestAlgo = Math.max(0, ...state.openAlgoOrders.map((o) => o.algoId));
+    this.nextOrderId = Math.max(this.nextOrderId, state.nextOrderId);
+    this.nextAlgoId = Math.max(this.nextAlgoId, state.nextAlgoId, highestAlgo + 1);
+    this.nextTradeId = Math.max(this.nextTradeId, state.nextTradeId);
+    this.clientSeq = Math.max(this.clientSeq, state.clientSeq);
+    for (const symbol of this.books.keys()) this.refreshProtection(symbol);
   }
 
   /** Returns the USDT wallet balance (initial balance plus realised PnL; no fees are charged). */

@@ -14,3 +14,11 @@ export { parseBinanceCsv, CsvError, type CsvFormat } from './feeds/csv.ts';
 export { replayFeed } from './feeds/replay.ts';
 export type { FeedTick, PriceFeed } from './feeds/types.ts';
 export type { FaultsInput } from './faults.ts';
+export type { ExchangeState } from './exchangeState.ts';
+export {
+  PAPER_STATE_FILE,
+  PaperStateError,
+  readPaperState,
+  writePaperState,
+  type PaperState,
+} from './paperStateFile.ts';

@@ -8,6 +8,7 @@ import type { AdminState, PositionView } from './adminState.ts';
 import type { Credentials } from './auth.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { EmulatedExchange } from './exchange.ts';
+import type { ExchangeState } from './exchangeState.ts';
 import { FaultInjector, faultsSchema, type FaultsInput } from './faults.ts';
 import { parseBinanceCsv, symbolFromFileName } from './feeds/csv.ts';
 import { replayFeed } from './feeds/replay.ts';
@@ -63,6 +64,8 @@ export interface EmulatorOptions {
   readonly retention?: Partial<Retention>;
   /** Open conditional orders the account may hold before -4045; default 200 as on Binance. */
   readonly maxOpenAlgoOrders?: number;
+  /** A saved account to start from, as a paper run's restart does (EmulatedExchange.restoreState). */
+  readonly restore?: ExchangeState;
   /** Receives unexpected errors (bugs); default writes them to stderr. */
   readonly onError?: (err: unknown) => void;
 }
@@ -182,6 +185,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       ? {}
       : { maxOpenAlgoOrders: options.maxOpenAlgoOrders }),
   });
+  if (options.restore !== undefined) exchange.restoreState(options.restore);
   const credentials: Credentials = {
     apiKey: options.apiKey ?? key(),
     secret: options.secret ?? key(),
