@@ -388,6 +388,7 @@ export class LiveEngine {
       retryBaseMs: this.options.retryBaseMs ?? 500,
       retryMaxMs: this.options.retryMaxMs ?? 30_000,
       alertAfterFailures: 3,
+      atomicAmend: this.options.venue.capabilities.atomicStopAmend,
     };
   }
 

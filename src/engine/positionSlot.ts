@@ -298,7 +298,14 @@ export class PositionSlot {
   }
 }
 
-const COMMANDS = new Set(['placeStop', 'cancelStop', 'lookUpStop', 'closeAtMarket', 'lookUpClose']);
+const COMMANDS = new Set([
+  'placeStop',
+  'amendStop',
+  'cancelStop',
+  'lookUpStop',
+  'closeAtMarket',
+  'lookUpClose',
+]);
 
 function isCommand(r: SyncRecord): r is SyncCommand & SyncRecord & { ts: number } {
   return COMMANDS.has(r.type);

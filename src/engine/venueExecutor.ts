@@ -102,6 +102,22 @@ export class VenueExecutor {
           quantity: command.quantity,
         };
       }
+      case 'amendStop':
+        await venue.amendStop(command.id, {
+          symbol,
+          positionSide: side,
+          quantity: command.quantity,
+          stopPrice: command.stopPrice,
+          clientId: command.clientId,
+          workingType: this.options.workingType,
+        });
+        return {
+          type: 'AMENDED',
+          ts: this.options.now(),
+          id: command.id,
+          stopPrice: command.stopPrice,
+          quantity: command.quantity,
+        };
       case 'cancelStop':
         await venue.cancelStop(symbol, command.id);
         return { type: 'CANCELLED', ts: this.options.now(), id: command.id };

@@ -180,6 +180,17 @@ function apply(c: Ctx, e: SyncEvent, out: SyncRecord[]): void {
       });
       return;
     }
+    case 'AMENDED': {
+      const f = c.inflight;
+      if (f?.type !== 'amendStop' || f.id !== e.id || c.resting?.id !== e.id) return;
+      c.inflight = null;
+      c.failures = 0;
+      c.retryAt = null;
+      c.lastMoveTs = ts;
+      c.resting = { ...c.resting, stopPrice: e.stopPrice, quantity: e.quantity };
+      out.push({ type: 'stopAmended', ts, stop: c.resting });
+      return;
+    }
     case 'CANCELLED': {
       const f = c.inflight;
       if (f?.type !== 'cancelStop' || f.id !== e.id) return;
@@ -317,6 +328,19 @@ function onFailure(
         fail(c, out, ts, f, kind, message, retryAfterMs);
       }
       return;
+    case 'amendStop':
+      if (kind === 'immediatelyTriggers') {
+        c.exit = { ts, price: f.stopPrice, stop: f.stopPrice, force: true };
+        out.push({ type: 'requestFailed', ts, command: f.type, kind, message, retryAt: null });
+      } else if (kind === 'notFound' || kind === 'noPosition') {
+        // The stop (or the position) is gone: reconciliation tells which.
+        out.push({ type: 'requestFailed', ts, command: f.type, kind, message, retryAt: null });
+        c.resting = null;
+      } else {
+        // An amend is idempotent: whatever its outcome, sending it again is safe.
+        fail(c, out, ts, f, kind, message, retryAfterMs);
+      }
+      return;
     case 'cancelStop':
       if (kind === 'notFound') {
         c.unresolved = { clientId: f.clientId, after: 'cancel' };
@@ -409,6 +433,14 @@ function decide(c: Ctx, ts: number): SyncCommand | undefined {
           (c.lastMoveTs === null || ts - c.lastMoveTs >= minIntervalMs))));
   if (!due) return undefined;
   const stopPrice = improves ? c.desired : resting.stopPrice;
+  if (c.settings.atomicAmend === true)
+    return {
+      type: 'amendStop',
+      id: resting.id,
+      clientId: resting.clientId,
+      stopPrice,
+      quantity: c.quantity,
+    };
   if (c.atLimit)
     return { type: 'cancelStop', id: resting.id, clientId: resting.clientId, purpose: 'makeRoom' };
   return { type: 'placeStop', clientId: nextClientId(c, 's'), stopPrice, quantity: c.quantity };
@@ -447,7 +479,7 @@ export function syncPhase(
   const f = c.inflight;
   if (f?.type === 'lookUpStop' || f?.type === 'lookUpClose' || c.unresolved !== null)
     return 'unknown';
-  if (f?.type === 'placeStop') return 'placing';
+  if (f?.type === 'placeStop' || f?.type === 'amendStop') return 'placing';
   if (f?.type === 'cancelStop') return f.purpose === 'superseded' ? 'replacing' : 'cancelling';
   if (f?.type === 'closeAtMarket' || c.exit !== null || c.fired || c.quantity === null)
     return 'closing';

@@ -17,6 +17,11 @@ export interface ProtectionSettings {
   readonly retryMaxMs: number;
   /** Consecutive failures after which an alert is raised (once per streak). */
   readonly alertAfterFailures: number;
+  /**
+   * The venue moves a resting stop in one atomic call (Bybit's trading-stop): moves are
+   * `amendStop` commands instead of make-before-break. Undefined: false.
+   */
+  readonly atomicAmend?: boolean | undefined;
 }
 
 /** One of our stops on the exchange, as the sync machine knows it. */
@@ -52,6 +57,13 @@ export type CancelPurpose = 'superseded' | 'leftover' | 'makeRoom';
 export type SyncCommand =
   | {
       readonly type: 'placeStop';
+      readonly clientId: string;
+      readonly stopPrice: DecimalString;
+      readonly quantity: DecimalString;
+    }
+  | {
+      readonly type: 'amendStop';
+      readonly id: string;
       readonly clientId: string;
       readonly stopPrice: DecimalString;
       readonly quantity: DecimalString;
@@ -98,6 +110,14 @@ export type SyncEvent =
       readonly quantity: DecimalString;
     }
   | { readonly type: 'CANCELLED'; readonly ts: Millis; readonly id: string }
+  /** The resting stop now stands at `stopPrice` for `quantity` (an atomic amend was confirmed). */
+  | {
+      readonly type: 'AMENDED';
+      readonly ts: Millis;
+      readonly id: string;
+      readonly stopPrice: DecimalString;
+      readonly quantity: DecimalString;
+    }
   | {
       readonly type: 'LOOKED_UP';
       readonly ts: Millis;
@@ -157,6 +177,7 @@ export type SyncRecord =
       readonly id: string;
       readonly purpose: CancelPurpose | 'external';
     }
+  | { readonly type: 'stopAmended'; readonly ts: Millis; readonly stop: StopRef }
   | { readonly type: 'stopFired'; readonly ts: Millis; readonly id: string }
   | {
       readonly type: 'requestFailed';

@@ -202,6 +202,11 @@ export interface Venue {
   fetchStopByClientId(symbol: string, clientId: string): Promise<VenueStopOrder | undefined>;
   /** Rests a reduce-only stop-market order; resolves once the venue acknowledged it. */
   placeStop(request: PlaceStopRequest): Promise<VenueStopOrder>;
+  /**
+   * Moves a resting stop in one atomic call; only venues whose capabilities say
+   * `atomicStopAmend` implement it (others reject `invalid`).
+   */
+  amendStop(id: string, request: PlaceStopRequest): Promise<VenueStopOrder>;
   /** Cancels a stop by its venue id; rejects `notFound` when it is gone. */
   cancelStop(symbol: string, id: string): Promise<void>;
   /** Sends a reduce-only market order. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SyncRecord } from '../../src/machines/orderSyncTypes.ts';
 import type { Side } from '../../src/domain/types.ts';
-import { startSync } from './orderSyncHarness.ts';
+import { SETTINGS, startSync } from './orderSyncHarness.ts';
 
 // Long stops sit below the price and tighten upward; short stops mirror them.
 const P = (side: Side, long: string, short: string) => (side === 'long' ? long : short);
@@ -250,6 +250,39 @@ describe.each(['long', 'short'] as const)('order sync, %s', (side) => {
     t.send({ type: 'CLOSE_DONE', ts: 4100, clientId: cmd.clientId, filled: true });
     t.send({ type: 'CANCELLED', ts: 4200, id: 'o1' });
     expect(t.state()).toBe('closed');
+  });
+
+  it('moves by one atomic amend when the venue has one: no second stop, no cancel', () => {
+    const t = startSync(side, { ...SETTINGS, atomicAmend: true });
+    t.send({ type: 'DESIRED', ts: 1000, stop: s98 });
+    t.send({
+      type: 'PLACED',
+      ts: 1100,
+      clientId: 'rt-abc-s1',
+      id: 'o1',
+      stopPrice: s98,
+      quantity: '2',
+    });
+    const out = t.send({ type: 'DESIRED', ts: 2000, stop: s99 });
+    expect(out).toEqual([
+      {
+        type: 'amendStop',
+        ts: 2000,
+        id: 'o1',
+        clientId: 'rt-abc-s1',
+        stopPrice: s99,
+        quantity: '2',
+      },
+    ]);
+    const failed = t.send({ type: 'FAILED', ts: 2100, kind: 'retryable', message: '10016' });
+    expect(failed.at(-1)).toMatchObject({ type: 'requestFailed', command: 'amendStop' });
+    expect(t.send({ type: 'CLOCK', ts: 2700 })).toMatchObject([
+      { type: 'amendStop', stopPrice: s99 },
+    ]);
+    const done = t.send({ type: 'AMENDED', ts: 2800, id: 'o1', stopPrice: s99, quantity: '2' });
+    expect(done).toMatchObject([{ type: 'stopAmended', stop: { id: 'o1', stopPrice: s99 } }]);
+    expect(t.state()).toBe('resting');
+    expect(t.actor.getSnapshot().context.leftovers).toEqual([]);
   });
 
   it('raises one alert when calls keep failing', () => {

@@ -183,9 +183,9 @@ export async function createBinanceVenue(options: BinanceVenueOptions): Promise<
         const usdt = rows.find((r) => r['asset'] === 'USDT');
         if (usdt === undefined)
           throw new VenueError('exchange', 'the account has no USDT balance row');
-        return new Decimal(String(usdt['balance'] ?? '0'))
-          .plus(String(usdt['crossUnPnl'] ?? '0'))
-          .toString();
+        const text = (v: unknown) =>
+          typeof v === 'string' || typeof v === 'number' ? String(v) : '0';
+        return new Decimal(text(usdt['balance'])).plus(text(usdt['crossUnPnl'])).toString();
       });
     },
 
@@ -248,6 +248,16 @@ export async function createBinanceVenue(options: BinanceVenueOptions): Promise<
           );
         return stop;
       });
+    },
+
+    amendStop(): Promise<VenueStopOrder> {
+      // Binance has no atomic amend of a stop (editOrder moves LIMIT orders only).
+      return Promise.reject(
+        new VenueError(
+          'invalid',
+          'Binance cannot amend a stop in place: move it make-before-break.',
+        ),
+      );
     },
 
     cancelStop(symbol: string, id: string): Promise<void> {
