@@ -25,6 +25,7 @@ import type {
   VenuePosition,
   VenueStopOrder,
 } from '../venues/port.ts';
+import { DrawdownTracker } from '../telemetry/drawdownTracker.ts';
 import { clientIdStem } from './clientIds.ts';
 import { CircuitBreaker } from './circuitBreaker.ts';
 import { PositionSlot, SYNC_SUFFIX, type SlotMeta, type SlotRecord } from './positionSlot.ts';
@@ -73,6 +74,15 @@ export interface LiveEngineOptions {
   readonly retryMaxMs?: number;
   /** Sees every committed step of every position (the inspector's feed). */
   readonly onCommitted?: (slot: PositionSlot, records: readonly SlotRecord[]) => void;
+  /**
+   * The drawdown breaker: when the account's equity falls `maxDrawdownPercent` below its peak
+   * within `windowMs`, pause (or flatten) once and stay so until `resume`.
+   */
+  readonly risk?: {
+    readonly maxDrawdownPercent: string;
+    readonly windowMs: number;
+    readonly action: 'pause' | 'flatten';
+  };
   /** Records every step of every position machine for the inspector. */
   readonly inspection?: LiveInspection;
   /** Sees every position whose actors ended (flat, no stop of ours left). */
@@ -131,6 +141,7 @@ export class LiveEngine {
   private stopping = false;
   private halted = false;
   private pausedState: PauseState | null = null;
+  private drawdown: DrawdownTracker | undefined;
   private readonly log: Logger;
 
   constructor(private readonly options: LiveEngineOptions) {
@@ -244,6 +255,7 @@ export class LiveEngine {
         'order not ours: left alone',
       );
     }
+    await this.checkDrawdown();
     this.stopAccount = venue.watchAccount(
       (event) => this.onAccount(event),
       (error) => this.alert(`the account stream ended: ${error.message}`),
@@ -308,6 +320,8 @@ export class LiveEngine {
   async resume(): Promise<void> {
     if (this.pausedState === null) return;
     this.pausedState = null;
+    // The breaker measures afresh from here: the loss that tripped it is acknowledged.
+    this.drawdown = undefined;
     await this.options.store.putRaw(PAUSE_KEY, 'null');
     this.alert('resumed: stops follow their positions again');
     const ts = this.now();
@@ -777,10 +791,36 @@ export class LiveEngine {
       disagreements += 1;
       await this.cancelOrphan(orphan);
     }
+    await this.checkDrawdown();
     const busy = [...this.slots.values()].some((s) => s.busy);
     const min = this.options.reconcileMinMs ?? 6000;
     const max = this.options.reconcileMaxMs ?? 300_000;
     this.reconcileDelay = disagreements > 0 || busy ? min : Math.min(max, this.reconcileDelay * 2);
+  }
+
+  /** Samples the account's equity and trips the drawdown breaker once when it is breached. */
+  private async checkDrawdown(): Promise<void> {
+    const risk = this.options.risk;
+    if (risk === undefined || this.pausedState !== null || this.stopping) return;
+    let equity: string;
+    try {
+      equity = await this.options.venue.fetchEquity();
+    } catch (error) {
+      this.log.warn(
+        { err: String(error) },
+        'equity not read; the drawdown breaker waits for the next sample',
+      );
+      return;
+    }
+    this.drawdown ??= new DrawdownTracker({
+      windowMs: risk.windowMs,
+      maxDrawdownPercent: risk.maxDrawdownPercent,
+    });
+    const reading = this.drawdown.record(this.now(), equity);
+    if (reading?.breached !== true) return;
+    const reason = `drawdown breaker: equity ${reading.equity} is ${reading.percent} % below its peak ${reading.peak} (limit ${risk.maxDrawdownPercent} %)`;
+    if (risk.action === 'flatten') await this.flatten(reason);
+    else await this.pause(reason);
   }
 
   private alert(message: string): void {
