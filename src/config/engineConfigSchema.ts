@@ -2,11 +2,14 @@ import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Policy } from '../domain/types.ts';
 import { policyRefusals } from './checkPolicyForPosition.ts';
+import { alertsSchema, type AlertsConfig } from './alertsSchema.ts';
 import { closestKey } from './didYouMean.ts';
 import { symbolProblem, symbolsSchema } from './exchangeSymbolSchema.ts';
 import { inspectorSchema, type InspectorConfig } from './inspectorSchema.ts';
 import { refuse } from './issues.ts';
 import { LANES_DEFAULTS, lanesSchema, type LanesConfig } from './lanesSchema.ts';
+import { logsSchema, type LogsConfig } from './logsSchema.ts';
+import { metricsSchema, type MetricsConfig } from './metricsSchema.ts';
 import { NumberText } from './numberText.ts';
 import { policySchema } from './policySchema.ts';
 import {
@@ -14,6 +17,7 @@ import {
   protectionSchema,
   type ProtectionConfig,
 } from './protectionSchema.ts';
+import { riskSchema, type RiskConfig } from './riskSchema.ts';
 import { strictObject } from './strictObject.ts';
 import { venueSchema, type VenueConfig } from './venueSchema.ts';
 
@@ -34,6 +38,14 @@ export interface EngineConfig {
   readonly inspector: InspectorConfig | undefined;
   /** The prefix of every client order id the engine sends; orders without it are not ours. */
   readonly clientIdPrefix: string;
+  /** Where Prometheus scrapes `/metrics`; undefined: not served. */
+  readonly metrics?: MetricsConfig | undefined;
+  /** Where alerts are sent; undefined: only logged. */
+  readonly alerts?: AlertsConfig | undefined;
+  /** The log files; undefined: LOGS_DEFAULTS (in the data directory's `logs`). */
+  readonly logs?: LogsConfig | undefined;
+  /** The drawdown breaker; undefined: none. */
+  readonly risk?: RiskConfig | undefined;
 }
 
 /** The data directory when the config names none, relative to the config file's directory. */
@@ -112,6 +124,10 @@ export function engineConfigSchema(baseDir: string) {
     dataDir: dataDir.optional(),
     inspector: inspectorSchema.optional(),
     clientIdPrefix: clientIdPrefixSchema.optional(),
+    metrics: metricsSchema.optional(),
+    alerts: alertsSchema.optional(),
+    logs: logsSchema(baseDir).optional(),
+    risk: riskSchema.optional(),
   }).transform((o, ctx): EngineConfig => {
     const policies = o.policies ?? {};
     if (o.symbols !== undefined) {
@@ -142,6 +158,10 @@ export function engineConfigSchema(baseDir: string) {
       dataDir: o.dataDir ?? resolve(baseDir, DEFAULT_ENGINE_DATA_DIR),
       inspector: o.inspector,
       clientIdPrefix: o.clientIdPrefix ?? DEFAULT_CLIENT_ID_PREFIX,
+      metrics: o.metrics,
+      alerts: o.alerts,
+      logs: o.logs,
+      risk: o.risk,
     };
   });
 }

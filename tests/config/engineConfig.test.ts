@@ -278,7 +278,7 @@ const refused: readonly (readonly [
   [
     'an unknown top-level key',
     { protecton: { minIntervalSeconds: 5 } },
-    'engine.json: protecton: unknown key (did you mean "protection"?); the keys allowed in the document are venue, policy, policies, symbols, protection, lanes, dataDir, inspector, clientIdPrefix',
+    'engine.json: protecton: unknown key (did you mean "protection"?); the keys allowed in the document are venue, policy, policies, symbols, protection, lanes, dataDir, inspector, clientIdPrefix, metrics, alerts, logs, risk',
   ],
   [
     'an unknown venue key',
