@@ -83,6 +83,16 @@ export interface TelegramConfig {
 }
 
 const SEVERITY_MARK = { info: 'ℹ️', warning: '⚠️', critical: '🚨' } as const;
+// sendMessage refuses longer texts outright (and a refusal is not retried).
+const TELEGRAM_MAX_TEXT = 4096;
+
+/** Returns `text` cut to Telegram's limit, with an ellipsis when cut. */
+function fitTelegram(text: string): string {
+  const chars = [...text];
+  return chars.length <= TELEGRAM_MAX_TEXT
+    ? text
+    : `${chars.slice(0, TELEGRAM_MAX_TEXT - 1).join('')}…`;
+}
 
 /** Returns a channel sending each alert as a message through the Telegram Bot API's `sendMessage`. */
 export function telegramChannel(
@@ -97,7 +107,10 @@ export function telegramChannel(
       const res = await postJson(
         'telegram',
         url,
-        { chat_id: config.chatId, text: `${SEVERITY_MARK[severity]} ${severity}: ${message}` },
+        {
+          chat_id: config.chatId,
+          text: fitTelegram(`${SEVERITY_MARK[severity]} ${severity}: ${message}`),
+        },
         options,
       );
       // The Bot API may answer 200 with { ok: false } for a message it refused.

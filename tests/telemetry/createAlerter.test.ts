@@ -142,6 +142,19 @@ describe('createAlerter over HTTP', () => {
     expect(alerter.stats()).toMatchObject({ delivered: 0, failed: 1 });
   });
 
+  it('cuts a message to Telegram’s 4096 characters rather than have it refused', async () => {
+    const tg = await receiver([], telegramAnswer);
+    const alerter = createAlerter({
+      telegram: { botToken: BOT_TOKEN, chatId: '1', apiBaseUrl: tg.url },
+    });
+    alerter.alert({ key: 'k', severity: 'warning', message: 'x'.repeat(5000) });
+    await alerter.idle();
+    const text = tg.received[0]?.body.text as string;
+    expect([...text]).toHaveLength(4096);
+    expect(text.endsWith('x…')).toBe(true);
+    expect(alerter.stats()).toMatchObject({ delivered: 1 });
+  });
+
   it('counts a Telegram answer without ok: true as refused', async () => {
     const tg = await receiver([200], () => '{"ok":false,"description":"chat not found"}');
     const alerter = createAlerter({
