@@ -25,6 +25,7 @@ import type {
   VenuePosition,
   VenueStopOrder,
 } from '../venues/port.ts';
+import type { RatchetMetrics } from '../telemetry/createMetrics.ts';
 import { DrawdownTracker } from '../telemetry/drawdownTracker.ts';
 import { clientIdStem } from './clientIds.ts';
 import { CircuitBreaker } from './circuitBreaker.ts';
@@ -87,8 +88,22 @@ export interface LiveEngineOptions {
   readonly inspection?: LiveInspection;
   /** Sees every position whose actors ended (flat, no stop of ours left). */
   readonly onClosed?: (slot: PositionSlot) => void;
-  /** Something an operator must hear about (alerts, halts, circuit changes). */
-  readonly onAlert?: (message: string) => void;
+  /**
+   * Something an operator must hear about (alerts, halts, circuit changes); `key` groups
+   * repeats of one problem so the alerter can deduplicate them.
+   */
+  readonly onAlert?: (message: string, key: string) => void;
+  /** Prometheus metrics to keep (src/telemetry/createMetrics). */
+  readonly metrics?: RatchetMetrics;
+  /** When the engine's own watch raises an alert (the config's `alerts.thresholds`). */
+  readonly alertThresholds?: {
+    readonly unprotectedSeconds: number;
+    readonly feedFallbackSeconds: number;
+    readonly decisionSeconds: number;
+    readonly missedExitSeconds: number;
+  };
+  /** The logger of one symbol's lines (per-symbol files); default: the root logger. */
+  readonly symbolLogger?: (symbol: string) => Logger;
 }
 
 /** One position as `status()` reports it. */
@@ -141,6 +156,14 @@ export class LiveEngine {
   private stopping = false;
   private halted = false;
   private pausedState: PauseState | null = null;
+  /** Symbols whose prices come from REST polling, since when (wall clock). */
+  private readonly onRest = new Map<string, number>();
+  /** Per position: when its price was first seen past the resting stop with the position open. */
+  private readonly crossedSince = new Map<string, number>();
+  /** Per position: the last price its lane delivered. */
+  private readonly lastPrices = new Map<string, string>();
+  /** Per position: how it is closing, for `ratchet_exits_total`. */
+  private readonly exitReasons = new Map<string, string>();
   private drawdown: DrawdownTracker | undefined;
   private readonly log: Logger;
 
@@ -159,8 +182,13 @@ export class LiveEngine {
             open
               ? `circuit opened for ${venue.id}: calls paused, resting stops stay (${reason})`
               : `circuit closed for ${venue.id}: ${reason}`,
+            'circuit',
           ),
       }),
+      onAnswered: (command, kind, seconds) => {
+        this.options.metrics?.countExchangeRequest(command.type, kind);
+        if (kind === undefined) this.options.metrics?.observeOrderAckSeconds(seconds);
+      },
       onFailure: (command, error) =>
         this.log.warn(
           { command: command.type, kind: error.kind, err: error.message },
@@ -177,12 +205,20 @@ export class LiveEngine {
       }),
       { maxPriceAgeMs: lanes.maxPriceAgeMs, backoff: lanes.backoff },
     );
-    this.fallback.switches$.subscribe((s) =>
-      this.log.info({ symbol: s.symbol, to: s.to, reason: s.reason }, 'price feed switched'),
-    );
+    this.fallback.switches$.subscribe((s) => {
+      this.log.info({ symbol: s.symbol, to: s.to, reason: s.reason }, 'price feed switched');
+      if (s.to === 'rest') {
+        this.options.metrics?.countFeedFallback();
+        this.onRest.set(s.symbol, s.ts);
+      } else {
+        this.onRest.delete(s.symbol);
+      }
+    });
     this.prices = validatedSource(this.fallback, {
-      onRejected: (r) =>
-        this.log.debug({ symbol: r.symbol, why: r.why, price: r.price }, 'tick rejected'),
+      onRejected: (r) => {
+        this.options.metrics?.countRejectedTick();
+        this.log.debug({ symbol: r.symbol, why: r.why, price: r.price }, 'tick rejected');
+      },
     });
   }
 
@@ -258,7 +294,7 @@ export class LiveEngine {
     await this.checkDrawdown();
     this.stopAccount = venue.watchAccount(
       (event) => this.onAccount(event),
-      (error) => this.alert(`the account stream ended: ${error.message}`),
+      (error) => this.alert(`the account stream ended: ${error.message}`, 'accountStream'),
     );
     for (const slot of this.slots.values()) this.feed(slot);
     this.clockTimer = setInterval(() => this.tick(), this.options.config.lanes.clockPeriodMs);
@@ -311,7 +347,10 @@ export class LiveEngine {
     if (this.pausedState === null) {
       this.pausedState = { since: this.now(), reason };
       await this.options.store.putRaw(PAUSE_KEY, JSON.stringify(this.pausedState));
-      this.alert(`paused (${reason}): resting stops stay where they are until ratchet resume`);
+      this.alert(
+        `paused (${reason}): resting stops stay where they are until ratchet resume`,
+        'control',
+      );
     }
     return this.pausedState;
   }
@@ -323,7 +362,7 @@ export class LiveEngine {
     // The breaker measures afresh from here: the loss that tripped it is acknowledged.
     this.drawdown = undefined;
     await this.options.store.putRaw(PAUSE_KEY, 'null');
-    this.alert('resumed: stops follow their positions again');
+    this.alert('resumed: stops follow their positions again', 'control');
     const ts = this.now();
     for (const slot of this.slots.values()) {
       if (slot.positionActive)
@@ -337,7 +376,7 @@ export class LiveEngine {
     const ts = this.now();
     for (const slot of this.slots.values())
       slot.send({ to: 'sync', event: { type: 'CLOSE', ts, reason } });
-    this.alert(`flatten (${reason}): closing ${this.slots.size} position(s) at market`);
+    this.alert(`flatten (${reason}): closing ${this.slots.size} position(s) at market`, 'control');
     return this.slots.size;
   }
 
@@ -424,8 +463,16 @@ export class LiveEngine {
             })
           : this.executor.run(meta.symbol, meta.side, command),
       onCommitted: (slot: PositionSlot, records: readonly SlotRecord[]) => {
+        // Every decision goes to the symbol's own log (debug), and the notable ones to the root.
+        const symbolLog = this.options.symbolLogger?.(slot.meta.symbol);
         for (const r of records) {
-          if (r.machine === 'sync' && r.record.type === 'alert') this.alert(r.record.message);
+          symbolLog?.debug(
+            { position: slot.meta.positionId, machine: r.machine, ...r.record },
+            r.record.type,
+          );
+          if (r.machine === 'sync' && r.record.type === 'alert')
+            this.alert(r.record.message, `${r.record.reason}:${slot.meta.symbol}`);
+          this.countOutcome(slot, r);
           if (r.machine === 'sync' || r.record.type === 'exited' || r.record.type === 'opened')
             this.log.info({ position: slot.meta.positionId, ...r.record }, r.record.type);
         }
@@ -438,10 +485,20 @@ export class LiveEngine {
         );
       },
       paused: () => this.pausedState !== null,
+      onDecided: (seconds: number) => {
+        this.options.metrics?.observeDecisionSeconds(seconds);
+        const limit = this.options.alertThresholds?.decisionSeconds;
+        if (limit !== undefined && seconds > limit)
+          this.alert(
+            `a decision took ${seconds.toFixed(2)} s from tick to committed step`,
+            'decisionLatency',
+          );
+      },
       onHalted: (slot: PositionSlot, error: unknown) => {
         this.halted = true;
         this.alert(
           `position ${slot.meta.positionId} stopped: its step could not be recorded (${error instanceof Error ? error.message : String(error)}); the engine sends no more orders, resting stops stay`,
+          'storeFailed',
         );
       },
       onDone: (slot: PositionSlot) => {
@@ -553,6 +610,7 @@ export class LiveEngine {
     if (market === undefined) {
       this.alert(
         `position on ${position.symbol} has no market on ${this.options.venue.id}: not protected`,
+        `noMarket:${position.symbol}`,
       );
       return;
     }
@@ -654,6 +712,8 @@ export class LiveEngine {
       .subscribe({
         next: (delivery) => {
           this.lanes.set(slot.meta.positionId, delivery.lane);
+          const lastTick = delivery.ticks.at(-1);
+          if (lastTick !== undefined) this.lastPrices.set(slot.meta.positionId, lastTick.price);
           for (const t of delivery.ticks)
             slot.send({ to: 'position', event: { type: 'PRICE', ts: t.ts, price: t.price } });
         },
@@ -668,6 +728,7 @@ export class LiveEngine {
 
   private tick(): void {
     const ts = this.now();
+    this.watch(ts);
     for (const slot of this.slots.values()) {
       slot.send({ to: 'position', event: { type: 'CLOCK', ts } });
       slot.send({ to: 'sync', event: { type: 'CLOCK', ts } });
@@ -710,7 +771,10 @@ export class LiveEngine {
     }
     slot?.send({ to: 'sync', event: { type: 'POSITION', ts: event.ts, quantity: null } });
     void this.open(p, []).catch((error: unknown) =>
-      this.alert(`could not take ${p.symbol} in charge: ${String(error)}`),
+      this.alert(
+        `could not take ${p.symbol} in charge: ${String(error)}`,
+        `takeInCharge:${p.symbol}`,
+      ),
     );
   }
 
@@ -823,8 +887,103 @@ export class LiveEngine {
     else await this.pause(reason);
   }
 
-  private alert(message: string): void {
-    this.log.error({ alert: true }, message);
-    this.options.onAlert?.(message);
+  private alert(message: string, key: string): void {
+    this.log.error({ alert: key }, message);
+    this.options.onAlert?.(message, key);
+  }
+
+  /** Counts moves and exits from a committed step's records, for the metrics. */
+  private countOutcome(slot: PositionSlot, r: SlotRecord): void {
+    const metrics = this.options.metrics;
+    if (metrics === undefined || r.machine !== 'sync') return;
+    const id = slot.meta.positionId;
+    const rec = r.record;
+    if (rec.type === 'stopResting' && rec.replaces !== null)
+      metrics.countStopMove('make_before_break');
+    else if (rec.type === 'stopResting' && this.exitReasons.get(id) === 'makeRoom') {
+      metrics.countStopMove('cancel_replace');
+      this.exitReasons.delete(id);
+    } else if (rec.type === 'stopAmended') metrics.countStopMove('amend');
+    else if (rec.type === 'cancelStop' && rec.purpose === 'makeRoom')
+      this.exitReasons.set(id, 'makeRoom');
+    else if (rec.type === 'stopFired') this.exitReasons.set(id, 'stop_filled');
+    else if (rec.type === 'closedAtMarket' && rec.filled) this.exitReasons.set(id, 'our_exit');
+    else if (rec.type === 'positionFlat') {
+      const reason = this.exitReasons.get(id);
+      metrics.countExit(
+        reason === 'stop_filled' || reason === 'our_exit' ? reason : 'closed_elsewhere',
+      );
+      this.exitReasons.delete(id);
+    }
+  }
+
+  /**
+   * The engine's own watch, each CLOCK: position gauges, unprotected time, a position naked or a
+   * price past its resting stop for too long, a feed on REST polling for too long.
+   */
+  private watch(now: number): void {
+    const status = this.status();
+    const metrics = this.options.metrics;
+    if (metrics !== undefined) {
+      const counts = { protected: 0, unprotected: 0, closing: 0 };
+      for (const p of status) {
+        if (p.state === 'closing') counts.closing += 1;
+        else if (p.restingStop === null) counts.unprotected += 1;
+        else counts.protected += 1;
+      }
+      metrics.setPositions(counts);
+      metrics.trackUnprotected(status.map((p) => ({ id: p.id, unprotectedMs: p.unprotectedMs })));
+    }
+    const limits = this.options.alertThresholds;
+    for (const slot of this.slots.values()) {
+      const id = slot.meta.positionId;
+      const c = slot.syncSnapshot.context;
+      if (limits !== undefined && c.unprotectedSince !== null && c.quantity !== null) {
+        const seconds = (now - c.unprotectedSince) / 1000;
+        if (seconds > limits.unprotectedSeconds)
+          this.alert(
+            `${slot.meta.symbol}: no resting stop for ${Math.round(seconds)} s`,
+            `unprotected:${slot.meta.symbol}`,
+          );
+      }
+      // A missed exit: the last price is past the resting stop and the position is still open.
+      const last = this.lastPrices.get(id) ?? null;
+      const resting = c.resting?.stopPrice;
+      const past =
+        last !== null &&
+        resting !== undefined &&
+        c.quantity !== null &&
+        (slot.meta.side === 'long'
+          ? Number(last) <= Number(resting)
+          : Number(last) >= Number(resting));
+      if (!past) {
+        this.crossedSince.delete(id);
+        continue;
+      }
+      const since = this.crossedSince.get(id);
+      if (since === undefined) {
+        this.crossedSince.set(id, now);
+        continue;
+      }
+      const missedFor = (now - since) / 1000;
+      if (since !== -1 && missedFor > (limits?.missedExitSeconds ?? 10)) {
+        this.crossedSince.set(id, -1);
+        metrics?.countMissedExit();
+        this.alert(
+          `${slot.meta.symbol}: the price passed the resting stop ${resting} ${Math.round(missedFor)} s ago and the position is still open`,
+          `missedExit:${slot.meta.symbol}`,
+        );
+      }
+    }
+    if (limits !== undefined) {
+      const wall = (this.options.wallClock ?? Date.now)();
+      for (const [symbol, since] of this.onRest) {
+        if ((wall - since) / 1000 > limits.feedFallbackSeconds)
+          this.alert(
+            `${symbol}: prices come from REST polling for ${Math.round((wall - since) / 1000)} s (WebSocket down)`,
+            `feedFallback:${symbol}`,
+          );
+      }
+    }
   }
 }

@@ -52,6 +52,8 @@ export interface SlotDeps {
   readonly onHalted: (slot: PositionSlot, error: unknown) => void;
   /** The sync machine finished: the position is flat and none of our stops is left. */
   readonly onDone: (slot: PositionSlot) => void;
+  /** Sees how long each price took from arrival to its committed decision (seconds). */
+  readonly onDecided?: (seconds: number) => void;
   /** While true, new desired stops are not passed on: the resting stops stay where they are. */
   readonly paused?: () => boolean;
 }
@@ -68,6 +70,8 @@ type SyncActor = Actor<typeof orderSyncMachine>;
  */
 export class PositionSlot {
   private readonly queue: SlotInput[] = [];
+  /** When each queued input arrived (performance.now()), in queue order. */
+  private readonly arrivals: number[] = [];
   private pumping: Promise<void> | null = null;
   private inflight: Promise<void> | null = null;
   private positionSeq: number;
@@ -184,6 +188,7 @@ export class PositionSlot {
     if (this.stopped) return;
     if (input.to === 'position' && !this.positionActive) return;
     this.queue.push(input);
+    this.arrivals.push(performance.now());
     this.pumping ??= this.pump().finally(() => {
       this.pumping = null;
     });
@@ -200,6 +205,7 @@ export class PositionSlot {
   dispose(): void {
     this.finished = true;
     this.queue.length = 0;
+    this.arrivals.length = 0;
     this.position.stop();
     this.sync.stop();
   }
@@ -207,6 +213,7 @@ export class PositionSlot {
   private async pump(): Promise<void> {
     while (this.queue.length > 0 && !this.stopped) {
       const input = this.queue.shift() as SlotInput;
+      const arrived = this.arrivals.shift() ?? performance.now();
       if (input.to === 'position') {
         if (this.positionActive) this.position.send(input.event);
       } else {
@@ -214,6 +221,7 @@ export class PositionSlot {
       }
       this.forward();
       await this.commitAndSend();
+      if (input.event.type === 'PRICE') this.deps.onDecided?.((performance.now() - arrived) / 1000);
     }
   }
 

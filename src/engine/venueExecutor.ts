@@ -14,6 +14,8 @@ export interface VenueExecutorOptions {
   readonly workingType: WorkingType;
   readonly now: () => number;
   readonly breaker?: CircuitBreaker;
+  /** Sees every answered call: its failure class (undefined: success) and how long it took. */
+  readonly onAnswered?: (command: SyncCommand, kind: string | undefined, seconds: number) => void;
   /** Sees every failed call (for logs and alerts). */
   readonly onFailure?: (command: SyncCommand, error: VenueError) => void;
 }
@@ -52,9 +54,11 @@ export class VenueExecutor {
       };
     }
     bump(this.counters.requests, command.type);
+    const started = performance.now();
     try {
       const event = await this.perform(symbol, side, command);
       this.breaker.record(this.options.now(), true);
+      this.options.onAnswered?.(command, undefined, (performance.now() - started) / 1000);
       return event;
     } catch (error) {
       const e =
@@ -70,6 +74,7 @@ export class VenueExecutor {
         !UNHEALTHY.has(e.kind),
         `${command.type}: ${e.message}`,
       );
+      this.options.onAnswered?.(command, e.kind, (performance.now() - started) / 1000);
       this.options.onFailure?.(command, e);
       return {
         type: 'FAILED',
