@@ -22,7 +22,7 @@ afterEach(async () => {
 });
 
 describe('ratchet doctor', () => {
-  it('finds a running engine consistent, then a stopped one with a cancelled stop and a vanished position inconsistent', async () => {
+  it('finds a running engine consistent; a stopped one with a stop cancelled behind its back, a duplicate, a position closed and one opened while down inconsistent', async () => {
     em = await startTestEmulator({ startPrices: { BTCUSDT: '60000.0', ETHUSDT: '3000.00' } });
     em.openPosition('BTCUSDT', 'long', '0.010');
     em.openPosition('ETHUSDT', 'short', '0.50');
@@ -56,18 +56,34 @@ describe('ratchet doctor', () => {
       url: em.restUrl,
     });
     await other.cancelStop('BTCUSDT', btcStop?.id as string);
+    // Two stops with our prefix on BTC (a duplicate), and ETH closed, then opened long.
+    for (const [clientId, stopPrice] of [
+      ['rt-dup-1', '58000'],
+      ['rt-dup-2', '58100'],
+    ] as const)
+      await other.placeStop({
+        symbol: 'BTCUSDT',
+        positionSide: 'long',
+        quantity: '0.01',
+        stopPrice,
+        clientId,
+        workingType: 'MARK_PRICE',
+      });
     await other.close();
     em.closePosition('ETHUSDT');
+    em.openPosition('ETHUSDT', 'long', '0.50');
 
     const stopped = await runDoctor(config, dataDir);
     expect(stopped.engine).toBe('stopped');
     expect(stopped.consistent).toBe(false);
     expect(stopped.problems.map((p) => `${p.kind} ${p.symbol}`).sort()).toEqual([
       'actorWithoutPosition ETHUSDT',
-      'positionWithoutStop BTCUSDT',
+      'duplicateStops BTCUSDT',
+      'positionWithoutActor ETHUSDT',
+      'positionWithoutStop ETHUSDT',
       'restingNotOnExchange BTCUSDT',
       'stopWithoutPosition ETHUSDT',
     ]);
-    expect(doctorTable(stopped)).toMatch(/4 problem\(s\)/);
+    expect(doctorTable(stopped)).toMatch(/6 problem\(s\)/);
   }, 120_000);
 });
