@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { countByKind, FAULT_KINDS, faultSchedule } from '../../bench/soakSchedule.ts';
+
+const SEED = 20261127;
+
+describe('faultSchedule', () => {
+  it('gives the same faults for the same seed and others for another seed', () => {
+    console.log(`fault schedule test: seed ${SEED}`);
+    const a = faultSchedule(SEED, 600_000);
+    expect(faultSchedule(SEED, 600_000)).toEqual(a);
+    expect(faultSchedule(SEED + 1, 600_000)).not.toEqual(a);
+  });
+
+  it('orders faults in time, within the soak and out of its quiet start and tail', () => {
+    const faults = faultSchedule(SEED, 600_000, { quietTailMs: 10_000 });
+    expect(faults.length).toBeGreaterThan(50);
+    const times = faults.map((f) => f.atMs);
+    expect(times).toEqual([...times].sort((x, y) => x - y));
+    expect(Math.min(...times)).toBeGreaterThanOrEqual(3000);
+    expect(Math.max(...times)).toBeLessThan(590_000);
+  });
+
+  it('injects every kind over ten minutes, with parameters in their ranges', () => {
+    const faults = faultSchedule(SEED, 600_000);
+    const counts = countByKind(faults);
+    for (const kind of FAULT_KINDS) expect(counts[kind], kind).toBeGreaterThan(0);
+    for (const f of faults) {
+      if (f.kind === 'latency') {
+        expect(f.params['ms']).toBeGreaterThanOrEqual(100);
+        expect(f.params['ms']).toBeLessThanOrEqual(2000);
+      }
+      if (f.kind === 'errorRate') {
+        expect(f.params['rate']).toBeGreaterThan(0);
+        expect(f.params['rate']).toBeLessThanOrEqual(0.6);
+      }
+      if (f.kind === 'kill') expect(f.params['pauseMs']).toBeLessThanOrEqual(3000);
+      if (f.kind === 'lostResponse') expect(['hold', 'reset']).toContain(f.params['mode']);
+    }
+  });
+
+  it('spaces faults by the mean gap asked for', () => {
+    const dense = faultSchedule(SEED, 600_000, { meanGapMs: 1000 }).length;
+    const sparse = faultSchedule(SEED, 600_000, { meanGapMs: 10_000 }).length;
+    expect(dense).toBeGreaterThan(sparse * 5);
+  });
+});
