@@ -24,6 +24,12 @@ export interface PositionView {
   readonly firstProtectedAt: number | null;
   /** Unprotected time after firstProtectedAt: what a stop engine's moves left naked. */
   readonly unprotectedMsSinceFirstProtected: number;
+  /** The position's own stop (Bybit's trading-stop), or null when none is set. */
+  readonly positionStop: {
+    readonly stopPrice: string;
+    readonly workingType: 'CONTRACT_PRICE' | 'MARK_PRICE';
+    readonly updatedAt: number;
+  } | null;
 }
 
 /** Where prices come from and how far the feed got. */
@@ -65,6 +71,7 @@ export function positionView(ex: EmulatedExchange, symbol: string): PositionView
   const p = ex.position(symbol);
   const book = ex.book(symbol);
   const record = ex.protection.openRecord(symbol, ex.clock.now());
+  const stop = ex.positionStop(symbol);
   return {
     symbol,
     side: p.amount.isZero() ? 'flat' : p.amount.isPos() ? 'long' : 'short',
@@ -79,6 +86,14 @@ export function positionView(ex: EmulatedExchange, symbol: string): PositionView
     isProtected: record?.isProtected ?? false,
     firstProtectedAt: record?.firstProtectedAt ?? null,
     unprotectedMsSinceFirstProtected: record?.unprotectedMsSinceFirstProtected ?? 0,
+    positionStop:
+      stop === undefined
+        ? null
+        : {
+            stopPrice: stop.triggerPrice.toString(),
+            workingType: stop.workingType,
+            updatedAt: stop.updateTime,
+          },
   };
 }
 

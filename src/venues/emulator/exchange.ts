@@ -17,10 +17,19 @@ import { RecentMap } from './recentMap.ts';
 import { RecentOrders } from './recentOrders.ts';
 import { retentionOf, type Retention } from './retention.ts';
 import { TickerStats } from './tickerStats.ts';
-import { observe, watchedPrice, wouldTriggerImmediately } from './triggers.ts';
-import type { AlgoOrder, Fill, MarketOrder, OrderSide, Position } from './types.ts';
+import { observe, stopReached, watchedPrice, wouldTriggerImmediately } from './triggers.ts';
+import type {
+  AlgoOrder,
+  Fill,
+  MarketOrder,
+  OrderSide,
+  Position,
+  PositionStop,
+  WorkingType,
+} from './types.ts';
 import { accountUpdate, algoUpdate, orderTradeUpdate } from './wire.ts';
 import type {
+  AccountChange,
   AlgoOrderRequest,
   ExchangeListener,
   MarketOrderRequest,
@@ -28,6 +37,7 @@ import type {
 } from './requests.ts';
 
 export type {
+  AccountChange,
   AlgoOrderRequest,
   ExchangeListener,
   MarketOrderRequest,
@@ -67,10 +77,14 @@ export interface RetainedSizes {
   readonly protectionRecords: number;
 }
 
+/** What produced a market order: a conditional order, a position stop, or nothing (a plain order). */
+type Origin = { readonly algo: AlgoOrder } | { readonly positionStop: PositionStop } | undefined;
+
 /**
  * The emulated account and matching engine: prices, one-way positions, market orders that fill
- * at the last price, and conditional orders that trigger by Binance's rules. Every state change
- * emits the user-data events a real account would, and updates the unprotected-time tracker.
+ * at the last price, conditional orders that trigger by Binance's rules and position stops as
+ * Bybit keeps them. Every state change emits the user-data events a real account would (Binance's
+ * shapes on `user`, wire-neutral changes on `account`), and updates the unprotected-time tracker.
  * Open things are kept; finished orders, fills and closed protection records only up to the
  * retention counts.
  */
@@ -78,6 +92,8 @@ export class EmulatedExchange {
   private readonly books = new Map<string, Book>();
   private readonly positions = new Map<string, Position>();
   private readonly openAlgoOrders = new OpenAlgoOrders();
+  /** At most one per listed symbol, so bounded by the listing. */
+  private readonly positionStops = new Map<string, PositionStop>();
   private readonly finishedAlgos: RecentOrders<AlgoOrder>;
   private readonly orders: RecentOrders<MarketOrder>;
   private readonly fills: RecentMap<number, Fill>;
@@ -169,6 +185,65 @@ export class EmulatedExchange {
       if (algo.status !== 'NEW') continue;
       if (observe(algo, watchedPrice(algo, book.last, book.mark))) this.fire(algo);
     }
+    // Looked up after the orders: one of them may have closed the position, and its stop with it.
+    const stop = this.positionStops.get(symbol);
+    if (
+      stop !== undefined &&
+      stopReached(stop.side, stop.triggerPrice, watchedPrice(stop, book.last, book.mark))
+    )
+      this.firePositionStop(stop);
+  }
+
+  /** Returns the stop of `symbol`'s position, or undefined when none is set. */
+  positionStop(symbol: string): Readonly<PositionStop> | undefined {
+    return this.positionStops.get(symbol);
+  }
+
+  /**
+   * Sets the stop of `symbol`'s open position, or moves it in place (its order id stays), to
+   * `triggerPrice` watching `workingType`; returns `unchanged` when it already stands there. The
+   * wire checks its venue's rules first (price not yet reached, on the tick); this throws only
+   * for a flat position, which the wire must refuse before.
+   */
+  setPositionStop(
+    symbol: string,
+    triggerPrice: Decimal,
+    workingType: WorkingType,
+  ): 'set' | 'moved' | 'unchanged' {
+    const position = this.position(symbol);
+    if (position.amount.isZero()) throw new Error(`no position on ${symbol} to set a stop for`);
+    const now = this.clock.now();
+    const side: OrderSide = position.amount.isPos() ? 'SELL' : 'BUY';
+    const old = this.positionStops.get(symbol);
+    if (old?.triggerPrice.eq(triggerPrice) === true && old.workingType === workingType)
+      return 'unchanged';
+    const stop: PositionStop = old ?? {
+      orderId: this.nextOrderId++,
+      symbol,
+      side,
+      triggerPrice,
+      workingType,
+      createTime: now,
+      updateTime: now,
+    };
+    stop.triggerPrice = triggerPrice;
+    stop.workingType = workingType;
+    stop.updateTime = now;
+    this.positionStops.set(symbol, stop);
+    this.change({ kind: 'positionStop', stop, status: 'set' });
+    this.refreshProtection(symbol);
+    return old === undefined ? 'set' : 'moved';
+  }
+
+  /** Clears the stop of `symbol`'s position; returns whether one was set. */
+  clearPositionStop(symbol: string): boolean {
+    const stop = this.positionStops.get(symbol);
+    if (stop === undefined) return false;
+    this.positionStops.delete(symbol);
+    stop.updateTime = this.clock.now();
+    this.change({ kind: 'positionStop', stop, status: 'cleared' });
+    this.refreshProtection(symbol);
+    return true;
   }
 
   /** Executes a market order at the last price; throws Binance's error on refusal. */
@@ -436,6 +511,20 @@ export class EmulatedExchange {
     this.refreshProtection(algo.symbol);
   }
 
+  /** Closes the whole position at market: the stop is spent, whatever the fill. */
+  private firePositionStop(stop: PositionStop): void {
+    this.positionStops.delete(stop.symbol);
+    stop.updateTime = this.clock.now();
+    this.change({ kind: 'positionStop', stop, status: 'triggered' });
+    const position = this.position(stop.symbol);
+    const qty = reducibleQty(position, stop.side, position.amount.abs());
+    if (qty.isZero()) {
+      this.refreshProtection(stop.symbol);
+      return;
+    }
+    this.execute(stop.symbol, stop.side, qty, qty, true, undefined, { positionStop: stop });
+  }
+
   private execute(
     symbol: string,
     side: OrderSide,
@@ -443,22 +532,26 @@ export class EmulatedExchange {
     origQty: Decimal,
     reduceOnly: boolean,
     clientOrderId: string | undefined,
-    origin: { algo: AlgoOrder } | undefined,
+    origin: Origin,
   ): MarketOrder {
     const book = this.book(symbol);
     const now = this.clock.now();
     const price = book.last;
+    const algo = origin !== undefined && 'algo' in origin ? origin.algo : undefined;
+    const positionStop =
+      origin !== undefined && 'positionStop' in origin ? origin.positionStop : undefined;
     const order: MarketOrder = {
       orderId: this.nextOrderId++,
       clientOrderId: clientOrderId ?? `emu${++this.clientSeq}`,
       symbol,
       side,
-      origType: origin?.algo.orderType ?? 'MARKET',
+      origType: algo?.orderType ?? (positionStop === undefined ? 'MARKET' : 'STOP_MARKET'),
       origQty,
       reduceOnly,
-      closePosition: origin?.algo.closePosition ?? false,
-      workingType: origin?.algo.workingType ?? 'CONTRACT_PRICE',
-      stopPrice: origin?.algo.triggerPrice ?? new Decimal(0),
+      closePosition: algo?.closePosition ?? positionStop !== undefined,
+      workingType: algo?.workingType ?? positionStop?.workingType ?? 'CONTRACT_PRICE',
+      stopPrice: algo?.triggerPrice ?? positionStop?.triggerPrice ?? new Decimal(0),
+      positionStopId: positionStop?.orderId,
       time: now,
       status: 'FILLED',
       executedQty: qty,
@@ -468,6 +561,7 @@ export class EmulatedExchange {
     };
     this.orders.add(order);
     this.emit(orderTradeUpdate(order, 'NEW', now, undefined));
+    this.change({ kind: 'order', order, fill: undefined });
     const position = this.position(symbol);
     const effect = applyFill(position, side, qty, price);
     if (
@@ -488,39 +582,51 @@ export class EmulatedExchange {
     order.realizedPnl = effect.realized;
     this.wallet = this.wallet.plus(effect.realized);
     const tradeId = this.nextTradeId++;
-    this.fills.set(tradeId, {
+    const fill: Fill = {
       tradeId,
       orderId: order.orderId,
-      algoId: origin?.algo.algoId,
+      algoId: algo?.algoId,
       symbol,
       side,
       price: price.toString(),
       quantity: qty.toString(),
       realizedPnl: effect.realized.toString(),
       time: now,
-    });
+    };
+    this.fills.set(tradeId, fill);
     this.emit(orderTradeUpdate(order, 'TRADE', now, { qty, price, tradeId }));
+    this.change({ kind: 'order', order, fill });
     this.emit(accountUpdate(position, book.mark, this.wallet, now));
-    // closePosition orders (GTE_GTC) live only as long as the position they close.
-    if (closedOrFlipped)
-      for (const algo of this.openAlgoOrders.list(symbol))
-        if (algo.closePosition) this.finishAlgo(algo, 'EXPIRED');
+    this.change({ kind: 'position', symbol });
+    if (closedOrFlipped) {
+      // closePosition orders (GTE_GTC) live only as long as the position they close.
+      for (const a of this.openAlgoOrders.list(symbol))
+        if (a.closePosition) this.finishAlgo(a, 'EXPIRED');
+      // So does a position stop (Bybit drops it with its position).
+      this.clearPositionStop(symbol);
+    }
     this.refreshProtection(symbol);
     return order;
   }
 
-  /** A position counts as protected while a conditional order on the closing side rests. */
+  /** A position counts as protected while its stop is set or a closing-side conditional order rests. */
   private refreshProtection(symbol: string): void {
     const position = this.position(symbol);
     const side = position.amount.isZero() ? undefined : position.amount.isPos() ? 'long' : 'short';
     const closing: OrderSide = side === 'long' ? 'SELL' : 'BUY';
-    const isProtected = this.openAlgos(symbol).some(
-      (a) => a.side === closing && a.orderType !== 'TAKE_PROFIT_MARKET',
-    );
+    const isProtected =
+      this.positionStops.get(symbol)?.side === closing ||
+      this.openAlgos(symbol).some(
+        (a) => a.side === closing && a.orderType !== 'TAKE_PROFIT_MARKET',
+      );
     this.protection.update(symbol, side, isProtected, this.clock.now());
   }
 
   private emit(event: Record<string, unknown>): void {
     for (const l of this.listeners) l.user?.(event);
+  }
+
+  private change(change: AccountChange): void {
+    for (const l of this.listeners) l.account?.(change);
   }
 }

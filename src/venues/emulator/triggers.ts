@@ -6,6 +6,11 @@ import type { AlgoOrder } from './types.ts';
  * can be tested row by row without a server.
  */
 
+/** Returns whether a stop closing on `side` is reached at `price` (SELL: at or below, BUY: at or above). */
+export function stopReached(side: 'BUY' | 'SELL', trigger: Decimal, price: Decimal): boolean {
+  return side === 'SELL' ? price.lte(trigger) : price.gte(trigger);
+}
+
 /** Returns the price a conditional order watches, chosen by its workingType. */
 export function watchedPrice(
   order: Pick<AlgoOrder, 'workingType'>,

@@ -54,11 +54,29 @@ export interface MarketOrder {
   readonly closePosition: boolean;
   readonly workingType: WorkingType;
   readonly stopPrice: Decimal;
+  /** The position stop whose trigger produced this order; undefined for every other order. */
+  readonly positionStopId: number | undefined;
   readonly time: number;
   status: 'FILLED' | 'EXPIRED';
   executedQty: Decimal;
   avgPrice: Decimal;
   realizedPnl: Decimal;
+  updateTime: number;
+}
+
+/**
+ * A position's own stop (Bybit's trading-stop, tpslMode Full): at most one per symbol, it closes
+ * the whole position whatever its size, and the exchange drops it when the position closes.
+ */
+export interface PositionStop {
+  /** The id of the stop's conditional order; it stays the same while the stop is moved. */
+  readonly orderId: number;
+  readonly symbol: string;
+  /** The closing side: SELL protects a long, BUY a short. */
+  readonly side: OrderSide;
+  triggerPrice: Decimal;
+  workingType: WorkingType;
+  readonly createTime: number;
   updateTime: number;
 }
 
