@@ -1,0 +1,139 @@
+import ccxt from 'ccxt';
+import { bybitWebSocketBaseOf, pointBybitAtServer } from './pointBybitAtServer.ts';
+
+type ProBybit = InstanceType<typeof ccxt.pro.bybit>;
+type WsClient = Parameters<ProBybit['handleMessage']>[0];
+
+/**
+ * ccxt's answer to Bybit's rate limits (retCode 10006 per account, HTTP 403 per IP), carrying how
+ * long to wait when Bybit said (`X-Bapi-Limit-Reset-Timestamp`).
+ */
+export class BybitRateLimitedError extends ccxt.RateLimitExceeded {
+  /**
+   * @param message ccxt's words for the refusal
+   * @param retryAfterMs how long until the limit resets, when the server said
+   */
+  constructor(
+    message: string,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(message);
+  }
+}
+
+function retCodeOf(response: unknown): string | undefined {
+  if (typeof response !== 'object' || response === null) return undefined;
+  const code = (response as Record<string, unknown>)['retCode'];
+  return typeof code === 'number' || typeof code === 'string' ? String(code) : undefined;
+}
+
+/**
+ * ccxt's `bybit` (with WebSockets) plus what the adapter cannot get from the stock class: the
+ * reset time of a rate-limit refusal, a hook when a socket opens, and a `close` that also cancels
+ * ccxt's delayed calls so nothing keeps the process alive after close.
+ */
+export class BybitClient extends ccxt.pro.bybit {
+  /** Called with the URL of every WebSocket that opens. */
+  readonly socketOpened = new Set<(url: string) => void>();
+  private readonly delayed = new Set<ReturnType<typeof setTimeout>>();
+  private closed = false;
+
+  override delay(timeout: number, method: unknown, ...args: unknown[]): void {
+    if (this.closed) return;
+    const timer = setTimeout(() => {
+      this.delayed.delete(timer);
+      void this.spawn(method, ...args);
+    }, timeout);
+    this.delayed.add(timer);
+  }
+
+  override async close(cleanInstanceCache?: boolean): Promise<void> {
+    this.closed = true;
+    for (const timer of this.delayed) clearTimeout(timer);
+    this.delayed.clear();
+    await super.close(cleanInstanceCache);
+  }
+
+  override handleErrors(
+    code: number,
+    reason: string,
+    url: string,
+    method: string,
+    headers: Record<string, unknown>,
+    body: string,
+    response: unknown,
+    requestHeaders: unknown,
+    requestBody: unknown,
+  ): undefined {
+    if (code === 403 || retCodeOf(response) === '10006') {
+      const reset = Number(headers['X-Bapi-Limit-Reset-Timestamp']);
+      const wait =
+        Number.isFinite(reset) && reset > 0 ? Math.max(0, reset - Date.now()) : undefined;
+      throw new BybitRateLimitedError(`${this.id} ${code} ${body}`, wait);
+    }
+    return super.handleErrors(
+      code,
+      reason,
+      url,
+      method,
+      headers,
+      body,
+      response,
+      requestHeaders,
+      requestBody,
+    );
+  }
+
+  override onConnected(client: WsClient, message?: unknown): void {
+    super.onConnected(client, message);
+    const url = (client as { url: string }).url;
+    for (const listener of this.socketOpened) listener(url);
+  }
+}
+
+/** How to reach the exchange. */
+export interface BybitConnection {
+  readonly apiKey: string;
+  readonly secret: string;
+  /** A compatible server's REST base, e.g. `http://127.0.0.1:8787`; omitted: Bybit itself. */
+  readonly url?: string | undefined;
+  /** Bybit's testnet. */
+  readonly sandbox?: boolean | undefined;
+  /** Per-request timeout in milliseconds. */
+  readonly timeoutMs?: number | undefined;
+}
+
+/**
+ * Returns a configured client: a unified trading account declared up front (ccxt would otherwise
+ * probe it with two REST calls before orders and private streams), linear markets only, no
+ * currencies, ccxt's own retries off (the engine owns retries), time adjustment left to the
+ * adapter's `fetchTime`, and positions streamed without ccxt's REST snapshot (the engine
+ * reconciles over REST).
+ */
+export async function createBybitClient(connection: BybitConnection): Promise<BybitClient> {
+  const client = new BybitClient({
+    apiKey: connection.apiKey,
+    secret: connection.secret,
+    enableRateLimit: true,
+    ...(connection.timeoutMs === undefined ? {} : { timeout: connection.timeoutMs }),
+    has: { fetchCurrencies: false },
+    options: {
+      enableUnifiedAccount: true,
+      enableUnifiedMargin: false,
+      fetchMarkets: { types: ['linear'] },
+      defaultType: 'swap',
+      defaultSubType: 'linear',
+      maxRetriesOnFailure: 0,
+      adjustForTimeDifference: false,
+      watchPositions: { fetchPositionsSnapshot: false, awaitPositionsSnapshot: false },
+    },
+  });
+  if (connection.sandbox === true) client.setSandboxMode(true);
+  if (connection.url !== undefined) {
+    const restUrl = connection.url.replace(/\/+$/, '');
+    pointBybitAtServer(client, restUrl, bybitWebSocketBaseOf(restUrl));
+    // ccxt refuses plain ws:// until its HTTP agent is loaded.
+    await client.loadHttpProxyAgent();
+  }
+  return client;
+}

@@ -1,0 +1,455 @@
+import { Decimal } from 'decimal.js';
+import type { Logger } from 'pino';
+import type { Millis } from '../../domain/types.ts';
+import { parseDecimal } from '../../domain/money.ts';
+import { createLogger } from '../../telemetry/logger.ts';
+import { quantityOnStep, stopPriceOnTick, type ListedMarket } from '../binance/marketGrid.ts';
+import { redactCredentials } from '../binance/redactCredentials.ts';
+import {
+  VenueError,
+  type CloseMarketRequest,
+  type MarketOrderResult,
+  type PlaceStopRequest,
+  type Venue,
+  type VenueMarket,
+  type VenuePosition,
+  type VenueStopOrder,
+} from '../port.ts';
+import { createBybitClient, type BybitClient, type BybitConnection } from './bybitClient.ts';
+import {
+  marketOrderFromRow,
+  positionFromRow,
+  positionStopId,
+  stopFromRow,
+  type RawRecord,
+} from './bybitWire.ts';
+import { toBybitVenueError } from './toBybitVenueError.ts';
+import { validateBybitOptions } from './validateBybitOptions.ts';
+import { watchBybitAccount } from './watchBybitAccount.ts';
+
+/** How to reach a Bybit unified account (or a compatible server), and how to name its stops. */
+export interface BybitVenueOptions extends BybitConnection {
+  /**
+   * The engine's client-id prefix. A position's stop has no client id on Bybit; the adapter
+   * reports it under the id of the engine's last place or move, else `<prefix>-sl`, so the
+   * engine treats it as its own and adopts it.
+   */
+  readonly clientIdPrefix: string;
+  /** Default: a `bybit-venue` component logger. */
+  readonly logger?: Logger | undefined;
+}
+
+/** The fields of a ccxt market the adapter reads. */
+interface LoadedMarket {
+  readonly id: string;
+  readonly symbol: string;
+  readonly contract?: boolean;
+  readonly linear?: boolean;
+  readonly info: unknown;
+}
+
+/** A raw v5 answer: `{ retCode, result: { list, nextPageCursor } }`. */
+interface ListAnswer {
+  readonly result?: { readonly list?: RawRecord[]; readonly nextPageCursor?: string };
+}
+
+const CLIENT_ID = /^[A-Za-z0-9_-]{1,36}$/;
+/** Pages of 200 positions read before giving up: far more than one account holds. */
+const MAX_POSITION_PAGES = 20;
+
+function checkClientId(clientId: string): void {
+  if (!CLIENT_ID.test(clientId))
+    throw new VenueError(
+      'invalid',
+      `The client id "${clientId}" is not one Bybit accepts as orderLinkId: use 1 to 36 characters from A-Z, a-z, 0-9, _ and -.`,
+    );
+}
+
+/** Returns the grid of a market from its raw instruments-info row, or undefined without one. */
+function gridFromInstrument(
+  id: string,
+  unifiedSymbol: string,
+  info: unknown,
+): ListedMarket | undefined {
+  const row = info as
+    { priceFilter?: { tickSize?: unknown }; lotSizeFilter?: { qtyStep?: unknown } } | undefined;
+  const tickSize = row?.priceFilter?.tickSize;
+  const stepSize = row?.lotSizeFilter?.qtyStep;
+  const valid = (v: unknown): v is string =>
+    typeof v === 'string' && (parseDecimal(v)?.gt(0) ?? false);
+  if (!valid(tickSize) || !valid(stepSize)) return undefined;
+  return { symbol: id, unifiedSymbol, tickSize, stepSize };
+}
+
+function present<T>(value: T | undefined): value is T {
+  return value !== undefined;
+}
+
+/**
+ * Returns the port over ccxt's `bybit` (REST and WebSockets, linear USDT contracts, one-way
+ * mode) for one unified account. A position's stop is Bybit's own (`/v5/position/trading-stop`,
+ * Full mode): placed and moved by one atomic call, so `capabilities.atomicStopAmend` is true; it
+ * appears as one stop per position with id `<symbol>:sl`. Prices and quantities travel as exact
+ * strings on the market's grid; ccxt's own retries are off. Every method rejects with a
+ * VenueError whose message carries no credential. Throws VenueError `invalid` on bad options;
+ * makes no request until used.
+ */
+export async function createBybitVenue(options: BybitVenueOptions): Promise<Venue> {
+  validateBybitOptions(options);
+  const logger = options.logger ?? createLogger('bybit-venue');
+  const client: BybitClient = await createBybitClient(options);
+  // Writes get their own ccxt instance, hence their own client-side throttle: an exit must not
+  // queue behind a reconciliation read.
+  const orders: BybitClient = await createBybitClient(options);
+  const redact = redactCredentials([options.apiKey, options.secret]);
+  const mapError = (e: unknown): VenueError => toBybitVenueError(e, redact);
+  const fallbackClientId = `${options.clientIdPrefix}-sl`;
+  // The client id of the engine's last place or move per symbol: one entry per listed market at
+  // most. Forgotten when the stop is cancelled or the stream shows the position flat; a read
+  // never forgets one, as it may predate the place it would undo.
+  const stopClientIds = new Map<string, string>();
+  const clientIdOf = (symbol: string): string => stopClientIds.get(symbol) ?? fallbackClientId;
+  const streams = new Set<() => void>();
+  let markets: Map<string, ListedMarket> | undefined;
+  let loadingMarkets: Promise<Map<string, ListedMarket>> | undefined;
+  let readingPositions: Promise<RawRecord[]> | undefined;
+  // Local clock minus the venue's, measured by fetchTime; ccxt signs with it too.
+  let timeDifference = 0;
+
+  const call = async <T>(op: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (e) {
+      const error = mapError(e);
+      logger[error.kind === 'notFound' ? 'debug' : 'warn'](
+        { op, kind: error.kind, code: error.details.code },
+        error.message,
+      );
+      throw error;
+    }
+  };
+
+  const ensureMarkets = (): Promise<Map<string, ListedMarket>> => {
+    if (markets !== undefined) return Promise.resolve(markets);
+    loadingMarkets ??= (async () => {
+      try {
+        await client.loadMarkets();
+        orders.setMarkets(client.markets);
+        const listed = new Map<string, ListedMarket>();
+        const loaded = (client.markets ?? {}) as Record<string, LoadedMarket | undefined>;
+        for (const m of Object.values(loaded)) {
+          if (m === undefined || m.contract !== true || m.linear !== true) continue;
+          const grid = gridFromInstrument(m.id, m.symbol, m.info);
+          if (grid !== undefined) listed.set(grid.symbol, grid);
+        }
+        markets = listed;
+        return listed;
+      } finally {
+        loadingMarkets = undefined;
+      }
+    })();
+    return loadingMarkets;
+  };
+
+  const unknownSymbol = (symbol: string, listed: ReadonlyMap<string, unknown>): VenueError =>
+    new VenueError(
+      'invalid',
+      `The symbol "${symbol}" is not a listed Bybit linear contract; use the exchange's id such as ${[...listed.keys()].slice(0, 3).join(', ') || 'BTCUSDT'}.`,
+    );
+
+  const marketOf = async (symbol: string): Promise<ListedMarket> => {
+    const listed = await ensureMarkets();
+    const market = listed.get(symbol);
+    if (market === undefined) throw unknownSymbol(symbol, listed);
+    return market;
+  };
+
+  /**
+   * Every open position row of the account. Positions and stops are one list on Bybit, and the
+   * engine asks for both at once: concurrent callers share one request.
+   */
+  const positionRows = (): Promise<RawRecord[]> => {
+    readingPositions ??= (async () => {
+      try {
+        const rows: RawRecord[] = [];
+        let cursor: string | undefined;
+        for (let page = 0; page < MAX_POSITION_PAGES; page++) {
+          const answer = (await client.privateGetV5PositionList({
+            category: 'linear',
+            settleCoin: 'USDT',
+            limit: 200,
+            ...(cursor === undefined ? {} : { cursor }),
+          })) as ListAnswer;
+          rows.push(...(answer.result?.list ?? []));
+          cursor = answer.result?.nextPageCursor;
+          if (cursor === undefined || cursor === '') break;
+        }
+        return rows;
+      } finally {
+        readingPositions = undefined;
+      }
+    })();
+    return readingPositions;
+  };
+
+  /** Sets the stop of `symbol`'s position; "not modified" (34040) means it already stands there. */
+  const setStop = async (symbol: string, stopLoss: string, slTriggerBy?: string): Promise<void> => {
+    try {
+      await orders.privatePostV5PositionTradingStop({
+        category: 'linear',
+        symbol,
+        tpslMode: 'Full',
+        positionIdx: 0,
+        stopLoss,
+        slOrderType: 'Market',
+        ...(slTriggerBy === undefined ? {} : { slTriggerBy }),
+      });
+    } catch (e) {
+      const error = mapError(e);
+      if (error.details.code !== '34040') throw error;
+    }
+  };
+
+  const placeOrMove = (op: string, request: PlaceStopRequest): Promise<VenueStopOrder> =>
+    call(op, async () => {
+      const market = await marketOf(request.symbol);
+      const stopPrice = stopPriceOnTick(market, request.stopPrice, request.positionSide);
+      const quantity = quantityOnStep(market, request.quantity);
+      // Named before the call: the stream may report the stop before the answer arrives.
+      stopClientIds.set(request.symbol, request.clientId);
+      await setStop(
+        request.symbol,
+        stopPrice,
+        request.workingType === 'MARK_PRICE' ? 'MarkPrice' : 'LastPrice',
+      );
+      const now = Date.now() - timeDifference;
+      return {
+        id: positionStopId(request.symbol),
+        clientId: request.clientId,
+        symbol: request.symbol,
+        positionSide: request.positionSide,
+        stopPrice,
+        quantity,
+        reduceOnly: true,
+        closePosition: false,
+        status: 'open',
+        createdAt: now,
+        updatedAt: now,
+      };
+    });
+
+  const orderRows = async (path: 'realtime' | 'history', symbol: string, clientId: string) => {
+    const params = { category: 'linear', symbol, orderLinkId: clientId };
+    const answer = (
+      path === 'realtime'
+        ? await orders.privateGetV5OrderRealtime(params)
+        : await orders.privateGetV5OrderHistory(params)
+    ) as ListAnswer;
+    return answer.result?.list ?? [];
+  };
+
+  const findMarketOrder = async (
+    symbol: string,
+    clientId: string,
+  ): Promise<MarketOrderResult | undefined> => {
+    const recent = await orderRows('realtime', symbol, clientId);
+    const rows = recent.length > 0 ? recent : await orderRows('history', symbol, clientId);
+    const row = rows.find((r) => r['orderLinkId'] === clientId);
+    return row === undefined ? undefined : marketOrderFromRow(row);
+  };
+
+  const venue: Venue = {
+    id: 'bybit',
+    capabilities: { atomicStopAmend: true },
+    prices: client,
+
+    unifiedSymbol(symbol: string): string {
+      if (markets === undefined)
+        throw new VenueError(
+          'invalid',
+          `The markets are not loaded yet, so "${symbol}" cannot be mapped: call loadMarkets() first.`,
+        );
+      const market = markets.get(symbol);
+      if (market === undefined) throw unknownSymbol(symbol, markets);
+      return market.unifiedSymbol;
+    },
+
+    fetchTime(): Promise<Millis> {
+      return call('fetchTime', async () => {
+        const before = Date.now();
+        const serverTime = await client.fetchTime();
+        const after = Date.now();
+        if (serverTime === undefined) throw new VenueError('unknownOutcome', 'no server time');
+        // The server read its clock about halfway through the round trip.
+        timeDifference = Math.round((before + after) / 2) - serverTime;
+        client.options['timeDifference'] = timeDifference;
+        orders.options['timeDifference'] = timeDifference;
+        return serverTime;
+      });
+    },
+
+    loadMarkets(): Promise<ReadonlyMap<string, VenueMarket>> {
+      return call('loadMarkets', ensureMarkets);
+    },
+
+    fetchEquity(): Promise<string> {
+      return call('fetchEquity', async () => {
+        // The raw rows keep exact strings; ccxt's parsed balance would hand us floats.
+        const answer = (await client.privateGetV5AccountWalletBalance({
+          accountType: 'UNIFIED',
+          coin: 'USDT',
+        })) as { result?: { list?: { coin?: RawRecord[] }[] } };
+        const usdt = answer.result?.list?.[0]?.coin?.find((c) => c['coin'] === 'USDT');
+        if (usdt === undefined)
+          throw new VenueError('exchange', 'the unified account has no USDT balance row');
+        const text = (v: unknown) =>
+          (typeof v === 'string' && v !== '') || typeof v === 'number' ? String(v) : '0';
+        return new Decimal(text(usdt['walletBalance']))
+          .plus(text(usdt['unrealisedPnl']))
+          .toString();
+      });
+    },
+
+    fetchPositions(): Promise<VenuePosition[]> {
+      return call('fetchPositions', async () => {
+        await ensureMarkets();
+        return (await positionRows())
+          .map(positionFromRow)
+          .filter((p): p is VenuePosition => p !== undefined && !('closed' in p));
+      });
+    },
+
+    fetchOpenStops(): Promise<VenueStopOrder[]> {
+      return call('fetchOpenStops', async () => {
+        await ensureMarkets();
+        return (await positionRows())
+          .map((row) => stopFromRow(row, clientIdOf(String(row['symbol']))))
+          .filter(present);
+      });
+    },
+
+    fetchStopByClientId(symbol: string, clientId: string): Promise<VenueStopOrder | undefined> {
+      return call('fetchStopByClientId', async () => {
+        await marketOf(symbol);
+        const answer = (await orders.privateGetV5PositionList({
+          category: 'linear',
+          symbol,
+        })) as ListAnswer;
+        const row = (answer.result?.list ?? []).find((r) => r['symbol'] === symbol);
+        return row === undefined ? undefined : stopFromRow(row, clientId);
+      });
+    },
+
+    placeStop(request: PlaceStopRequest): Promise<VenueStopOrder> {
+      return placeOrMove('placeStop', request);
+    },
+
+    amendStop(id: string, request: PlaceStopRequest): Promise<VenueStopOrder> {
+      if (id !== positionStopId(request.symbol))
+        return Promise.reject(
+          new VenueError(
+            'notFound',
+            `The stop "${id}" is not the stop of the ${request.symbol} position (${positionStopId(request.symbol)}).`,
+          ),
+        );
+      return placeOrMove('amendStop', request);
+    },
+
+    cancelStop(symbol: string, id: string): Promise<void> {
+      return call('cancelStop', async () => {
+        if (id !== positionStopId(symbol))
+          throw new VenueError('notFound', `No stop "${id}" on ${symbol}.`);
+        await marketOf(symbol);
+        try {
+          await orders.privatePostV5PositionTradingStop({
+            category: 'linear',
+            symbol,
+            tpslMode: 'Full',
+            positionIdx: 0,
+            stopLoss: '0',
+          });
+        } catch (e) {
+          const error = mapError(e);
+          // Nothing to clear: no stop was set, or the position (and its stop) is gone.
+          if (error.details.code === '34040' || error.kind === 'noPosition')
+            throw new VenueError('notFound', error.message, error.details);
+          throw error;
+        }
+        stopClientIds.delete(symbol);
+      });
+    },
+
+    closeMarket(request: CloseMarketRequest): Promise<MarketOrderResult> {
+      return call('closeMarket', async () => {
+        checkClientId(request.clientId);
+        const market = await marketOf(request.symbol);
+        const quantity = quantityOnStep(market, request.quantity);
+        const answer = (await orders.privatePostV5OrderCreate({
+          category: 'linear',
+          symbol: request.symbol,
+          side: request.positionSide === 'long' ? 'Sell' : 'Buy',
+          orderType: 'Market',
+          qty: quantity,
+          reduceOnly: true,
+          positionIdx: 0,
+          orderLinkId: request.clientId,
+        })) as { result?: RawRecord };
+        const id = answer.result?.['orderId'];
+        // Bybit answers the id only; the fill is read back. If that read fails, the order exists
+        // all the same: the engine looks it up by its client id.
+        let result: MarketOrderResult | undefined;
+        try {
+          result = await findMarketOrder(request.symbol, request.clientId);
+        } catch (e) {
+          throw new VenueError('unknownOutcome', mapError(e).message);
+        }
+        if (result === undefined)
+          throw new VenueError(
+            'unknownOutcome',
+            `The market order ${request.clientId} (${String(id)}) was accepted but not found yet; look it up by its client id.`,
+          );
+        return result;
+      });
+    },
+
+    fetchMarketOrderByClientId(
+      symbol: string,
+      clientId: string,
+    ): Promise<MarketOrderResult | undefined> {
+      return call('fetchMarketOrderByClientId', async () => {
+        await marketOf(symbol);
+        return findMarketOrder(symbol, clientId);
+      });
+    },
+
+    watchAccount(listener, onError): () => void {
+      const unsubscribe = (): void => {
+        streams.delete(unsubscribe);
+        stop();
+      };
+      const stop = watchBybitAccount(
+        {
+          client,
+          venueNow: () => Date.now() - timeDifference,
+          toVenueError: mapError,
+          stopClientId: clientIdOf,
+          positionClosed: (symbol) => stopClientIds.delete(symbol),
+          logger,
+        },
+        listener,
+        (error) => {
+          streams.delete(unsubscribe);
+          onError(error);
+        },
+      );
+      streams.add(unsubscribe);
+      return unsubscribe;
+    },
+
+    async close(): Promise<void> {
+      for (const stop of [...streams]) stop();
+      await Promise.all([client.close(), orders.close()]);
+    },
+  };
+  return venue;
+}
