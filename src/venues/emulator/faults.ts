@@ -73,7 +73,12 @@ interface Rejection {
   error: BinanceError;
 }
 
-const ORDER_PLACEMENTS = ['POST /fapi/v1/order', 'POST /fapi/v1/algoOrder'];
+const ORDER_PLACEMENTS = [
+  'POST /fapi/v1/order',
+  'POST /fapi/v1/algoOrder',
+  'POST /v5/order/create',
+  'POST /v5/position/trading-stop',
+];
 
 function matches(key: string, method: string, path: string): boolean {
   return key === '*' || key === path || key === `${method} ${path}`;

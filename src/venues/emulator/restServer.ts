@@ -23,7 +23,8 @@ export interface RestDeps {
 
 const MAX_BODY = 1 << 20;
 
-function readBody(req: IncomingMessage): Promise<string> {
+/** Returns the request body as text; rejects past 1 MiB. */
+export function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     let size = 0;
     const chunks: Buffer[] = [];

@@ -22,6 +22,9 @@ import { RequestCounter } from './requestCounter.ts';
 import { createRestHandler } from './restServer.ts';
 import type { Retention } from './retention.ts';
 import { StreamServer } from './streamServer.ts';
+import { createBybitRestHandler } from './bybit/bybitRestHandler.ts';
+import { BybitRateLimiter } from './bybit/bybitRateLimiter.ts';
+import { BybitStreamServer } from './bybit/bybitStreamServer.ts';
 import { createLogger } from '../../telemetry/logger.ts';
 
 /** Where prices come from: nothing (tests move them), a seeded random walk, or a Binance CSV. */
@@ -40,8 +43,15 @@ export type FeedOption =
       readonly symbol?: string;
     };
 
+/** The wire formats the emulator speaks: both are always served, over one exchange. */
+export type EmulatorVenue = 'binance' | 'bybit';
+
 /** Options of startEmulator; every field has a default. */
 export interface EmulatorOptions {
+  /** The wire format `ratchet exchange` advertises (default binance); both are served anyway. */
+  readonly venue?: EmulatorVenue;
+  /** Bybit's per-IP limit: requests to `/v5/*` per 5 s before HTTP 403 (default 600). */
+  readonly bybitIpLimit?: number;
   /** TCP port; 0 (default) picks a free one. */
   readonly port?: number;
   /** Interface to bind; default 127.0.0.1. */
@@ -72,16 +82,22 @@ export interface EmulatorOptions {
 
 /** A running emulator. */
 export interface Emulator {
-  /** Base URL of the REST API, e.g. `http://127.0.0.1:8787` (endpoints live under /fapi). */
+  /** The wire format it advertises (both are served). */
+  readonly venue: EmulatorVenue;
+  /** Base URL of the REST API, e.g. `http://127.0.0.1:8787` (Binance under /fapi, Bybit under /v5). */
   readonly restUrl: string;
   /** Base URL ccxt's `urls.api.ws.future` takes, e.g. `ws://127.0.0.1:8787/ws`. */
   readonly wsUrl: string;
+  /** Base of Bybit's WebSocket paths, e.g. `ws://127.0.0.1:8787` (`/v5/public/linear`, `/v5/private`). */
+  readonly bybitWsUrl: string;
   readonly host: string;
   readonly port: number;
   readonly apiKey: string;
   readonly secret: string;
   readonly exchange: EmulatedExchange;
   readonly streams: StreamServer;
+  /** The Bybit v5 WebSocket server; `whenSubscribed(topic)` as for Binance's streams. */
+  readonly bybitStreams: BybitStreamServer;
   readonly counter: RequestCounter;
   /**
    * Resolves once the feed has delivered its last tick: at once with no feed, after the last
@@ -146,7 +162,8 @@ function makeFeed(
 }
 
 /**
- * Starts a Binance USDⓈ-M compatible exchange on `host:port` and resolves once it listens.
+ * Starts an exchange on `host:port` that speaks Binance USDⓈ-M's and Bybit v5's (linear) wire
+ * formats over one account, and resolves once it listens.
  * Throws on a bad symbol, an unreadable CSV, or a port that cannot be bound.
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
@@ -199,11 +216,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       ? {}
       : { markPriceIntervalMs: options.markPriceIntervalMs },
   );
+  const bybitStreams = new BybitStreamServer(exchange, credentials);
+  const disconnectAll = (): number => streams.disconnectAll() + bybitStreams.disconnectAll();
   const admin: AdminDeps = {
     exchange,
     faults,
     feed: () => ({ ...feedStatus }),
-    disconnectWebSockets: () => streams.disconnectAll(),
+    disconnectWebSockets: disconnectAll,
   };
   const counter = new RequestCounter();
   const onError =
@@ -211,10 +230,32 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ((e: unknown) =>
       createLogger('exchange-emulator').error({ err: e }, 'unexpected emulator error'));
   const limiter = new WeightLimiter(options.weightLimit ?? 2400, () => clock.now());
-  const server: Server = createServer(
-    createRestHandler({ admin, listenKeys, faults, limiter, credentials, counter, onError }),
+  const binanceRest = createRestHandler({
+    admin,
+    listenKeys,
+    faults,
+    limiter,
+    credentials,
+    counter,
+    onError,
+  });
+  const bybitRest = createBybitRestHandler({
+    exchange,
+    faults,
+    limiter: new BybitRateLimiter(() => clock.now(), options.bybitIpLimit),
+    credentials,
+    counter,
+    onError,
+  });
+  const isBybit = (url: string | undefined): boolean => (url ?? '').startsWith('/v5/');
+  const server: Server = createServer((req, res) =>
+    isBybit(req.url) ? bybitRest(req, res) : binanceRest(req, res),
   );
-  server.on('upgrade', (req, socket, head: Buffer) => streams.handleUpgrade(req, socket, head));
+  server.on('upgrade', (req, socket, head: Buffer) =>
+    isBybit(req.url)
+      ? bybitStreams.handleUpgrade(req, socket, head)
+      : streams.handleUpgrade(req, socket, head),
+  );
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -236,14 +277,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
   let closed: Promise<void> | undefined;
   return {
+    venue: options.venue ?? 'binance',
     restUrl: `http://${urlHost}:${port}`,
     wsUrl: `ws://${urlHost}:${port}/ws`,
+    bybitWsUrl: `ws://${urlHost}:${port}`,
     host,
     port,
     apiKey: credentials.apiKey,
     secret: credentials.secret,
     exchange,
     streams,
+    bybitStreams,
     counter,
     feedEnded,
     setPrice(symbol, price, markPrice) {
@@ -272,7 +316,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     injectFaults(f) {
       const parsed = faultsSchema.parse(f);
       faults.apply(parsed);
-      if (parsed.wsDisconnect === true) streams.disconnectAll();
+      if (parsed.wsDisconnect === true) disconnectAll();
     },
     state() {
       return adminCall('GET', '/admin/state', {}) as AdminState;
@@ -282,6 +326,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         feed?.stop();
         feedEnd();
         await streams.close();
+        await bybitStreams.close();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
       })();
