@@ -62,7 +62,7 @@ export async function measureCrossingDelay(
         initialLane: 'fast',
         onLaneChange: (change) => (lane = change.to),
       });
-      while (lane !== 'normal' || actor.getSnapshot().context.lastPrice === null) await sleep(5);
+      while (lane !== 'normal' || actor.getSnapshot().context.last === null) await sleep(5);
       clearInterval(wiggle);
       const published = performance.now();
       emu.setPrice('BTCUSDT', '63000');

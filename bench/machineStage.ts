@@ -1,6 +1,12 @@
 import { createActor } from 'xstate';
 import { positionMachine } from '../src/machines/positionMachine.ts';
-import { BENCH_MARKET, BENCH_POLICY, BENCH_POSITION, type BenchPath } from './path.ts';
+import {
+  BENCH_MARKET,
+  BENCH_POLICY,
+  BENCH_POSITION,
+  generateWorstPath,
+  type BenchPath,
+} from './path.ts';
 import { nowMs, progress, rate } from './timing.ts';
 import { skeletonTicksPerSecond as skeletonRate } from './xstateSkeleton.ts';
 
@@ -8,29 +14,26 @@ import { skeletonTicksPerSecond as skeletonRate } from './xstateSkeleton.ts';
 export interface MachineResult {
   readonly ticks: number;
   readonly ticksPerSecond: number;
+  /** The same actor on a path where every tick is a new extreme (every tick moves the stop). */
+  readonly worstPathTicksPerSecond: number;
   /** The same number of PRICE events through an XState skeleton of the same shape (the ceiling). */
   readonly skeletonTicksPerSecond: number;
-  /** SPEC events the actor emitted: proof that the rules engaged. */
+  /** SPEC events the actor emitted on the realistic path: proof that the rules engaged. */
   readonly events: Readonly<Record<string, number>>;
 }
 
-/**
- * Runs stage 2: one actor of the position machine, PRICE events sent synchronously one after
- * the other, emitted events counted by type. Throws when the position exits before the path
- * ends, since the rate would then measure an idle final state.
- */
-export function runMachineStage(path: BenchPath): MachineResult {
-  const n = path.ticks.length;
-  const input = { market: BENCH_MARKET, position: BENCH_POSITION, policy: BENCH_POLICY };
-  progress('machine: warm-up');
-  const warm = createActor(positionMachine, { input }).start();
-  for (let i = 0; i < Math.min(n, 5_000); i++) {
-    const tick = path.ticks[i] as (typeof path.ticks)[0];
-    warm.send({ type: 'PRICE', ts: tick.ts, price: tick.price });
-  }
-  warm.stop();
+const input = { market: BENCH_MARKET, position: BENCH_POSITION, policy: BENCH_POLICY };
 
-  progress(`machine: ${n} PRICE events through one actor`);
+/**
+ * Returns the rate of one actor sent every tick of `path` as a PRICE event, synchronously, and
+ * the SPEC events it emitted by type. Throws when the position exits before the path ends,
+ * since the rate would then measure an idle final state.
+ */
+function timeActor(
+  path: BenchPath,
+  label: string,
+): { rate: number; events: Record<string, number> } {
+  const n = path.ticks.length;
   const events: Record<string, number> = {};
   const actor = createActor(positionMachine, { input });
   actor.on('*', (event) => {
@@ -41,15 +44,42 @@ export function runMachineStage(path: BenchPath): MachineResult {
   for (let i = 0; i < n; i++) {
     const tick = path.ticks[i] as (typeof path.ticks)[0];
     actor.send({ type: 'PRICE', ts: tick.ts, price: tick.price });
-    if ((i + 1) % 50_000 === 0) progress(`machine: ${i + 1}/${n}`);
+    if ((i + 1) % 50_000 === 0) progress(`machine (${label}): ${i + 1}/${n}`);
   }
   const ms = nowMs() - started;
   const status = actor.getSnapshot().status;
   actor.stop();
   if (status !== 'active' || (events.exited ?? 0) > 0) {
-    throw new Error('bench path exited early in the machine stage: widen the policy');
+    throw new Error(`bench ${label} path exited early in the machine stage: widen the policy`);
   }
+  return { rate: rate(n, ms), events };
+}
+
+/**
+ * Runs stage 2: one actor of the position machine on the realistic path, then a fresh one on
+ * the worst path (every tick a new extreme), then the XState skeleton as the baseline.
+ */
+export function runMachineStage(path: BenchPath): MachineResult {
+  const n = path.ticks.length;
+  progress('machine: warm-up');
+  const warm = createActor(positionMachine, { input }).start();
+  for (let i = 0; i < Math.min(n, 5_000); i++) {
+    const tick = path.ticks[i] as (typeof path.ticks)[0];
+    warm.send({ type: 'PRICE', ts: tick.ts, price: tick.price });
+  }
+  warm.stop();
+
+  progress(`machine: ${n} PRICE events through one actor (realistic path)`);
+  const realistic = timeActor(path, 'realistic');
+  progress(`machine: ${n} PRICE events through one actor (every tick a new extreme)`);
+  const worst = timeActor(generateWorstPath(n), 'worst');
   progress(`machine: ${n} PRICE events through the XState skeleton (baseline)`);
   const skeletonTicksPerSecond = skeletonRate(n, nowMs);
-  return { ticks: n, ticksPerSecond: rate(n, ms), skeletonTicksPerSecond, events };
+  return {
+    ticks: n,
+    ticksPerSecond: realistic.rate,
+    worstPathTicksPerSecond: worst.rate,
+    skeletonTicksPerSecond,
+    events: realistic.events,
+  };
 }

@@ -110,6 +110,22 @@ export function generatePath(length: number, seed = SEED): BenchPath {
   return { ticks, cents };
 }
 
+/**
+ * Returns `length` ticks of the worst path for the statechart: every tick a new extreme, one
+ * cent above the last, so each one renews the trailing candidate and moves the stop (and the
+ * SETE lock whenever its pullback target clears minStep).
+ */
+export function generateWorstPath(length: number): BenchPath {
+  const ticks: Tick[] = new Array<Tick>(length);
+  const cents = new Int32Array(length);
+  for (let i = 0; i < length; i++) {
+    const c = 10001 + i;
+    cents[i] = c;
+    ticks[i] = { ts: (i + 1) * TICK_MS, price: centsText(c) };
+  }
+  return { ticks, cents };
+}
+
 /** Returns the scenario of the bench position, policy and `ticks`. */
 export function benchScenario(ticks: Tick[]): Scenario {
   return { market: BENCH_MARKET, position: BENCH_POSITION, policy: BENCH_POLICY, ticks };

@@ -1,5 +1,7 @@
+import { createPositionContext, type PositionContext } from '../src/machines/positionContext.ts';
+import { stepPosition } from '../src/domain/stepPosition.ts';
+import { floatTrailingStop } from './floatBaseline.ts';
 import { BENCH_MARKET, BENCH_POLICY, BENCH_POSITION, type BenchPath } from './path.ts';
-import { RulesStepper, floatTrailingStop } from './rulesStep.ts';
 import { nowMs, progress, rate } from './timing.ts';
 
 /** Stage 1's result: the exact rules against the float baseline over the same path. */
@@ -21,27 +23,54 @@ function median(values: number[]): number {
 export let sink = 0;
 
 /**
- * Runs stage 1: the pure stop computation ({@link RulesStepper}) over every tick of `path`,
- * then the float baseline over the same prices. The baseline takes a few milliseconds, so it
- * runs many times and reports its median; the rules run once after a short warm-up.
+ * Runs the position step of src/domain (`stepPosition`, what the machine's guards evaluate)
+ * over `ticks` with no statechart around it: each outcome's changes are written back and its
+ * momentum verdict kept as the pace, which is all the statechart adds to the arithmetic.
+ * Returns how many outcomes changed something, and whether the position exited.
+ */
+export function runRules(
+  path: BenchPath,
+  from: number,
+  to: number,
+): { moves: number; exited: boolean } {
+  let state: PositionContext = createPositionContext({
+    market: BENCH_MARKET,
+    position: BENCH_POSITION,
+    policy: BENCH_POLICY,
+  });
+  let accelerated = false;
+  let moves = 0;
+  for (let i = from; i < to; i++) {
+    const tick = path.ticks[i] as (typeof path.ticks)[0];
+    const step = stepPosition(
+      state,
+      { type: 'PRICE', ts: tick.ts, price: tick.price },
+      accelerated,
+    );
+    if (step.kind === 'exits' || step.exits) return { moves, exited: true };
+    if (step.momentum !== undefined) accelerated = step.momentum === 'accelerated';
+    if (step.moved !== undefined || step.changesState) moves++;
+    state = { ...state, ...step.changes };
+  }
+  return { moves, exited: false };
+}
+
+/**
+ * Runs stage 1: the exact step over every tick of `path`, then the float baseline over the
+ * same prices. The baseline takes a few milliseconds, so it runs many times and reports its
+ * median; the rules run once after a short warm-up.
  */
 export function runRulesStage(path: BenchPath): RulesResult {
   const n = path.ticks.length;
   progress(`rules: warm-up`);
-  const warm = new RulesStepper(BENCH_MARKET, BENCH_POSITION, BENCH_POLICY);
-  for (let i = 0; i < Math.min(n, 20_000); i++) warm.step(path.ticks[i] as (typeof path.ticks)[0]);
+  runRules(path, 0, Math.min(n, 20_000));
 
-  progress(`rules: ${n} ticks through the exact rules`);
-  const stepper = new RulesStepper(BENCH_MARKET, BENCH_POSITION, BENCH_POLICY);
+  progress(`rules: ${n} ticks through the exact step`);
   const started = nowMs();
-  for (let i = 0; i < n; i++) {
-    stepper.step(path.ticks[i] as (typeof path.ticks)[0]);
-    if ((i + 1) % 250_000 === 0) progress(`rules: ${i + 1}/${n}`);
-  }
+  const { moves, exited } = runRules(path, 0, n);
   const rulesMs = nowMs() - started;
-  if (stepper.exited)
-    throw new Error('bench path exited early in the rules stage: widen the policy');
-  sink += stepper.events;
+  if (exited) throw new Error('bench path exited early in the rules stage: widen the policy');
+  sink += moves;
 
   const initial = 95; // the bench policy's 5 % initial stop under entry 100
   const runs: number[] = [];

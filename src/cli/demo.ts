@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { replayScenario } from '../replay/replayScenario.ts';
 import { scenarioName } from '../config/positionId.ts';
+import { positionPrices } from '../machines/positionContext.ts';
 import { outcomeOf } from '../domain/outcome.ts';
 import type { ServedInspector } from '../inspector/serveInspector.ts';
 import { serveInspector } from '../inspector/serveInspector.ts';
@@ -42,7 +43,7 @@ async function demoRows(files: readonly string[]): Promise<string[][]> {
     const outcome = outcomeOf(
       position,
       result.events,
-      result.context.peakPrice,
+      positionPrices(result.context).peakPrice,
       result.summary.finalStop,
     );
     const path = outcome.stopPath;

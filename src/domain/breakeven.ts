@@ -1,22 +1,26 @@
-import { Dec, HUNDRED, roundStop, towardProfit, dec } from './money.ts';
-import { profitAtLeast } from './profit.ts';
-import type { BreakevenPolicy, Side } from './types.ts';
+import { fractionOf, pow10Big } from './exactInt.ts';
+import { profitThreshold, roundedStop, type PriceFrame } from './priceFrame.ts';
+import type { BreakevenPolicy } from './types.ts';
 
-/** Returns true when profit % at `price` has reached the breakeven trigger. */
-export function breakevenTriggered(
-  policy: BreakevenPolicy,
-  price: Dec,
-  entry: Dec,
-  side: Side,
-): boolean {
-  return profitAtLeast(price, entry, side, dec(policy.triggerPercent));
+/** Breakeven as integers: the signed price that reaches it and the stop it then offers. */
+export interface BreakevenRule {
+  /** Lowest signed price whose profit % reaches triggerPercent. */
+  readonly trigger: number;
+  /** The candidate entry × (1 + offset/100) (short: 1 − offset/100), signed and rounded. */
+  readonly stop: number;
 }
 
-/**
- * Returns the breakeven candidate: entry × (1 + offset/100) for a long (1 − offset/100 for a
- * short), rounded toward the market.
- */
-export function breakevenStop(policy: BreakevenPolicy, entry: Dec, side: Side, tickSize: Dec): Dec {
-  const offset = entry.times(dec(policy.offsetPercent)).div(HUNDRED);
-  return roundStop(towardProfit(entry, offset, side), tickSize, side);
+/** Returns the breakeven rule of `policy`. */
+export function breakevenRule(policy: BreakevenPolicy, frame: PriceFrame): BreakevenRule {
+  const offset = fractionOf(policy.offsetPercent);
+  const den = 100n * pow10Big(offset.places);
+  return {
+    trigger: profitThreshold(frame, policy.triggerPercent),
+    stop: roundedStop(
+      frame,
+      BigInt(frame.entry) * den + BigInt(frame.entryUnits) * offset.n,
+      den,
+      'the breakeven stop',
+    ),
+  };
 }

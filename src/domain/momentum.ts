@@ -1,37 +1,63 @@
-import { Dec, dec } from './money.ts';
-import { scaledPercent } from './profit.ts';
-import { windowMillis, windowStart, type WindowTick } from './window.ts';
-import type { MomentumPolicy, Millis, Side } from './types.ts';
+import { fractionOf, productAtLeast } from './exactInt.ts';
+import { windowMillis, windowStart, type PriceWindow } from './window.ts';
+import type { MomentumPolicy, Millis } from './types.ts';
 
-/**
- * Returns the reference price of the momentum window ending at `now`: the price of its oldest
- * tick. The window always holds the current tick, so undefined means an empty buffer.
- */
-export function momentumReference(
-  policy: MomentumPolicy,
-  buffer: readonly WindowTick[],
-  now: Millis,
-): Dec | undefined {
-  const oldest = buffer[windowStart(buffer, now, windowMillis(policy.windowSeconds))];
-  return oldest === undefined ? undefined : dec(oldest[1]);
+/** Momentum as integers: a move of m % is (p − ref) × 100·10^k against m·10^k × ref. */
+export interface MomentumRule {
+  readonly windowMs: number;
+  /** 100 × 10^(places of thresholdPercent) and thresholdPercent × 10^places. */
+  readonly thresholdScale: number;
+  readonly threshold: number;
+  readonly releaseScale: number;
+  readonly release: number;
 }
 
-/** Returns true when the favourable move from `ref` to `price` is at least thresholdPercent. */
+function scaledPercent(percent: string): [number, number] {
+  const f = fractionOf(percent);
+  return [100 * 10 ** f.places, Number(f.n)];
+}
+
+/** Returns the momentum rule of `policy`. */
+export function momentumRule(policy: MomentumPolicy): MomentumRule {
+  const [thresholdScale, threshold] = scaledPercent(policy.thresholdPercent);
+  const [releaseScale, release] = scaledPercent(policy.releasePercent);
+  return {
+    windowMs: windowMillis(policy.windowSeconds),
+    thresholdScale,
+    threshold,
+    releaseScale,
+    release,
+  };
+}
+
+/**
+ * Returns the reference price of the momentum window ending at `now`, in units: the price of
+ * its oldest tick. The window always holds the current tick, so NaN means an empty buffer.
+ */
+export function momentumReference(rule: MomentumRule, window: PriceWindow, now: Millis): number {
+  const start = windowStart(window, now, rule.windowMs);
+  return start < window.length ? (window[start + 1] as number) : Number.NaN;
+}
+
+/**
+ * Returns true when the favourable move from `ref` to `price` is at least thresholdPercent:
+ * (p − ref) × 100 ≥ threshold × ref, with p and ref signed and `refUnits` = |ref|.
+ */
 export function momentumAccelerates(
-  policy: MomentumPolicy,
-  price: Dec,
-  ref: Dec,
-  side: Side,
+  rule: MomentumRule,
+  price: number,
+  ref: number,
+  refUnits: number,
 ): boolean {
-  return scaledPercent(price, ref, side).gte(dec(policy.thresholdPercent).times(ref));
+  return productAtLeast(price - ref, rule.thresholdScale, rule.threshold, refUnits);
 }
 
 /** Returns true when the favourable move from `ref` to `price` has dropped below releasePercent. */
 export function momentumReleases(
-  policy: MomentumPolicy,
-  price: Dec,
-  ref: Dec,
-  side: Side,
+  rule: MomentumRule,
+  price: number,
+  ref: number,
+  refUnits: number,
 ): boolean {
-  return scaledPercent(price, ref, side).lt(dec(policy.releasePercent).times(ref));
+  return !productAtLeast(price - ref, rule.releaseScale, rule.release, refUnits);
 }

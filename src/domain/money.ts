@@ -64,29 +64,3 @@ export function dec(text: DecimalString | number): Dec {
 export function roundStop(value: Dec, tickSize: Dec, side: Side): Dec {
   return value.toNearest(tickSize, side === 'long' ? Dec.ROUND_CEIL : Dec.ROUND_FLOOR);
 }
-
-/** Returns true when stop `a` protects more than stop `b` (higher for a long, lower for a short). */
-export function tighter(a: Dec, b: Dec, side: Side): boolean {
-  return side === 'long' ? a.gt(b) : a.lt(b);
-}
-
-/** Returns the more favourable of two prices for the position (max for a long, min for a short). */
-export function favourable(a: Dec, b: Dec, side: Side): Dec {
-  // Comparing and returning an operand allocates nothing (Decimal.max builds a new value).
-  return side === 'long' ? (b.gt(a) ? b : a) : b.lt(a) ? b : a;
-}
-
-/** Returns the less favourable of two prices for the position (min for a long, max for a short). */
-export function unfavourable(a: Dec, b: Dec, side: Side): Dec {
-  return side === 'long' ? (b.lt(a) ? b : a) : b.gt(a) ? b : a;
-}
-
-/** Returns `base` moved by `amount` toward profit (up for a long, down for a short). */
-export function towardProfit(base: Dec, amount: Dec, side: Side): Dec {
-  return side === 'long' ? base.plus(amount) : base.minus(amount);
-}
-
-/** Returns `base` moved by `amount` toward loss (down for a long, up for a short). */
-export function towardLoss(base: Dec, amount: Dec, side: Side): Dec {
-  return side === 'long' ? base.minus(amount) : base.plus(amount);
-}

@@ -1,30 +1,30 @@
-import { tighter, type Dec } from './money.ts';
-import type { Side, StopSource } from './types.ts';
+import type { StopSource } from './types.ts';
 
-/** A stop one rule offers on this tick. */
-export interface Candidate {
-  readonly source: Exclude<StopSource, 'initial'>;
-  readonly stop: Dec;
-}
-
-/** The order that settles equal candidates (SPEC step 7): trailing, then elastic, then breakeven. */
-const TIE_ORDER: readonly Candidate['source'][] = ['trailing', 'elastic', 'breakeven'];
+/** A rule that offers stops. */
+export type CandidateSource = Exclude<StopSource, 'initial'>;
 
 /**
- * Returns the candidate that replaces `stop` — the best one (highest for a long, lowest for a
- * short; ties by {@link TIE_ORDER}) when it is strictly better — or undefined for "no
- * improvement": a stop never loosens and an equal stop is not a move.
+ * Returns which of this step's new candidates replaces the signed stop `stop` — the best one
+ * (highest signed: highest for a long, lowest for a short; equal values go to trailing, then
+ * elastic, then breakeven) when it is strictly better — or undefined for "no improvement": a
+ * stop never loosens and an equal stop is not a move. A rule with no new candidate passes
+ * −Infinity: a candidate that stood before is never better than the stop it already lost to.
  */
 export function ratchet(
-  stop: Dec,
-  candidates: readonly Candidate[],
-  side: Side,
-): Candidate | undefined {
-  let best: Candidate | undefined;
-  for (const source of TIE_ORDER) {
-    const offer = candidates.find((c) => c.source === source);
-    if (offer !== undefined && (best === undefined || tighter(offer.stop, best.stop, side)))
-      best = offer;
+  stop: number,
+  trailing: number,
+  elastic: number,
+  breakeven: number,
+): CandidateSource | undefined {
+  let best = trailing;
+  let source: CandidateSource = 'trailing';
+  if (elastic > best) {
+    best = elastic;
+    source = 'elastic';
   }
-  return best !== undefined && tighter(best.stop, stop, side) ? best : undefined;
+  if (breakeven > best) {
+    best = breakeven;
+    source = 'breakeven';
+  }
+  return best > stop ? source : undefined;
 }

@@ -1,57 +1,65 @@
-import { dec } from './money.ts';
+import { fractionOf, pow10Big } from './exactInt.ts';
 import type { DecimalString, Millis } from './types.ts';
 
-/** One accepted tick as rules that look back in time keep it: `[ts, price]`. */
-export type WindowTick = readonly [Millis, DecimalString];
-
-// A policy has at most two window lengths, asked for on every tick.
-const lengths = new Map<DecimalString, number>();
+/**
+ * The look-back buffer of accepted ticks, flat: `[ts0, units0, ts1, units1, …]` in time order
+ * (units as received, not signed). Flat numbers copy, compare and serialize without a per-tick
+ * object.
+ */
+export type PriceWindow = readonly number[];
 
 /**
  * Returns the window length in whole milliseconds. Ticks carry integer ms, so
- * `ts ≥ now − seconds × 1000` holds exactly when `ts ≥ now − floor(seconds × 1000)`.
+ * `ts ≥ now − seconds × 1000` holds exactly when `ts ≥ now − ⌊seconds × 1000⌋`.
  */
 export function windowMillis(seconds: DecimalString): number {
-  let ms = lengths.get(seconds);
-  if (ms === undefined) {
-    ms = dec(seconds).times(1000).floor().toNumber();
-    lengths.set(seconds, ms);
-  }
-  return ms;
+  const f = fractionOf(seconds);
+  return Number((f.n * 1000n) / pow10Big(f.places));
 }
 
 /**
- * Returns the index of the first tick of `buffer` inside the window that ends at `now`
- * (`buffer.length` when none is). Ticks are in time order, so a binary search finds it.
+ * Returns the index (even) of the first tick of `window` inside the window of `lengthMs` that
+ * ends at `now`, or `window.length` when none is. Ticks are in time order: a binary search.
  */
-export function windowStart(buffer: readonly WindowTick[], now: Millis, lengthMs: number): number {
+export function windowStart(window: PriceWindow, now: Millis, lengthMs: number): number {
   const from = now - lengthMs;
   let low = 0;
-  let high = buffer.length;
+  let high = window.length >> 1;
   while (low < high) {
     const mid = (low + high) >>> 1;
-    if ((buffer[mid] as WindowTick)[0] < from) low = mid + 1;
+    if ((window[mid * 2] as number) < from) low = mid + 1;
     else high = mid;
   }
-  return low;
-}
-
-/** Returns the ticks of `buffer` inside the window that ends at `now` (SPEC "Window"). */
-function ticksInWindow(buffer: readonly WindowTick[], now: Millis, lengthMs: number): WindowTick[] {
-  return buffer.slice(windowStart(buffer, now, lengthMs));
+  return low * 2;
 }
 
 /**
- * Returns `buffer` with `tick` appended and the ticks older than the longest window any rule
- * needs dropped, so a snapshot stays small however long the position lives.
+ * Returns `window` with the tick (ts, units) appended and the ticks older than `keepMs` (the
+ * longest window a rule needs) dropped, so it stays small however long the position lives;
+ * `keepMs` −1 keeps nothing.
  */
 export function pushWindow(
-  buffer: readonly WindowTick[],
-  tick: WindowTick,
+  window: PriceWindow,
+  ts: Millis,
+  units: number,
   keepMs: number,
-): WindowTick[] {
+): number[] {
   if (keepMs < 0) return [];
-  const kept = ticksInWindow(buffer, tick[0], keepMs);
-  kept.push(tick);
-  return kept;
+  const start = windowStart(window, ts, keepMs);
+  const kept = window.length - start;
+  const next = new Array<number>(kept + 2);
+  for (let i = 0; i < kept; i++) next[i] = window[start + i] as number;
+  next[kept] = ts;
+  next[kept + 1] = units;
+  return next;
+}
+
+/** Returns the lowest signed price of `window` from index `from` (even) on, and `price`. */
+export function windowLow(window: PriceWindow, from: number, price: number, sign: 1 | -1): number {
+  let low = price;
+  for (let i = from + 1; i < window.length; i += 2) {
+    const p = sign * (window[i] as number);
+    if (p < low) low = p;
+  }
+  return low;
 }

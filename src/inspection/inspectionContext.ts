@@ -1,7 +1,7 @@
 import { lockValue } from '../domain/elastic.ts';
 import { Dec } from '../domain/money.ts';
 import { profitPercent } from '../domain/profit.ts';
-import { elasticFrame, type PositionContext } from '../machines/positionContext.ts';
+import { elasticFrame, positionPrices, type PositionContext } from '../machines/positionContext.ts';
 import type { InspectedContext } from './inspectionRecord.ts';
 
 /**
@@ -11,10 +11,11 @@ import type { InspectedContext } from './inspectionRecord.ts';
  */
 export function inspectContext(context: PositionContext): InspectedContext {
   const entry = new Dec(context.position.entryPrice);
+  const { lastPrice, peakPrice, extreme } = positionPrices(context);
   const peakPercent =
-    context.peakPrice === null
+    peakPrice === null
       ? null
-      : profitPercent(new Dec(context.peakPrice), entry, context.position.side)
+      : profitPercent(new Dec(peakPrice), entry, context.position.side)
           .toDecimalPlaces(6)
           .toFixed();
   const lockInUnit =
@@ -25,13 +26,13 @@ export function inspectContext(context: PositionContext): InspectedContext {
     stop: context.stop,
     stopSource: context.stopSource,
     lastTs: context.lastTs,
-    lastPrice: context.lastPrice,
-    peakPrice: context.peakPrice,
+    lastPrice,
+    peakPrice,
     peakPercent,
-    extreme: context.extreme,
+    extreme,
     lock: context.lock,
     lockInUnit,
-    windowSize: context.window.length,
+    windowSize: context.window.length / 2,
     exit: context.exit,
   };
 }

@@ -5,4 +5,4 @@
  * XState itself versions nothing, and a snapshot naming a state that no longer exists
  * restores into `status: 'error'`.
  */
-export const MACHINE_VERSION = 1;
+export const MACHINE_VERSION = 2;

@@ -1,7 +1,8 @@
-import { dec } from '../domain/money.ts';
-import { initialStop } from '../domain/initialStop.ts';
-import { windowMillis, type WindowTick } from '../domain/window.ts';
 import type { ElasticFrame } from '../domain/elastic.ts';
+import { dec } from '../domain/money.ts';
+import { openingScale, openingStop, positionRules } from '../domain/positionRules.ts';
+import { unitsText } from '../domain/priceUnits.ts';
+import type { PositionSetup, PositionState } from '../domain/stepPosition.ts';
 import type {
   ActivationReason,
   DecimalString,
@@ -20,26 +21,26 @@ export interface PositionInput {
   readonly policy: Policy;
 }
 
-/** The point a step is evaluated at: a price tick, or a CLOCK with the last known price. */
-export interface StepPoint {
-  readonly ts: Millis;
-  readonly price: DecimalString;
-  readonly clock: boolean;
-  /**
-   * Why distance trailing would start at this point (SPEC step 3), worked out once when the
-   * step runs the activation phase; null on steps that do not, or when no condition holds.
-   */
-  readonly activation: ActivationReason | null;
-}
-
 /**
- * The stops the regions stand ready to give: trailing renews its offer on every step, SETE when
- * its lock moves, breakeven once when reached. Each step the ratchet takes the best of them.
+ * What a step that changes the statechart's state decided, kept for its phases: each region's
+ * transition reads its verdict here and announces it, in SPEC order.
  */
-export interface Offers {
-  trailing?: DecimalString;
-  elastic?: DecimalString;
-  breakeven?: DecimalString;
+export interface StepVerdict {
+  readonly ts: Millis;
+  /** The step's price as decimal text. */
+  readonly price: DecimalString;
+  readonly activation: ActivationReason | null;
+  readonly breakeven: boolean;
+  readonly momentum: 'accelerated' | 'decelerated' | null;
+  readonly engaged: boolean;
+  readonly peakLocked: boolean;
+  readonly bigJumpLock: DecimalString | null;
+  /** The stop the ratchet moved to, and from which rule. */
+  readonly moved: {
+    readonly stop: DecimalString;
+    readonly source: Exclude<StopSource, 'initial'>;
+  } | null;
+  readonly exits: boolean;
 }
 
 /** How the position ended. */
@@ -51,83 +52,68 @@ interface ExitRecord {
 }
 
 /**
- * The position actor's context. Plain JSON (decimals as strings), so a persisted snapshot
- * needs no reviver. Which rules are running is not stored here: the statechart's active
- * states say it.
+ * The position actor's context: what the position is (id, market, position, policy) and the
+ * facts the rules change (see PositionState: prices as integer units, the stop and lock as
+ * exact decimal text). Plain JSON, so a persisted snapshot needs no reviver. Which rules are
+ * running is not stored here: the statechart's active states say it.
  */
-export interface PositionContext {
+export interface PositionContext extends PositionSetup, PositionState {
   readonly id: string;
-  readonly market: Market;
-  readonly position: PositionSpec;
-  readonly policy: Policy;
-  /** The standing stop and which rule put it there. */
-  readonly stop: DecimalString;
-  readonly stopSource: StopSource;
-  /** The last accepted tick; CLOCK events never change it. */
-  readonly lastTs: Millis | null;
-  readonly lastPrice: DecimalString | null;
-  /** The latest CLOCK time seen, so an older CLOCK is a no-op. */
-  readonly clockTs: Millis | null;
-  /** The most favourable accepted price: peak % and peak quote are both its profit. */
-  readonly peakPrice: DecimalString | null;
-  /** Accepted ticks inside the longest window a rule looks back over. */
-  readonly window: readonly WindowTick[];
-  /** How long `window` must reach back, in ms (−1: no rule needs it). */
-  readonly windowMs: number;
-  /** The extreme price since activation (distance trailing). */
-  readonly extreme: DecimalString | null;
-  /** SETE's lock, in quote currency or (percent unit) percent × entry — see ElasticFrame. */
-  readonly lock: DecimalString | null;
-  /**
-   * The point the latest step was evaluated at (kept afterwards: clearing it would cost a
-   * snapshot per tick); null before the first tick.
-   */
-  readonly step: StepPoint | null;
-  readonly offers: Offers;
+  /** The verdict of the latest step that changed a region (null once an ordinary step follows). */
+  readonly step: StepVerdict | null;
   readonly exit: ExitRecord | null;
 }
 
-/** Returns the longest look-back any configured rule needs, in ms, or −1 when none does. */
-function longestWindow(policy: Policy): number {
-  const lengths = [policy.trailing?.momentum?.windowSeconds, policy.elastic?.bigJump?.windowSeconds]
-    .filter((s): s is string => s !== undefined)
-    .map(windowMillis);
-  return lengths.length === 0 ? -1 : Math.max(...lengths);
-}
-
-/** Returns the context of a freshly opened position, its initial stop already placed. */
+/**
+ * Returns the context of a freshly opened position, its initial stop already placed. Throws
+ * PriceRangeError when its prices cannot be held exactly.
+ */
 export function createPositionContext(input: PositionInput): PositionContext {
   const { market, position, policy } = input;
-  const entry = dec(position.entryPrice);
-  const stop = initialStop(policy.initialStop, entry, position.side, dec(market.tickSize));
+  const scale = openingScale(market, position);
   return {
     id: input.id ?? 'position',
     market,
     position,
     policy,
-    stop: stop.toFixed(),
+    scale,
+    stop: openingStop(positionRules(market, position, policy, scale)),
     stopSource: 'initial',
     lastTs: null,
-    lastPrice: null,
+    last: null,
     clockTs: null,
-    peakPrice: null,
-    window: [],
-    windowMs: longestWindow(policy),
+    peak: null,
     extreme: null,
+    window: [],
     lock: null,
     step: null,
-    offers: {},
     exit: null,
   };
 }
 
-/** Returns the SETE frame of a position whose policy has an elastic block. */
+/** Returns the SETE frame of a position whose policy has an elastic block (for showing its lock). */
 export function elasticFrame(context: PositionContext): ElasticFrame {
   return {
     unit: context.policy.elastic?.unit ?? 'quote',
     entry: dec(context.position.entryPrice),
     quantity: dec(context.position.quantity),
     side: context.position.side,
-    tickSize: dec(context.market.tickSize),
+  };
+}
+
+/** The prices of a context as decimal text, for people and for the inspector. */
+export interface PositionPrices {
+  readonly lastPrice: DecimalString | null;
+  readonly peakPrice: DecimalString | null;
+  readonly extreme: DecimalString | null;
+}
+
+/** Returns the last, peak and extreme prices of `context` as decimal text (null when not yet known). */
+export function positionPrices(context: PositionContext): PositionPrices {
+  const text = (units: number | null) => (units === null ? null : unitsText(units, context.scale));
+  return {
+    lastPrice: text(context.last),
+    peakPrice: text(context.peak),
+    extreme: text(context.extreme),
   };
 }

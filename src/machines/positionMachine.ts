@@ -1,4 +1,4 @@
-import { and, setup } from 'xstate';
+import { and, not, setup, stateIn } from 'xstate';
 import type { PositionEvent } from '../domain/types.ts';
 import { positionActions } from './positionActions.ts';
 import {
@@ -8,6 +8,36 @@ import {
 } from './positionContext.ts';
 import type { PositionMachineEvent } from './positionEvents.ts';
 import { positionGuards } from './positionGuards.ts';
+
+// The step's trailing distance depends on the momentum pace, which only the state knows.
+const ACCELERATED = stateIn('#position.open.distance.trailing.accelerated');
+
+/**
+ * How PRICE and CLOCK start a step. The step (src/domain/stepPosition.ts) is worked out once,
+ * by the guard: when every region stays where it is — most ticks — it is one transition with
+ * one assign; only a step that moves a region or exits runs the phases that announce it in
+ * SPEC order. Each pair is written once per momentum pace.
+ */
+function stepTransitions() {
+  return [
+    {
+      guard: and([not(ACCELERATED), { type: 'staysInState', params: { accelerated: false } }]),
+      actions: { type: 'takeStepInPlace', params: { accelerated: false } },
+    },
+    {
+      guard: and([ACCELERATED, { type: 'staysInState', params: { accelerated: true } }]),
+      actions: { type: 'takeStepInPlace', params: { accelerated: true } },
+    },
+    {
+      guard: and([not(ACCELERATED), { type: 'changesState', params: { accelerated: false } }]),
+      actions: { type: 'beginStep', params: { accelerated: false } },
+    },
+    {
+      guard: and([ACCELERATED, { type: 'changesState', params: { accelerated: true } }]),
+      actions: { type: 'beginStep', params: { accelerated: true } },
+    },
+  ] as const;
+}
 
 /**
  * The position statechart of SPEC.md. Regions `distance`, `breakeven`, `elastic` and
@@ -33,19 +63,21 @@ export const positionMachine = setup({
       type: 'parallel',
       entry: 'emitOpened',
       on: {
-        // A phase no active state reacts to is not raised: each raised event costs a full
-        // microstep, and most of a position's life needs only `tick.trail` and `tick.settle`.
-        PRICE: [
+        PRICE: stepTransitions(),
+        // A CLOCK step never depends on the pace: it feeds no momentum, and the trailing
+        // candidate it can renew is a fresh activation's, at normal pace.
+        CLOCK: [
           {
-            guard: 'awaitsActivation',
-            actions: { type: 'takeTick', params: { run: 'activationAndRules' } },
+            guard: { type: 'staysInState', params: { accelerated: false } },
+            actions: { type: 'takeStepInPlace', params: { accelerated: false } },
           },
-          { guard: 'runsRules', actions: { type: 'takeTick', params: { run: 'rules' } } },
-          { actions: { type: 'takeTick', params: { run: 'none' } } },
+          {
+            guard: { type: 'changesState', params: { accelerated: false } },
+            actions: { type: 'beginStep', params: { accelerated: false } },
+          },
         ],
-        CLOCK: { guard: and(['clockAdvances', 'awaitsActivation']), actions: 'takeClock' },
-        // Settling is the step's own last phase, not any region's: it runs once all the
-        // regions have made their offers for the step.
+        // Settling is the step's own last phase, not any region's: it is announced once all
+        // the regions have announced theirs.
         'tick.settle': { actions: 'settleStop' },
         'tick.exit': { target: '#position.exited', actions: 'exitAtStop' },
       },
@@ -68,32 +100,20 @@ export const positionMachine = setup({
               states: {
                 normal: {
                   on: {
-                    'tick.trail': [
-                      {
-                        guard: 'momentumAccelerates',
-                        target: 'accelerated',
-                        actions: [
-                          { type: 'announceMomentum', params: { type: 'accelerated' } },
-                          { type: 'trail', params: { accelerated: true } },
-                        ],
-                      },
-                      { actions: { type: 'trail', params: { accelerated: false } } },
-                    ],
+                    'tick.trail': {
+                      guard: 'momentumAccelerates',
+                      target: 'accelerated',
+                      actions: 'announceMomentum',
+                    },
                   },
                 },
                 accelerated: {
                   on: {
-                    'tick.trail': [
-                      {
-                        guard: 'momentumReleases',
-                        target: 'normal',
-                        actions: [
-                          { type: 'announceMomentum', params: { type: 'decelerated' } },
-                          { type: 'trail', params: { accelerated: false } },
-                        ],
-                      },
-                      { actions: { type: 'trail', params: { accelerated: true } } },
-                    ],
+                    'tick.trail': {
+                      guard: 'momentumReleases',
+                      target: 'normal',
+                      actions: 'announceMomentum',
+                    },
                   },
                 },
               },
@@ -124,20 +144,14 @@ export const positionMachine = setup({
               on: {
                 'tick.trail': [
                   {
-                    guard: and(['isPriceTick', 'elasticEngages', 'peakLockTriggers']),
+                    guard: and(['elasticEngages', 'peakLockTriggers']),
                     target: 'peakLocked',
-                    actions: [
-                      'engageElastic',
-                      { type: 'lockProfit', params: { peakLock: 'reach' } },
-                    ],
+                    actions: ['engageElastic', 'announceBigJump', 'lockPeak'],
                   },
                   {
-                    guard: and(['isPriceTick', 'elasticEngages']),
+                    guard: 'elasticEngages',
                     target: 'engaged',
-                    actions: [
-                      'engageElastic',
-                      { type: 'lockProfit', params: { peakLock: 'none' } },
-                    ],
+                    actions: ['engageElastic', 'announceBigJump'],
                   },
                 ],
               },
@@ -146,24 +160,16 @@ export const positionMachine = setup({
               on: {
                 'tick.trail': [
                   {
-                    guard: and(['isPriceTick', 'peakLockTriggers']),
+                    guard: 'peakLockTriggers',
                     target: 'peakLocked',
-                    actions: { type: 'lockProfit', params: { peakLock: 'reach' } },
+                    actions: ['announceBigJump', 'lockPeak'],
                   },
-                  {
-                    guard: 'isPriceTick',
-                    actions: { type: 'lockProfit', params: { peakLock: 'none' } },
-                  },
+                  { guard: 'bigJumpLocks', actions: 'announceBigJump' },
                 ],
               },
             },
             peakLocked: {
-              on: {
-                'tick.trail': {
-                  guard: 'isPriceTick',
-                  actions: { type: 'lockProfit', params: { peakLock: 'hold' } },
-                },
-              },
+              on: { 'tick.trail': { guard: 'bigJumpLocks', actions: 'announceBigJump' } },
             },
           },
         },

@@ -1,37 +1,62 @@
-import { dec, type Dec } from '../domain/money.ts';
-import type { ActivationReason, Millis } from '../domain/types.ts';
-import type { PositionContext, StepPoint } from './positionContext.ts';
+import { outcomePrice, stepPosition, type StepOutcome } from '../domain/stepPosition.ts';
+import type { PositionContext, StepVerdict } from './positionContext.ts';
+import type { PositionMachineEvent } from './positionEvents.ts';
 
-// Every guard and action of a step reads its price: the point keeps the one parse, and a
-// WeakMap lets it go with the point.
-const stepPrices = new WeakMap<StepPoint, Dec>();
+// A guard decides from the step's outcome and the action then applies it, with the same
+// context and event objects: the outcome is computed once and kept for that one pair.
+const last: {
+  context: PositionContext | undefined;
+  event: PositionMachineEvent | undefined;
+  accelerated: boolean;
+  outcome: StepOutcome | undefined;
+} = { context: undefined, event: undefined, accelerated: false, outcome: undefined };
 
-/** Returns the point of a step at `ts` and `price`, its parsed price kept for {@link currentStep}. */
-export function stepPoint(
-  ts: Millis,
-  price: Dec,
-  clock: boolean,
-  activation: ActivationReason | null,
-): StepPoint {
-  const point: StepPoint = { ts, price: price.toFixed(), clock, activation };
-  stepPrices.set(point, price);
-  return point;
+/**
+ * Returns the outcome of the step `event` starts in `context` at momentum pace `accelerated`
+ * (an `ignored` outcome for events that start no step). Pure: the same arguments give the same
+ * outcome, so caching the latest one is safe.
+ */
+export function stepOf(
+  context: PositionContext,
+  event: PositionMachineEvent,
+  accelerated: boolean,
+): StepOutcome {
+  if (last.context === context && last.event === event && last.accelerated === accelerated)
+    return last.outcome as StepOutcome;
+  if (event.type !== 'PRICE' && event.type !== 'CLOCK')
+    throw new Error(`no step for ${event.type}`);
+  const outcome = stepPosition(context, event, accelerated);
+  last.context = context;
+  last.event = event;
+  last.accelerated = accelerated;
+  last.outcome = outcome;
+  return outcome;
 }
 
-/** The step in progress: its point, and the point's price as an exact decimal. */
-export interface Step {
-  readonly point: StepPoint;
-  readonly price: Dec;
+/** Returns whether the step only moves facts: every region stays in its state (a quiet tick, a new extreme, a rejected tick). */
+export function staysInState(step: StepOutcome): boolean {
+  return step.kind === 'rejected' || (step.kind === 'stepped' && !step.changesState);
 }
 
-/** Returns the step in progress; throws when called outside a step. */
-export function currentStep(context: PositionContext): Step {
-  const point = context.step;
-  if (point === null) throw new Error('position machine: no step in progress');
-  let price = stepPrices.get(point);
-  if (price === undefined) {
-    price = dec(point.price);
-    stepPrices.set(point, price);
-  }
-  return { point, price };
+/** Returns the verdict the phases of a state-changing step announce. */
+export function verdictOf(step: StepOutcome): StepVerdict {
+  return {
+    ts: step.ts,
+    price: outcomePrice(step),
+    activation: step.activation ?? null,
+    breakeven: step.breakeven,
+    momentum: step.momentum ?? null,
+    engaged: step.engaged,
+    peakLocked: step.peakLocked,
+    bigJumpLock: step.bigJumpLock ?? null,
+    moved:
+      step.moved === undefined ? null : { stop: step.changes.stop as string, source: step.moved },
+    exits: step.kind === 'exits' || step.exits,
+  };
+}
+
+/** Returns the verdict of the step in progress; throws when called outside one. */
+export function currentVerdict(context: PositionContext): StepVerdict {
+  if (context.step === null) throw new Error('position machine: no step in progress');
+  return context.step;
 }

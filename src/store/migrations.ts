@@ -1,4 +1,5 @@
 import { MACHINE_VERSION } from '../machines/machineVersion.ts';
+import { upgradePositionContextV1 } from '../machines/positionMigration.ts';
 import type { SnapshotEnvelope } from './envelope.ts';
 import { SnapshotVersionError } from './storeErrors.ts';
 
@@ -6,12 +7,22 @@ import { SnapshotVersionError } from './storeErrors.ts';
 export type Migration = (envelope: SnapshotEnvelope) => SnapshotEnvelope;
 
 /**
- * The migrations, keyed by the version they migrate from. Version 1 is the first persisted
- * shape, so there are none yet; when MACHINE_VERSION becomes 2, add `[1, (e) => …]` here
- * (rename states in `snapshot.value`, add context keys with their neutral value) and a test
- * that restores a version-1 snapshot.
+ * The migrations, keyed by the version they migrate from (rename states in `snapshot.value`,
+ * reshape context keys), each with a test that restores a snapshot of the older version.
+ * 1 → 2: the position context keeps prices as integer units (upgradePositionContextV1).
  */
-export const MIGRATIONS: ReadonlyMap<number, Migration> = new Map();
+export const MIGRATIONS: ReadonlyMap<number, Migration> = new Map<number, Migration>([
+  [
+    1,
+    (e) => ({
+      ...e,
+      snapshot: {
+        ...e.snapshot,
+        context: upgradePositionContextV1(e.snapshot.context),
+      },
+    }),
+  ],
+]);
 
 /**
  * Returns `envelope` brought to machine version `current`, applying one migration per version

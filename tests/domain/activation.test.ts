@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { activationReason } from '../../src/domain/activation.ts';
-import { Dec } from '../../src/domain/money.ts';
+import { activationReason, activationRule } from '../../src/domain/activation.ts';
 import type { ActivationPolicy, ActivationReason, Side } from '../../src/domain/types.ts';
+import { frameOf, signed } from './frameOf.ts';
 
 type Row = [
   note: string,
@@ -97,7 +97,8 @@ describe('activationReason (entry 100, opened at 0)', () => {
     ['fractional seconds', { afterSeconds: '0.5' }, 'long', 500, '100', 'time'],
   ];
   it.each(rows)('%s', (_note, policy, side, ts, price, expected) => {
-    const input = { ts, price: new Dec(price), openedAt: 0, entry: new Dec('100'), side };
-    expect(activationReason(policy, input)).toBe(expected);
+    const frame = frameOf('100', side, '0.01', [price]);
+    const rule = activationRule(policy, frame, 0);
+    expect(activationReason(rule, ts, signed(frame, price))).toBe(expected);
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { breakevenStop, breakevenTriggered } from '../../src/domain/breakeven.ts';
-import { Dec } from '../../src/domain/money.ts';
+import { breakevenRule } from '../../src/domain/breakeven.ts';
 import type { Side } from '../../src/domain/types.ts';
+import { frameOf, signed, textOf } from './frameOf.ts';
 
-describe('breakevenTriggered (trigger 0.8 %, entry 27.50)', () => {
+describe('breakeven trigger (trigger 0.8 %, entry 27.50)', () => {
   const policy = { triggerPercent: '0.8', offsetPercent: '0.1' };
   it.each([
     ['27.72', 'long', true], // exactly 0.8 %: reached
@@ -13,11 +13,12 @@ describe('breakevenTriggered (trigger 0.8 %, entry 27.50)', () => {
     ['27.29', 'short', false],
     ['27.72', 'short', false], // a rise is a short's loss
   ] as const)('price %s (%s) → %s', (price, side, expected) => {
-    expect(breakevenTriggered(policy, new Dec(price), new Dec('27.50'), side)).toBe(expected);
+    const frame = frameOf('27.50', side, '0.01');
+    expect(signed(frame, price) >= breakevenRule(policy, frame).trigger).toBe(expected);
   });
 });
 
-describe('breakevenStop', () => {
+describe('breakeven stop', () => {
   const rows: [offset: string, side: Side, expected: string][] = [
     ['0.1', 'long', '27.53'], // 27.5275 rounds up
     ['0.1', 'short', '27.47'], // 27.4725 rounds down
@@ -26,6 +27,7 @@ describe('breakevenStop', () => {
   ];
   it.each(rows)('offset %s (%s) → %s', (offset, side, expected) => {
     const policy = { triggerPercent: '0.8', offsetPercent: offset };
-    expect(breakevenStop(policy, new Dec('27.50'), side, new Dec('0.01')).toFixed()).toBe(expected);
+    const frame = frameOf('27.50', side, '0.01');
+    expect(textOf(frame, breakevenRule(policy, frame).stop)).toBe(expected);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { initialStop } from '../../src/domain/initialStop.ts';
-import { Dec } from '../../src/domain/money.ts';
 import type { InitialStopPolicy, Side } from '../../src/domain/types.ts';
+import { frameOf, textOf } from './frameOf.ts';
 
 describe('initialStop', () => {
   const rows: [
@@ -20,6 +20,7 @@ describe('initialStop', () => {
     [{ percent: '0.5' }, '2115.98', 'long', '0.01', '2105.41'], // 2105.4001 rounds up
   ];
   it.each(rows)('%j at entry %s (%s, tick %s) → %s', (policy, entry, side, tick, expected) => {
-    expect(initialStop(policy, new Dec(entry), side, new Dec(tick)).toFixed()).toBe(expected);
+    const frame = frameOf(entry, side, tick);
+    expect(textOf(frame, initialStop(policy, frame))).toBe(expected);
   });
 });

@@ -1,37 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import { Dec } from '../../src/domain/money.ts';
 import {
   momentumAccelerates,
   momentumReference,
   momentumReleases,
+  momentumRule,
 } from '../../src/domain/momentum.ts';
-import type { WindowTick } from '../../src/domain/window.ts';
 import type { Side } from '../../src/domain/types.ts';
+import { frameOf, signed } from './frameOf.ts';
 
-const policy = {
+const policy = momentumRule({
   windowSeconds: '30',
   thresholdPercent: '0.6',
   releasePercent: '0.2',
   factor: '0.5',
-};
+});
 
 describe('momentumReference: the oldest tick in the window', () => {
-  const buffer: WindowTick[] = [
-    [1000, '64200'],
-    [2000, '64100'],
-    [5000, '63900'],
-    [31000, '63300'],
-  ];
+  // [ts, price in units] pairs, flat.
+  const buffer = [1000, 64200, 2000, 64100, 5000, 63900, 31000, 63300];
   it.each([
     [5000, '64200'], // all ticks in the window
     [31000, '64200'], // ts 1000 ≥ 31000 − 30000: exactly on the window edge is inside
     [31001, '64100'], // ts 1000 just left the window
     [35000, '63900'],
   ])('at %i → %s', (now, expected) => {
-    expect(momentumReference(policy, buffer, now)?.toFixed()).toBe(expected);
+    expect(String(momentumReference(policy, buffer, now))).toBe(expected);
   });
   it('an empty buffer has no reference', () => {
-    expect(momentumReference(policy, [], 0)).toBeUndefined();
+    expect(momentumReference(policy, [], 0)).toBeNaN();
   });
 });
 
@@ -53,7 +49,10 @@ describe('momentum thresholds (ref 100)', () => {
       ['short rising price: released', '100.5', 'short', false, true],
     ];
   it.each(rows)('%s', (_note, price, side, accelerates, releases) => {
-    expect(momentumAccelerates(policy, new Dec(price), new Dec('100'), side)).toBe(accelerates);
-    expect(momentumReleases(policy, new Dec(price), new Dec('100'), side)).toBe(releases);
+    const frame = frameOf('100', side, '0.01');
+    const [p, ref] = [signed(frame, price), signed(frame, '100')];
+    const refUnits = frame.sign * ref;
+    expect(momentumAccelerates(policy, p, ref, refUnits)).toBe(accelerates);
+    expect(momentumReleases(policy, p, ref, refUnits)).toBe(releases);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Dec, parseDecimal, roundStop, tighter } from '../../src/domain/money.ts';
+import { Dec, parseDecimal, roundStop } from '../../src/domain/money.ts';
 import type { Side } from '../../src/domain/types.ts';
 
 describe('roundStop rounds toward the market', () => {
@@ -16,17 +16,6 @@ describe('roundStop rounds toward the market', () => {
   ];
   it.each(rows)('%s on tick %s for a %s → %s', (value, tick, side, expected) => {
     expect(roundStop(new Dec(value), new Dec(tick), side).toFixed()).toBe(expected);
-  });
-});
-
-describe('tighter compares stops by protection', () => {
-  it.each([
-    ['101', '100', 'long', true], // higher protects a long more
-    ['100', '100', 'long', false], // equal is not tighter
-    ['99', '100', 'short', true], // lower protects a short more
-    ['101', '100', 'short', false],
-  ] as const)('%s vs %s (%s) → %s', (a, b, side, expected) => {
-    expect(tighter(new Dec(a), new Dec(b), side)).toBe(expected);
   });
 });
 

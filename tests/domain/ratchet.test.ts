@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { Dec } from '../../src/domain/money.ts';
-import { ratchet, type Candidate } from '../../src/domain/ratchet.ts';
+import { ratchet, type CandidateSource } from '../../src/domain/ratchet.ts';
 import type { Side } from '../../src/domain/types.ts';
+import { frameOf, signed } from './frameOf.ts';
 
-const c = (source: Candidate['source'], stop: string): Candidate => ({
-  source,
-  stop: new Dec(stop),
-});
+interface Candidate {
+  readonly source: CandidateSource;
+  readonly stop: string;
+}
+const c = (source: CandidateSource, stop: string): Candidate => ({ source, stop });
 
 describe('ratchet', () => {
   const rows: [
@@ -64,9 +65,18 @@ describe('ratchet', () => {
     ['a short stop never moves up', '101', [c('trailing', '101.5')], 'short', undefined],
   ];
   it.each(rows)('%s', (_note, stop, candidates, side, expected) => {
-    const moved = ratchet(new Dec(stop), candidates, side);
-    expect(moved === undefined ? undefined : [moved.source, moved.stop.toFixed()]).toEqual(
-      expected,
+    const frame = frameOf('100', side, '0.01');
+    const offer = (source: CandidateSource) => {
+      const found = candidates.find((x) => x.source === source);
+      return found === undefined ? Number.NEGATIVE_INFINITY : signed(frame, found.stop);
+    };
+    const source = ratchet(
+      signed(frame, stop),
+      offer('trailing'),
+      offer('elastic'),
+      offer('breakeven'),
     );
+    const moved = candidates.find((x) => x.source === source);
+    expect(moved === undefined ? undefined : [moved.source, moved.stop]).toEqual(expected);
   });
 });

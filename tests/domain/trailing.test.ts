@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Dec } from '../../src/domain/money.ts';
-import { activeDistance, trailingStop } from '../../src/domain/trailing.ts';
-import type { Side, TrailingPolicy } from '../../src/domain/types.ts';
+import { tierIndex, trailingRule, trailingStop } from '../../src/domain/trailing.ts';
+import type { Distance, Side, TrailingPolicy } from '../../src/domain/types.ts';
+import { frameOf, signed, textOf } from './frameOf.ts';
 
 describe('trailingStop per distance kind', () => {
   const rows: [
@@ -29,12 +29,15 @@ describe('trailingStop per distance kind', () => {
     ['percent rounds down for a short', { percent: '3' }, '5251', 'short', '0.01', '5408.53'],
   ];
   it.each(rows)('%s', (_note, policy, extreme, side, tick, expected) => {
-    const distance = activeDistance(policy, new Dec(extreme), new Dec(extreme), side, false);
-    expect(trailingStop(distance, new Dec(extreme), side, new Dec(tick)).toFixed()).toBe(expected);
+    const frame = frameOf(extreme, side, tick);
+    const rule = trailingRule(policy, frame);
+    expect(textOf(frame, trailingStop(rule, 0, false, signed(frame, extreme), frame))).toBe(
+      expected,
+    );
   });
 });
 
-describe('activeDistance: tiers and momentum (entry 100)', () => {
+describe('the distance in force: tiers and momentum (entry 100)', () => {
   const policy: TrailingPolicy = {
     percent: '2',
     tiers: [
@@ -62,7 +65,14 @@ describe('activeDistance: tiers and momentum (entry 100)', () => {
     ['short peak 97: second tier', '97', 'short', false, 'price', '0.5'],
   ];
   it.each(rows)('%s', (_note, peak, side, accelerated, kind, size) => {
-    const d = activeDistance(policy, new Dec(peak), new Dec('100'), side, accelerated);
-    expect([d.kind, d.size.toFixed()]).toEqual([kind, size]);
+    // The distance in force is seen through the candidate it gives behind an extreme of 200.
+    const frame = frameOf('100', side, '0.0001', [peak]);
+    const rule = trailingRule(policy, frame);
+    const tier = tierIndex(rule, signed(frame, peak));
+    const alone = trailingRule({ [kind]: size } as Distance, frame);
+    const extreme = signed(frame, '200');
+    expect(trailingStop(rule, tier, accelerated, extreme, frame)).toBe(
+      trailingStop(alone, 0, false, extreme, frame),
+    );
   });
 });

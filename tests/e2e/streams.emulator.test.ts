@@ -123,7 +123,7 @@ describe('price streams against the exchange emulator, through real ccxt', () =>
         (check) => changes.push(check),
         () => lane === 'normal',
       );
-      expect(actor.getSnapshot().context.lastPrice).not.toBeNull();
+      expect(actor.getSnapshot().context.last).not.toBeNull();
       const exited = when(
         (check) => actor.subscribe(check),
         () => actor.getSnapshot().status === 'done',

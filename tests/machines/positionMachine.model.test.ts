@@ -138,16 +138,29 @@ describe.each(['long', 'short'] as const)('position statechart, model-based (%s)
   const tightenedPast = (side === 'long' ? ['110', '108', '109.1'] : ['90', '91.6', '90.6']).map(
     (price, i): PositionMachineEvent => ({ type: 'PRICE', ts: [1000, 4000, 5500][i] ?? 0, price }),
   );
+  // Nor does it keep a CLOCK that finds breakeven still waiting but changes nothing (its
+  // state key equals an ignored CLOCK's): trailing activated by time at 0.5 % profit, then a CLOCK.
+  const clockInPlace: PositionMachineEvent[] = [
+    { type: 'PRICE', ts: 11_000, price: mirror(side, '100.5') },
+    { type: 'CLOCK', ts: 40_000 },
+  ];
+  // And a short is never still armed after a tick of the walk (every mirrored price activates
+  // by price or exits), so a CLOCK activating by time needs a price between 102 and the stop.
+  const clockActivates: PositionMachineEvent[] = [
+    { type: 'PRICE', ts: 1000, price: side === 'long' ? '100.5' : '103.5' },
+    { type: 'CLOCK', ts: 30_000 },
+  ];
+  const scripted = [tightenedPast, clockInPlace, clockActivates];
   const runs = [
     ...bareRuns,
-    ...[...paths.map((path) => path.steps.map((s) => s.event)), tightenedPast].map((steps) =>
+    ...[...paths.map((path) => path.steps.map((s) => s.event)), ...scripted].map((steps) =>
       replay(side, steps),
     ),
   ];
 
   it('exits on the settled stop when momentum tightens it past the price', () => {
     const last = runs
-      .at(-1)
+      .at(-3)
       ?.emitted.at(-1)
       ?.map((e) => e.type);
     expect(last).toEqual(['accelerated', 'stopMoved', 'exited']);
@@ -196,19 +209,38 @@ describe.each(['long', 'short'] as const)('position statechart, model-based (%s)
     }
   });
 
-  it('runs the phases of a step in order, and moves and exits only where they belong', () => {
+  it('runs one transition for a step that moves no region, and the phases only when one moves', () => {
+    let quiet = 0;
+    let phased = 0;
     for (const run of runs) {
       run.phases.slice(1).forEach((handled, i) => {
         const types = (run.emitted[i + 1] ?? []).map((e) => e.type);
         if (handled.length === 0) return; // after the exit, or a CLOCK nothing awaits
         expect(handled.join(' ')).toMatch(
-          /^(PRICE|CLOCK)(( tick\.activate)? tick\.trail tick\.settle)?( tick\.exit)?$/,
+          /^(PRICE|CLOCK)( tick\.activate)?( tick\.trail)?( tick\.settle)?( tick\.exit)?$/,
         );
-        // The ratchet belongs to the settle phase, the exit to the exit phase alone.
-        if (types.includes('stopMoved')) expect(handled).toContain('tick.settle');
+        const moves = (...announced: string[]) => announced.some((t) => types.includes(t));
+        // Each phase runs exactly when a region it belongs to has something to announce.
+        expect(handled.includes('tick.activate')).toBe(moves('activated', 'breakevenReached'));
+        const regionMoves = moves('accelerated', 'decelerated', 'elasticEngaged', 'peakLocked');
+        if (regionMoves) expect(handled).toContain('tick.trail');
         expect(types.includes('exited')).toBe(handled.includes('tick.exit'));
+        if (handled.length === 1) {
+          // One transition: nothing but facts changed (a quiet tick, a new extreme, a moved
+          // stop or lock, a rejected tick), so the state value is the one before.
+          quiet++;
+          expect(run.values[i + 1]).toBe(run.values[i]);
+          expect(moves('activated', 'breakevenReached', 'exited')).toBe(false);
+          expect(regionMoves).toBe(false);
+        } else {
+          phased++;
+          // The ratchet is announced by the settle phase, after every region.
+          if (types.includes('stopMoved')) expect(handled).toContain('tick.settle');
+        }
       });
     }
+    expect(quiet).toBeGreaterThan(0);
+    expect(phased).toBeGreaterThan(0);
   });
 
   it('never loosens the stop along any path', () => {

@@ -66,9 +66,7 @@ function tiersArb(frame: Frame): fc.Arbitrary<Tier[]> {
       fc.tuple(
         ...[...froms]
           .sort((a, b) => Number(a) - Number(b))
-          .map((from) =>
-            distanceArb(frame).map((d) => ({ fromProfitPercent: from, ...d })),
-          ),
+          .map((from) => distanceArb(frame).map((d) => ({ fromProfitPercent: from, ...d }))),
       ),
     );
 }

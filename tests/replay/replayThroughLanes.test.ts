@@ -93,7 +93,7 @@ describe('replay through lanes', () => {
           const plain = replayScenario(scenario);
           // The peak (highest accepted price) and every stop the trailing rule reaches depend only
           // on window highs: they must be identical with and without lanes.
-          expect(laned.context.peakPrice).toBe(plain.context.peakPrice);
+          expect(laned.context.peak).toBe(plain.context.peak);
           expect(laned.summary.finalStop).toBe(plain.summary.finalStop);
           expect(laned.ticksProcessed).toBeLessThanOrEqual(plain.ticksProcessed);
         },

@@ -139,15 +139,19 @@ describe('PositionStore', () => {
 
   it('refuses an older version without a migration, and migrates it with one', async () => {
     const { store } = await freshStore();
-    await store.putRaw(snapshotKey('p'), JSON.stringify(versioned(0)));
-    await expect(store.loadEnvelope('p')).rejects.toThrow(
-      /version 0; this build runs version 1 and has no migration from version 0/,
-    );
+    await store.putRaw(snapshotKey('p'), JSON.stringify(versioned(MACHINE_VERSION - 1)));
     await store.close();
+    const bare = await openPositionStore(store.dir, { migrations: new Map() });
+    await expect(bare.loadEnvelope('p')).rejects.toThrow(
+      new RegExp(
+        `version ${MACHINE_VERSION - 1}; this build runs version ${MACHINE_VERSION} and has no migration from version ${MACHINE_VERSION - 1}`,
+      ),
+    );
+    await bare.close();
     const withMigration = await openPositionStore(store.dir, {
       migrations: new Map([
         [
-          0,
+          MACHINE_VERSION - 1,
           (e: SnapshotEnvelope) => ({
             ...e,
             snapshot: { ...e.snapshot, context: { stop: 'migrated' } },
@@ -157,7 +161,7 @@ describe('PositionStore', () => {
     });
     open.push(withMigration);
     expect(await withMigration.loadEnvelope('p')).toMatchObject({
-      machineVersion: 1,
+      machineVersion: MACHINE_VERSION,
       snapshot: { context: { stop: 'migrated' } },
     });
   });

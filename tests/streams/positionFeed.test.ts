@@ -131,7 +131,7 @@ describe('feedPosition', () => {
     };
     healthy.stop();
     const actor = createActor(positionMachine, {
-      snapshot: { ...snapshot, context: { ...snapshot.context, peakPrice: '2.8x1' } },
+      snapshot: { ...snapshot, context: { ...snapshot.context, peak: '2.8x1' } },
     } as unknown as Parameters<typeof createActor<typeof positionMachine>>[1]);
     actor.start();
     let feed: { closed: boolean } | undefined;
@@ -152,7 +152,7 @@ describe('feedPosition', () => {
     });
     expect(actor.getSnapshot().status).toBe('error');
     expect(errors).toHaveLength(1);
-    expect(String(errors[0])).toMatch(/Invalid argument: 2\.8x1/);
+    expect(String(errors[0])).toMatch(/peak is "2\.8x1"/);
     expect(feed?.closed).toBe(true);
     expect(scheduler.actions).toHaveLength(0);
   });
