@@ -10,7 +10,7 @@ import { storedPositions } from '../engine/storedPositions.ts';
 import type { JournalEntry } from '../store/checkpoint.ts';
 import { openPositionStore } from '../store/positionStore.ts';
 import { DataDirLockedError, StoreError } from '../store/storeErrors.ts';
-import { createBinanceVenue } from '../venues/binance/createBinanceVenue.ts';
+import { createVenue } from '../venues/createVenue.ts';
 import { VenueError } from '../venues/port.ts';
 import { table } from './format.ts';
 import { processIo, type CliIo } from './io.ts';
@@ -65,11 +65,8 @@ async function engineView(dataDir: string, venueId: string): Promise<EngineView>
 /** Returns one doctor report for the account and data directory of `config`. */
 export async function runDoctor(config: EngineConfig, dataDir: string): Promise<DoctorReport> {
   const where = config.venue.url ?? config.venue.exchange;
-  const venue = await createBinanceVenue({
-    apiKey: config.venue.apiKey,
-    secret: config.venue.secret,
-    url: config.venue.url,
-    sandbox: config.venue.sandbox,
+  const venue = await createVenue(config.venue, {
+    clientIdPrefix: config.clientIdPrefix,
     logger: pino({ level: 'silent' }),
   });
   try {

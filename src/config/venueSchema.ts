@@ -3,7 +3,7 @@ import { refuse } from './issues.ts';
 import { strictObject } from './strictObject.ts';
 
 /** The exchanges `ratchet run` can keep stops on, by ccxt id. */
-const SUPPORTED_EXCHANGES = ['binanceusdm'] as const;
+const SUPPORTED_EXCHANGES = ['binanceusdm', 'bybit'] as const;
 
 /** A supported exchange's ccxt id. */
 export type ExchangeId = (typeof SUPPORTED_EXCHANGES)[number];
@@ -23,12 +23,11 @@ const exchangeSchema = z.unknown().transform((input, ctx): ExchangeId => {
   const allowed = `one of ${SUPPORTED_EXCHANGES.join(', ')}`;
   const supported = SUPPORTED_EXCHANGES.find((id) => id === input);
   if (supported !== undefined) return supported;
-  const bybit = typeof input === 'string' && input.toLowerCase().startsWith('bybit');
   refuse(ctx, input, {
     problem:
       input === undefined
         ? 'is required'
-        : `is not a supported exchange${bybit ? ' (Bybit is not supported yet)' : ''}; allowed: ${allowed} (the ccxt id)`,
+        : `is not a supported exchange; allowed: ${allowed} (the ccxt id: Binance USDⓈ-M futures or Bybit's linear contracts)`,
     allowed,
   });
   return z.NEVER;

@@ -294,9 +294,9 @@ const refused: readonly (readonly [
   ['no policy', { policy: undefined }, 'engine.json: policy: missing; required: an object ({ … })'],
   // venue
   [
-    'an exchange not supported yet',
-    { 'venue.exchange': 'bybit' },
-    'engine.json: venue.exchange: "bybit" is not a supported exchange (Bybit is not supported yet); allowed: one of binanceusdm (the ccxt id)',
+    'an exchange not supported',
+    { 'venue.exchange': 'kraken' },
+    'engine.json: venue.exchange: "kraken" is not a supported exchange; allowed: one of binanceusdm, bybit (the ccxt id: Binance USDⓈ-M futures or Bybit\'s linear contracts)',
   ],
   [
     'a url that is not http',
