@@ -4,19 +4,77 @@ import type {
   PositionInfo,
 } from '../inspection/inspectionRecord.ts';
 import type { InspectionSink } from '../inspection/inspectionTap.ts';
-import type { HistoryResponse, HubRetention, PositionSummary, ServerMessage } from './protocol.ts';
+import type { SyncRecord } from '../machines/orderSyncTypes.ts';
+import type {
+  HistoryResponse,
+  HubRetention,
+  LiveSummary,
+  PositionSummary,
+  ServerMessage,
+  SyncStep,
+} from './protocol.ts';
 import { RingBuffer } from './ringBuffer.ts';
+import { syncTransitionIds } from './syncTransitions.ts';
 
 interface Entry {
   readonly info: PositionInfo;
   readonly records: RingBuffer<InspectionRecord>;
   /** The seq the next record must carry: how many records the position ever had. */
   next: number;
+  readonly syncSteps: RingBuffer<SyncStep>;
+  syncNext: number;
+  live: LiveSummary | null;
+  closedAt: number | null;
+}
+
+/** What a live engine reports of one position after each committed step (its PositionStatus fits). */
+export interface LiveStatus {
+  readonly id: string;
+  /** The order-sync machine's state. */
+  readonly state: string;
+  readonly desiredStop: string;
+  readonly restingStop: string | null;
+  readonly unprotectedMs: number;
+  readonly gapMs: number;
+  readonly lane: 'fast' | 'normal';
 }
 
 function isExited(entry: Entry): boolean {
   const last = entry.records.last();
   return last !== undefined && last.context.exit !== null;
+}
+
+/** Returns a region's state value as a dotted name: `{ trailing: 'normal' }` → `trailing.normal`. */
+function dotted(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value !== 'object' || value === null) return '';
+  const [key, child] = Object.entries(value)[0] ?? [];
+  if (key === undefined) return '';
+  const rest = dotted(child);
+  return rest === '' ? key : `${key}.${rest}`;
+}
+
+/** Returns the position statechart's state in a word (see PositionSummary.state). */
+function stateWord(record: InspectionRecord | undefined): string {
+  if (record === undefined) return 'open';
+  if (record.status === 'done' || record.context.exit !== null) return 'exited';
+  const open = (record.value as { open?: Record<string, unknown> } | null)?.open;
+  for (const region of ['distance', 'elastic', 'breakeven']) {
+    const word = dotted(open?.[region]);
+    if (word !== '' && word !== 'off') return word;
+  }
+  return 'open';
+}
+
+function sameLive(a: LiveSummary | null, b: LiveSummary): boolean {
+  return (
+    a !== null &&
+    a.orderSync === b.orderSync &&
+    a.lane === b.lane &&
+    a.restingStop === b.restingStop &&
+    a.unprotectedMs === b.unprotectedMs &&
+    a.gapMs === b.gapMs
+  );
 }
 
 /** Receives every message the hub publishes. */
@@ -30,9 +88,11 @@ export const DEFAULT_POSITIONS = 50;
 /**
  * The inspector's store of positions and their records, and the fan-out to stream clients.
  * A replay fills it before serving; a live engine opens positions and pushes records into it
- * while pages watch — the page cannot tell the two apart. Memory is bounded: each position
- * keeps its newest `recordsPerPosition` records, and opening a position beyond `positions`
- * drops the oldest exited one (the oldest open one when none has exited).
+ * while pages watch, and reports each position's exchange side after every committed step
+ * (`committed`, `closed`: the engine's LiveInspection). Memory is bounded: each position keeps
+ * its newest `recordsPerPosition` records and as many order-sync steps, and opening a position
+ * beyond `positions` drops the oldest closed or exited one (the oldest open one when none has
+ * ended).
  */
 export class InspectionHub {
   private readonly entries = new Map<string, Entry>();
@@ -60,6 +120,10 @@ export class InspectionHub {
       info,
       records: new RingBuffer(this.retention.recordsPerPosition),
       next: 0,
+      syncSteps: new RingBuffer(this.retention.recordsPerPosition),
+      syncNext: 0,
+      live: null,
+      closedAt: null,
     });
     this.publish({ type: 'positionOpened', position: this.summaryOf(info.id) });
   }
@@ -89,6 +153,55 @@ export class InspectionHub {
     };
   }
 
+  /**
+   * Takes a live position's report after a committed step: where its exchange stop rests and the
+   * order-sync records the step produced. Keeps an order-sync step when the machine recorded
+   * something or changed state, and tells the listeners when anything they show changed. An
+   * unknown id is ignored (the position was dropped to make room).
+   */
+  committed(status: LiveStatus, records: readonly SyncRecord[]): void {
+    const entry = this.entries.get(status.id);
+    if (entry === undefined) return;
+    const live: LiveSummary = {
+      orderSync: status.state,
+      lane: status.lane,
+      restingStop: status.restingStop,
+      unprotectedMs: status.unprotectedMs,
+      gapMs: status.gapMs,
+    };
+    // The order-sync machine starts in `none`: the first report shows the way out of it.
+    const from = entry.live?.orderSync ?? 'none';
+    let step: SyncStep | null = null;
+    if (records.length > 0 || from !== live.orderSync) {
+      step = {
+        seq: entry.syncNext++,
+        at: entry.next - 1,
+        ts: records.at(-1)?.ts ?? entry.records.last()?.context.lastTs ?? entry.info.openedAt,
+        from,
+        state: live.orderSync,
+        active: ['orderSync', `orderSync.${live.orderSync}`],
+        transitions: syncTransitionIds(from, live.orderSync),
+        records: [...records],
+        desiredStop: status.desiredStop,
+        restingStop: live.restingStop,
+        unprotectedMs: live.unprotectedMs,
+      };
+      entry.syncSteps.push(step);
+    } else if (sameLive(entry.live, live)) {
+      return;
+    }
+    entry.live = live;
+    this.publish({ type: 'live', positionId: status.id, live, step });
+  }
+
+  /** Marks a live position closed at `ts`; it stays listed until dropped. Unknown ids are ignored. */
+  closed(positionId: string, ts: number): void {
+    const entry = this.entries.get(positionId);
+    if (entry === undefined || entry.closedAt !== null) return;
+    entry.closedAt = ts;
+    this.publish({ type: 'positionClosed', positionId, closedAt: ts });
+  }
+
   /** Adds a position replayed ahead of time, with all its records (the newest, when too many). */
   add(position: InspectedPosition): void {
     this.open(position.info);
@@ -111,7 +224,11 @@ export class InspectionHub {
   history(positionId: string): HistoryResponse | undefined {
     const entry = this.entries.get(positionId);
     if (entry === undefined) return undefined;
-    return { position: this.summaryOf(positionId), records: entry.records.toArray() };
+    return {
+      position: this.summaryOf(positionId),
+      records: entry.records.toArray(),
+      syncSteps: entry.syncSteps.toArray(),
+    };
   }
 
   /** Registers a listener for future messages; returns the function that removes it. */
@@ -131,9 +248,10 @@ export class InspectionHub {
     this.publish({ type: 'record', positionId, record });
   }
 
-  /** Returns the position to make room with: the oldest exited one, else the oldest. */
+  /** Returns the position to make room with: the oldest closed or exited one, else the oldest. */
   private evictable(): string {
-    for (const [id, entry] of this.entries) if (isExited(entry)) return id;
+    for (const [id, entry] of this.entries)
+      if (entry.closedAt !== null || isExited(entry)) return id;
     return this.entries.keys().next().value ?? '';
   }
 
@@ -143,11 +261,19 @@ export class InspectionHub {
     const last = entry.records.last();
     return {
       ...entry.info,
+      symbol: entry.info.label.split(' ')[0] ?? entry.info.label,
       records: entry.next,
       firstSeq: entry.next - entry.records.length,
-      status: isExited(entry) ? 'exited' : 'open',
-      stop: last?.context.stop ?? null,
+      status: entry.closedAt !== null ? 'closed' : isExited(entry) ? 'exited' : 'open',
+      state: stateWord(last),
+      desiredStop: last?.context.stop ?? null,
+      restingStop: entry.live?.restingStop ?? null,
+      unprotectedMs: entry.live?.unprotectedMs ?? 0,
+      lastPrice: last?.context.lastPrice ?? null,
       lastTs: last?.context.lastTs ?? null,
+      live: entry.live,
+      closedAt: entry.closedAt,
+      syncSteps: entry.syncNext,
     };
   }
 

@@ -13,6 +13,8 @@ import { createLogger } from '../telemetry/logger.ts';
 export interface InspectorServerOptions {
   readonly hub: InspectionHub;
   readonly drawing: MachineDrawing;
+  /** The order-sync machine's drawing, served at `/api/machine/orderSync` (404 without one). */
+  readonly syncDrawing?: MachineDrawing;
   /** Default 127.0.0.1; any other host needs `token`. */
   readonly host?: string;
   /** Default 7357; 0 picks a free port (tests). */
@@ -111,7 +113,8 @@ function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
 
 /**
  * Starts the inspector's HTTP server: the page's assets, the JSON API (`GET /api/machine`,
- * `GET /api/positions`, `GET /api/positions/:id/history`) and the WebSocket stream at
+ * `GET /api/machine/orderSync`, `GET /api/positions`, `GET /api/positions/:id/history`) and
+ * the WebSocket stream at
  * `/api/stream`. Read-only: every other method gets 405. Throws when asked to bind a
  * non-loopback host without a token, or when the port cannot be bound.
  */
@@ -146,6 +149,11 @@ export async function startInspectorServer(
     const access = checkAccess(req, url, token);
     if (!access.ok) return sendJson(res, access.status, { error: access.reason });
     if (path === '/api/machine') return sendJson(res, 200, drawing);
+    if (path === '/api/machine/orderSync') {
+      if (options.syncDrawing === undefined)
+        return sendJson(res, 404, { error: 'this inspector draws no order-sync machine' });
+      return sendJson(res, 200, options.syncDrawing);
+    }
     if (path === '/api/positions') {
       const body: PositionsResponse = { protocol: PROTOCOL_VERSION, positions: hub.summaries() };
       return sendJson(res, 200, body);

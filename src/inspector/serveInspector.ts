@@ -1,9 +1,11 @@
 import type { InspectedPosition } from '../inspection/inspectionRecord.ts';
+import { orderSyncMachine } from '../machines/orderSyncMachine.ts';
 import { positionMachine } from '../machines/positionMachine.ts';
 import { DEFAULT_POSITIONS, DEFAULT_RECORDS_PER_POSITION, InspectionHub } from './inspectionHub.ts';
 import { startInspectorServer, type RunningInspector } from './inspectorServer.ts';
 import { machineGraph } from './machineGraph.ts';
 import { layoutMachine } from './machineLayout.ts';
+import { layoutRing } from './ringLayout.ts';
 import type { HubRetention } from './protocol.ts';
 
 /** What to serve and where. */
@@ -25,8 +27,9 @@ export interface ServedInspector extends RunningInspector {
 }
 
 /**
- * Lays out the position machine as it is defined now, loads the given positions into a hub
- * and serves the inspector. Throws like startInspectorServer (unsafe host, port taken).
+ * Lays out the position machine and the order-sync machine as they are defined now, loads the
+ * given positions into a hub and serves the inspector. Throws like startInspectorServer
+ * (unsafe host, port taken).
  */
 export async function serveInspector(options: ServeOptions): Promise<ServedInspector> {
   const longest = Math.max(0, ...options.positions.map((p) => p.records.length));
@@ -37,9 +40,11 @@ export async function serveInspector(options: ServeOptions): Promise<ServedInspe
   });
   for (const position of options.positions) hub.add(position);
   const drawing = await layoutMachine(machineGraph(positionMachine));
+  const syncDrawing = layoutRing(machineGraph(orderSyncMachine));
   const running = await startInspectorServer({
     hub,
     drawing,
+    syncDrawing,
     ...(options.host === undefined ? {} : { host: options.host }),
     ...(options.port === undefined ? {} : { port: options.port }),
     token: options.token,

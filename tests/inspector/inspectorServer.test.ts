@@ -51,13 +51,18 @@ describe('inspector API', () => {
     );
 
     const list = (await (await fetch(`${base}/api/positions`)).json()) as PositionsResponse;
-    expect(list.protocol).toBe(2);
+    expect(list.protocol).toBe(3);
     expect(list.positions.map((p) => p.id)).toEqual(['sete-bigjump', 'short-tiers-momentum']);
     expect(list.positions[0]).toMatchObject({
       side: 'long',
       entryPrice: '100',
       status: 'exited',
-      stop: '100.078',
+      state: 'exited',
+      desiredStop: '100.078',
+      restingStop: null,
+      unprotectedMs: 0,
+      live: null,
+      closedAt: null,
       records: 5,
       firstSeq: 0,
     });
@@ -66,6 +71,7 @@ describe('inspector API', () => {
       await fetch(`${base}/api/positions/sete-bigjump/history`)
     ).json()) as HistoryResponse;
     expect(history.records.map((r) => r.seq)).toEqual([0, 1, 2, 3, 4]);
+    expect(history.syncSteps).toEqual([]);
     expect(history.records.flatMap((r) => r.events).map((e) => e.type)).toEqual([
       'opened',
       'elasticEngaged',
@@ -154,7 +160,7 @@ describe('inspector token rule', () => {
     expect((await connect(`${ws}?token=wrong-token-123`)).status).toBe(401);
     const ok = await connect(`${ws}?token=${TOKEN}`);
     expect(ok.status).toBe(101);
-    expect(ok.first).toMatchObject({ type: 'hello', protocol: 2, machineId: 'position' });
+    expect(ok.first).toMatchObject({ type: 'hello', protocol: 3, machineId: 'position' });
     ok.ws?.close();
   });
 

@@ -1,8 +1,19 @@
 import type { InspectionRecord } from '../../inspection/inspectionRecord.ts';
 import type { PositionEvent } from '../../domain/types.ts';
+import type { SyncRecord } from '../../machines/orderSyncTypes.ts';
+import type { SyncStep } from '../protocol.ts';
 
-/** The kinds of moments the price chart marks. */
-export type MarkerKind = 'activation' | 'breakeven' | 'momentum' | 'elastic' | 'exit';
+/** The kinds of moments the price chart marks: the position's rules, then its exchange orders. */
+export type MarkerKind =
+  | 'activation'
+  | 'breakeven'
+  | 'momentum'
+  | 'elastic'
+  | 'exit'
+  | 'placed'
+  | 'moved'
+  | 'cancelled'
+  | 'filled';
 
 /** One marker: at a step, at a price, with a short glyph and the event behind it. */
 export interface ChartMarker {
@@ -21,6 +32,10 @@ export const MARKER_STYLE: Record<MarkerKind, { readonly color: string; readonly
     momentum: { color: '#f59e0b', label: 'momentum' },
     elastic: { color: '#e879f9', label: 'elastic lock' },
     exit: { color: '#f43f5e', label: 'exit' },
+    placed: { color: '#2dd4bf', label: 'placed' },
+    moved: { color: '#5eead4', label: 'moved' },
+    cancelled: { color: '#94a3b8', label: 'cancelled' },
+    filled: { color: '#fb923c', label: 'filled' },
   };
 
 function markerOf(
@@ -70,6 +85,74 @@ export function chartMarkers(records: readonly InspectionRecord[]): ChartMarker[
     for (const event of record.events) {
       const marker = markerOf(event, record, price);
       if (marker !== undefined) out.push(marker);
+    }
+  }
+  return out;
+}
+
+function orderMarkerOf(
+  record: SyncRecord,
+  step: SyncStep,
+  price: number,
+): Omit<ChartMarker, 'seq'> | undefined {
+  switch (record.type) {
+    case 'stopResting':
+      return record.replaces === null
+        ? {
+            price: Number(record.stop.stopPrice),
+            kind: 'placed',
+            glyph: 'P',
+            title: `stop placed on the exchange at ${record.stop.stopPrice} (${record.stop.clientId})`,
+          }
+        : {
+            price: Number(record.stop.stopPrice),
+            kind: 'moved',
+            glyph: '↑',
+            title: `stop moved on the exchange to ${record.stop.stopPrice} (${record.stop.clientId})`,
+          };
+    case 'stopCancelled':
+      // A superseded stop's cancel is the second half of a move, already marked by it.
+      return record.purpose === 'superseded'
+        ? undefined
+        : {
+            price: step.restingStop === null ? price : Number(step.restingStop),
+            kind: 'cancelled',
+            glyph: 'C',
+            title: `stop ${record.id} cancelled (${record.purpose})`,
+          };
+    case 'stopFired':
+      return { price, kind: 'filled', glyph: 'F', title: `the exchange's stop ${record.id} fired` };
+    case 'closedAtMarket':
+      return record.filled
+        ? { price, kind: 'filled', glyph: 'F', title: `closed at market (${record.clientId})` }
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Returns the markers of a live position's exchange orders: each stop placed, moved, cancelled
+ * (other than by a move) and each fill, at the position step it happened in. Steps older than
+ * the records held are left out.
+ */
+export function orderMarkers(
+  records: readonly InspectionRecord[],
+  steps: readonly SyncStep[],
+): ChartMarker[] {
+  const first = records[0]?.seq ?? 0;
+  const out: ChartMarker[] = [];
+  // Our own cancels: the account stream may report one before its answer does, as `external`.
+  const asked = new Set<string>();
+  for (const step of steps) {
+    for (const r of step.records) if (r.type === 'cancelStop') asked.add(r.id);
+    if (step.at < first) continue;
+    const record = records[step.at - first];
+    const price = Number(record?.context.lastPrice ?? step.desiredStop);
+    for (const r of step.records) {
+      if (r.type === 'stopCancelled' && asked.has(r.id) && r.purpose === 'external') continue;
+      const marker = orderMarkerOf(r, step, price);
+      if (marker !== undefined) out.push({ ...marker, seq: step.at });
     }
   }
   return out;

@@ -1,7 +1,7 @@
 import type { InspectionRecord } from '../../inspection/inspectionRecord.ts';
-import type { PositionSummary } from '../protocol.ts';
+import type { PositionSummary, SyncStep } from '../protocol.ts';
 import { el } from './dom.ts';
-import { describeInput, formatTs, stateKey } from './format.ts';
+import { describeInput, formatDuration, formatTs, stateKey } from './format.ts';
 
 /** Returns the active leaf state of a region (`distance` → `trailing.normal`), or `—`. */
 function regionState(record: InspectionRecord, region: string): string {
@@ -14,7 +14,22 @@ function regionState(record: InspectionRecord, region: string): string {
   );
 }
 
-function rows(position: PositionSummary, record: InspectionRecord): [string, string][] {
+/** The exchange side of a live position as of a step: its order-sync step in force then. */
+function liveRows(position: PositionSummary, sync: SyncStep | undefined): [string, string][] {
+  if (position.live === null) return [];
+  return [
+    ['order sync', sync?.state ?? '—'],
+    ['resting', sync?.restingStop ?? '— (none)'],
+    ['unprotected', sync === undefined ? '—' : formatDuration(sync.unprotectedMs)],
+    ['lane (now)', position.live.lane],
+  ];
+}
+
+function rows(
+  position: PositionSummary,
+  record: InspectionRecord,
+  sync: SyncStep | undefined,
+): [string, string][] {
   const c = record.context;
   const distance = regionState(record, 'distance');
   const momentum =
@@ -27,6 +42,7 @@ function rows(position: PositionSummary, record: InspectionRecord): [string, str
   return [
     ['input', describeInput(record.input)],
     ['stop', `${c.stop}  (${c.stopSource})`],
+    ...liveRows(position, sync),
     ['distance', distance],
     ['breakeven', regionState(record, 'breakeven')],
     ['elastic', regionState(record, 'elastic')],
@@ -41,18 +57,21 @@ function rows(position: PositionSummary, record: InspectionRecord): [string, str
 }
 
 /**
- * Shows the context of a step as a two-column table, marking the values that changed since
- * the previous step, followed by the transitions the step took.
+ * Shows the context of a step as a two-column table (with, for a live position, its exchange
+ * side as of that step), marking the values that changed since the previous step, followed by
+ * the transitions the step took.
  */
 export function renderContext(
   container: HTMLElement,
   position: PositionSummary,
-  record: InspectionRecord,
-  previous: InspectionRecord | undefined,
+  step: { record: InspectionRecord; sync: SyncStep | undefined },
+  previous: { record: InspectionRecord; sync: SyncStep | undefined } | undefined,
 ): void {
-  const before = previous === undefined ? undefined : new Map(rows(position, previous));
+  const before =
+    previous === undefined ? undefined : new Map(rows(position, previous.record, previous.sync));
+  const record = step.record;
   const table = el('table', 'context-table');
-  for (const [key, value] of rows(position, record)) {
+  for (const [key, value] of rows(position, record, step.sync)) {
     const tr = el('tr');
     tr.dataset.key = key;
     if (before !== undefined && key !== 'input' && before.get(key) !== value)

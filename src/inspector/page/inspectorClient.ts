@@ -4,6 +4,8 @@ import type { HistoryResponse, PositionsResponse, ServerMessage } from '../proto
 /** Talks to the inspector server: JSON over HTTP, pushes over one WebSocket. */
 export interface InspectorClient {
   readonly machine: () => Promise<MachineDrawing>;
+  /** The order-sync machine's drawing, or undefined when the server draws none. */
+  readonly syncMachine: () => Promise<MachineDrawing | undefined>;
   readonly positions: () => Promise<PositionsResponse>;
   readonly history: (id: string) => Promise<HistoryResponse>;
   /** Opens the stream; `onStatus` reports `live`, `closed` or `error`. */
@@ -26,6 +28,12 @@ export function inspectorClient(location: Location): InspectorClient {
   };
   return {
     machine: () => get<MachineDrawing>('/api/machine'),
+    syncMachine: async () => {
+      const res = await fetch('/api/machine/orderSync', { headers });
+      if (res.status === 404) return undefined;
+      if (!res.ok) throw new Error(`/api/machine/orderSync: HTTP ${res.status}`);
+      return (await res.json()) as MachineDrawing;
+    },
     positions: () => get<PositionsResponse>('/api/positions'),
     history: (id) => get<HistoryResponse>(`/api/positions/${encodeURIComponent(id)}/history`),
     stream: (onMessage, onStatus) => {

@@ -1,18 +1,23 @@
 import uPlot from 'uplot';
 import type { InspectionRecord } from '../../inspection/inspectionRecord.ts';
-import { chartMarkers, MARKER_STYLE, type ChartMarker } from './chartMarkers.ts';
+import type { SyncStep } from '../protocol.ts';
+import { chartMarkers, MARKER_STYLE, orderMarkers, type ChartMarker } from './chartMarkers.ts';
 import { el } from './dom.ts';
-import { formatTs } from './format.ts';
+import { formatClock } from './format.ts';
 import { recordAt } from './steps.ts';
+import { restingSeries } from './syncHistory.ts';
 
-/** The price chart of one position and the handle to move its cursor. */
+/** The price chart of one position and the handles to move its cursor and feed it new steps. */
 export interface PriceChart {
   readonly setSeq: (seq: number) => void;
+  /** Replaces the data (a live position's new steps) without rebuilding the chart. */
+  readonly update: (records: readonly InspectionRecord[], steps: readonly SyncStep[]) => void;
   readonly destroy: () => void;
 }
 
 const PRICE_COLOR = '#cbd5e1';
 const STOP_COLOR = '#f43f5e';
+const RESTING_COLOR = '#2dd4bf';
 const EXTREME_COLOR = '#64748b';
 const AXIS = {
   stroke: '#94a3b8',
@@ -68,13 +73,17 @@ function drawCursor(u: uPlot, seq: number): void {
   ctx.restore();
 }
 
-/** Fills the legend: the two lines and the marker kinds. */
-export function renderLegend(legend: HTMLElement): void {
+/** Fills the legend: the lines and the marker kinds (the exchange's only for a live position). */
+export function renderLegend(legend: HTMLElement, live: boolean): void {
+  const orderKinds = new Set(['placed', 'moved', 'cancelled', 'filled']);
   const items: [string, string][] = [
     ['price', PRICE_COLOR],
-    ['stop', STOP_COLOR],
+    ['desired stop', STOP_COLOR],
+    ...(live ? [['resting stop', RESTING_COLOR] as [string, string]] : []),
     ['extreme', EXTREME_COLOR],
-    ...Object.values(MARKER_STYLE).map((s): [string, string] => [s.label, s.color]),
+    ...Object.entries(MARKER_STYLE)
+      .filter(([kind]) => live || !orderKinds.has(kind))
+      .map(([, s]): [string, string] => [s.label, s.color]),
   ];
   legend.replaceChildren(
     ...items.map(([label, color]) => {
@@ -87,25 +96,43 @@ export function renderLegend(legend: HTMLElement): void {
   );
 }
 
+function seriesOf(
+  records: readonly InspectionRecord[],
+  steps: readonly SyncStep[],
+): uPlot.AlignedData {
+  return [
+    records.map((r) => r.seq),
+    records.map(priceAt),
+    records.map((r) => Number(r.context.stop)),
+    restingSeries(records, steps),
+    records.map((r) => (r.context.extreme === null ? null : Number(r.context.extreme))),
+  ];
+}
+
 /**
- * Draws the position's price path, its stop (a step line: a stop holds until it moves) and
- * the trailing extreme, with markers for the rule changes. The x axis is the step number so
- * that candle sub-ticks and rejected ticks keep their place; its labels show each step's time.
+ * Draws the position's price path, its desired stop (a step line: a stop holds until it
+ * moves), the stop resting on the exchange (live positions) and the trailing extreme, with
+ * markers for the rule changes and the exchange orders. The x axis is the step number so that
+ * candle sub-ticks and rejected ticks keep their place; its labels show each step's time.
  * Clicking the chart selects the nearest step through `onPick`.
  */
 export function createPriceChart(
   container: HTMLElement,
-  records: readonly InspectionRecord[],
+  initialRecords: readonly InspectionRecord[],
+  initialSteps: readonly SyncStep[],
   onPick: (seq: number) => void,
 ): PriceChart {
-  const xs = records.map((r) => r.seq);
-  const prices = records.map(priceAt);
-  const stops = records.map((r) => Number(r.context.stop));
-  const extremes = records.map((r) =>
-    r.context.extreme === null ? null : Number(r.context.extreme),
-  );
-  const markers = chartMarkers(records);
+  let records = initialRecords;
+  let markers: ChartMarker[] = [];
   let cursor = 0;
+  const remark = (steps: readonly SyncStep[]): void => {
+    markers = [...chartMarkers(records), ...orderMarkers(records, steps)];
+    container.title = markers
+      .map((m) => `step ${m.seq}: ${m.title}`)
+      .slice(-40)
+      .join('\n');
+  };
+  remark(initialSteps);
   const tsAt = (seq: number): number | null => {
     const r = recordAt(records, Math.round(seq));
     return r === undefined ? null : r.input.type === 'start' ? null : r.input.ts;
@@ -115,6 +142,7 @@ export function createPriceChart(
     height: Math.max(160, container.clientHeight),
   });
   const stepped = uPlot.paths.stepped;
+  const steppedPaths = stepped === undefined ? {} : { paths: stepped({ align: 1 }) };
   const opts: uPlot.Options = {
     ...size(),
     legend: { show: false },
@@ -123,7 +151,7 @@ export function createPriceChart(
     axes: [
       {
         ...AXIS,
-        values: (_u, splits) => splits.map((s) => (Number.isInteger(s) ? formatTs(tsAt(s)) : '')),
+        values: (_u, splits) => splits.map((s) => (Number.isInteger(s) ? formatClock(tsAt(s)) : '')),
         size: 36,
       },
       { ...AXIS, size: 72 },
@@ -137,34 +165,31 @@ export function createPriceChart(
         spanGaps: true,
         points: { show: records.length < 80, size: 4, fill: PRICE_COLOR },
       },
-      {
-        label: 'stop',
-        stroke: STOP_COLOR,
-        width: 2,
-        ...(stepped === undefined ? {} : { paths: stepped({ align: 1 }) }),
-      },
+      { label: 'desired stop', stroke: STOP_COLOR, width: 2, ...steppedPaths },
+      { label: 'resting stop', stroke: RESTING_COLOR, width: 2, dash: [6, 3], ...steppedPaths },
       { label: 'extreme', stroke: EXTREME_COLOR, width: 1, dash: [4, 4] },
     ],
     hooks: {
       draw: [(u) => drawMarkers(u, markers), (u) => drawCursor(u, cursor)],
     },
   };
-  const chart = new uPlot(opts, [xs, prices, stops, extremes], container);
+  const chart = new uPlot(opts, seriesOf(records, initialSteps), container);
   chart.over.addEventListener('click', () => {
     const idx = chart.cursor.idx;
-    const picked = idx === null || idx === undefined ? undefined : xs[idx];
+    const picked = idx === null || idx === undefined ? undefined : records[idx]?.seq;
     if (picked !== undefined) onPick(picked);
   });
   const resize = new ResizeObserver(() => chart.setSize(size()));
   resize.observe(container);
-  container.title = markers
-    .map((m) => `step ${m.seq}: ${m.title}`)
-    .slice(0, 40)
-    .join('\n');
   return {
     setSeq: (seq) => {
       cursor = seq;
       chart.redraw(false, false);
+    },
+    update: (next, steps) => {
+      records = next;
+      remark(steps);
+      chart.setData(seriesOf(records, steps));
     },
     destroy: () => {
       resize.disconnect();

@@ -1,4 +1,3 @@
-import type { InspectionRecord } from '../../inspection/inspectionRecord.ts';
 import {
   DRAWING_FONT,
   LABEL_LINE_HEIGHT,
@@ -12,10 +11,16 @@ import {
 import type { DrawnEdge, DrawnState, MachineDrawing } from '../machineLayout.ts';
 import { svg } from './dom.ts';
 
+/** What one step lights up: its active state ids and the ids of the transitions it took. */
+export interface StepHighlight {
+  readonly active: readonly string[];
+  readonly transitions: readonly string[];
+}
+
 /** The drawn statechart and the handle to show one step on it. */
 export interface StatechartView {
-  /** Highlights the record's active states and the transitions it took. */
-  readonly show: (record: InspectionRecord | undefined) => void;
+  /** Highlights the step's active states and the transitions it took; undefined clears. */
+  readonly show: (step: StepHighlight | undefined) => void;
 }
 
 function arrowMarker(id: string, className: string): SVGMarkerElement {
@@ -109,13 +114,13 @@ function drawState(state: DrawnState): SVGGElement {
   return g;
 }
 
-function drawEdge(edge: DrawnEdge): SVGGElement {
+function drawEdge(edge: DrawnEdge, arrowId: string): SVGGElement {
   const g = svg('g', { class: 'edge', 'data-transition-id': edge.id, 'data-edge-id': edge.edgeId });
   const tip = svg('title');
   tip.textContent = `${edge.source} → ${edge.target}\n${edge.event}${edge.guard === null ? '' : ` [${edge.guard}]`}${edge.actions.length > 0 ? ` / ${edge.actions.join(', ')}` : ''}`;
   g.append(tip);
   const d = edge.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x},${p.y}`).join(' ');
-  g.append(svg('path', { class: 'edge-line', d, 'marker-end': 'url(#arrow)' }));
+  g.append(svg('path', { class: 'edge-line', d, 'marker-end': `url(#${arrowId})` }));
   const { label } = edge;
   if (label.width > 0) {
     g.append(
@@ -148,6 +153,7 @@ function drawEdge(edge: DrawnEdge): SVGGElement {
  * moving through thousands of steps never redraws the chart.
  */
 export function drawStatechart(container: HTMLElement, drawing: MachineDrawing): StatechartView {
+  const arrowId = `arrow-${drawing.machineId}`;
   const margin = 16;
   const root = svg('svg', {
     viewBox: `${-margin} ${-margin} ${drawing.width + 2 * margin} ${drawing.height + 2 * margin}`,
@@ -158,12 +164,12 @@ export function drawStatechart(container: HTMLElement, drawing: MachineDrawing):
     'font-family': DRAWING_FONT,
   });
   const defs = svg('defs');
-  defs.append(arrowMarker('arrow', 'arrowhead'));
+  defs.append(arrowMarker(arrowId, 'arrowhead'));
   root.append(defs);
   const states = svg('g', { class: 'states' });
   for (const state of drawing.states) states.append(drawState(state));
   const edges = svg('g', { class: 'edges' });
-  for (const edge of drawing.edges) edges.append(drawEdge(edge));
+  for (const edge of drawing.edges) edges.append(drawEdge(edge, arrowId));
   root.append(states, edges);
   container.replaceChildren(root);
 
@@ -178,18 +184,18 @@ export function drawStatechart(container: HTMLElement, drawing: MachineDrawing):
   });
   let lit: Element[] = [];
 
-  const show = (record: InspectionRecord | undefined): void => {
+  const show = (step: StepHighlight | undefined): void => {
     for (const node of lit) node.classList.remove('active', 'taken');
     lit = [];
-    if (record === undefined) return;
-    for (const id of record.active) {
+    if (step === undefined) return;
+    for (const id of step.active) {
       const node = stateEls.get(id);
       if (node === undefined) continue;
       node.classList.add('active');
       lit.push(node);
     }
-    for (const t of record.transitions) {
-      for (const node of transitionEls.get(t.id) ?? []) {
+    for (const id of step.transitions) {
+      for (const node of transitionEls.get(id) ?? []) {
         node.classList.add('taken');
         lit.push(node);
       }
