@@ -14,6 +14,7 @@ const COMMANDS: Readonly<Record<string, (io: CliIo) => Promise<Command>>> = {
   inspect: async (io) => (await import('./inspect.ts')).inspectCommand(io),
   exchange: async (io) => (await import('./exchange.ts')).exchangeCommand(io),
   run: async (io) => (await import('./run.ts')).runCommand(io),
+  paper: async (io) => (await import('./paper.ts')).paperCommand(io),
   pause: async (io) => (await import('./control.ts')).controlCommand('pause', io),
   resume: async (io) => (await import('./control.ts')).controlCommand('resume', io),
   flatten: async (io) => (await import('./control.ts')).controlCommand('flatten', io),
