@@ -1,0 +1,514 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Decimal } from 'decimal.js';
+import { startEmulator, type AdminState, type Emulator } from '../src/venues/emulator/index.ts';
+import { createRandom, hashSeed } from '../src/venues/emulator/random.ts';
+import { percentilesOf, type SoakReport } from './soakReport.ts';
+import { countByKind, faultSchedule, type ScheduledFault } from './soakSchedule.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+const BIN = join(ROOT, 'bin/ratchet.mjs');
+const PREFIX = 'rtsoak';
+
+/** The symbols a soak trades, in order, with a start price and the size of one position. */
+const BOOK = [
+  { symbol: 'BTCUSDT', price: '60000', quantity: '0.01' },
+  { symbol: 'ETHUSDT', price: '3000', quantity: '0.5' },
+  { symbol: 'SOLUSDT', price: '150', quantity: '10' },
+  { symbol: 'BNBUSDT', price: '600', quantity: '2' },
+  { symbol: 'XRPUSDT', price: '0.6', quantity: '1000' },
+  { symbol: 'ADAUSDT', price: '0.45', quantity: '1000' },
+] as const;
+
+/** The most positions (symbols) a soak can hold at once. */
+export const MAX_POSITIONS = BOOK.length;
+
+/** What a soak does. */
+export interface SoakOptions {
+  readonly seed: number;
+  /** Soak time: faults and trading run this long; checkpoints pause it. */
+  readonly durationMs: number;
+  /** Positions (one per symbol) open at once, 1..MAX_POSITIONS. */
+  readonly positions: number;
+  /** Soak time between two checkpoints (settle and count), default 15 s. */
+  readonly checkpointEveryMs?: number;
+  /** How long a checkpoint waits for the engine to settle before it counts what it sees. */
+  readonly settleBoundMs?: number;
+  /** Called about every second of soak time. */
+  readonly onProgress?: (p: { atMs: number; durationMs: number; line: string }) => void;
+  /** Where the soak says what happens (kills, checkpoints); silent when omitted. */
+  readonly log?: (line: string) => void;
+}
+
+interface LogRecord {
+  readonly level: number;
+  readonly time?: number;
+  readonly msg: string;
+  readonly position?: string;
+  readonly type?: string;
+}
+
+const COMMANDS = new Set(['placeStop', 'cancelStop', 'lookUpStop', 'closeAtMarket', 'lookUpClose']);
+const ANSWERS = new Set([
+  'stopResting',
+  'stopCancelled',
+  'stopFired',
+  'requestFailed',
+  'closedAtMarket',
+  'reconciled',
+  'syncDone',
+]);
+
+/** One `ratchet run` process; its log records are handed to `onRecord` as they arrive. */
+class Engine {
+  readonly child: ChildProcess;
+  readonly pending = new Map<string, string>();
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly ready: Promise<boolean>;
+  private readonly tailLines: string[] = [];
+  up = false;
+  done = false;
+
+  constructor(config: string, em: Emulator, onRecord: (r: LogRecord) => void) {
+    this.child = spawn('node', [BIN, 'run', '--config', config], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        RATCHET_API_KEY: em.apiKey,
+        RATCHET_API_SECRET: em.secret,
+        RATCHET_LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.exited = new Promise((resolve) =>
+      this.child.on('close', (code, signal) => {
+        this.done = true;
+        this.up = false;
+        resolve({ code, signal });
+      }),
+    );
+    const stdout = createInterface({ input: this.child.stdout as NodeJS.ReadableStream });
+    this.ready = new Promise((resolve) => {
+      stdout.on('line', (line) => {
+        this.tail(line);
+        if (line.startsWith('ratchet run: protecting')) {
+          this.up = true;
+          resolve(true);
+        }
+      });
+      void this.exited.then(() => resolve(false));
+    });
+    createInterface({ input: this.child.stderr as NodeJS.ReadableStream }).on('line', (line) => {
+      this.tail(line);
+      if (!line.startsWith('{')) return;
+      let record: LogRecord;
+      try {
+        record = JSON.parse(line) as LogRecord;
+      } catch {
+        return;
+      }
+      const { position, type } = record;
+      if (position !== undefined && type !== undefined) {
+        if (COMMANDS.has(type)) this.pending.set(position, type);
+        else if (ANSWERS.has(type)) this.pending.delete(position);
+      }
+      onRecord(record);
+    });
+  }
+
+  private tail(line: string): void {
+    this.tailLines.push(line);
+    if (this.tailLines.length > 40) this.tailLines.shift();
+  }
+
+  /** The last lines it wrote. */
+  lastLines(): string {
+    return this.tailLines.join('\n');
+  }
+
+  kill(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    if (!this.done) this.child.kill(signal);
+    return this.exited;
+  }
+}
+
+function engineConfig(url: string, dataDir: string): string {
+  return `venue:
+  exchange: binanceusdm
+  url: ${url}
+  apiKey: \${RATCHET_API_KEY}
+  secret: \${RATCHET_API_SECRET}
+policy:
+  initialStop: { percent: 2 }
+  trailing: { percent: 1 }
+protection:
+  minIntervalSeconds: 0
+  minImprovementPercent: 0
+lanes:
+  fastMs: 0
+  normalMs: 0
+  clockPeriodMs: 200
+  maxPriceAgeMs: 1000
+  pollIntervalMs: 250
+dataDir: ${JSON.stringify(dataDir)}
+clientIdPrefix: ${PREFIX}
+`;
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Runs `node bin/ratchet.mjs …args` to its end; resolves with its exit code and stdout. */
+function runRatchet(args: readonly string[]): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('node', [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout }));
+  });
+}
+
+/** Checks that each position's journal (and its `/sync` part) has seq 1..n; returns the problems. */
+export function journalGaps(table: string): { lines: number; gaps: string[] } {
+  const rows = table
+    .split('\n')
+    .slice(2)
+    .filter((l) => l.trim() !== '');
+  const last = new Map<string, number>();
+  const gaps: string[] = [];
+  for (const row of rows) {
+    const [id = '', seqText = ''] = row.trim().split(/\s+/);
+    const seq = Number(seqText);
+    const expected = (last.get(id) ?? 0) + 1;
+    if (seq !== expected) gaps.push(`${id}: seq ${seq} where ${expected} was due`);
+    last.set(id, seq);
+  }
+  return { lines: rows.length, gaps };
+}
+
+/**
+ * Runs one chaos soak: an in-process emulator whose prices walk (seeded, with spikes and
+ * gaps), positions opened and closed over time, the real `ratchet run` as a child process, and
+ * the seeded fault schedule including SIGKILLs; returns the report.
+ */
+export async function runSoak(options: SoakOptions): Promise<SoakReport> {
+  const { seed, durationMs } = options;
+  const log = options.log ?? (() => undefined);
+  const random = createRandom(hashSeed(seed, 'soak'));
+  const book = BOOK.slice(0, Math.max(1, Math.min(MAX_POSITIONS, options.positions)));
+  const symbols: string[] = book.map((b) => b.symbol);
+  const schedule = faultSchedule(seed, durationMs);
+  const checkpointEvery = options.checkpointEveryMs ?? 15_000;
+  const settleBound = options.settleBoundMs ?? 30_000;
+  const dir = mkdtempSync(join(tmpdir(), 'ratchet-soak-'));
+  const dataDir = join(dir, 'data');
+  const em = await startEmulator({
+    port: 0,
+    symbols,
+    seed,
+    startPrices: Object.fromEntries(book.map((b) => [b.symbol, b.price])),
+    feed: { kind: 'none' },
+  });
+  const configPath = join(dir, 'engine.yaml');
+  writeFileSync(configPath, engineConfig(em.restUrl, dataDir));
+  log(`soak seed ${seed}: data in ${dataDir}`);
+
+  const problems: string[] = [];
+  const problem = (text: string) => {
+    if (problems.length < 50) problems.push(text);
+    log(`PROBLEM ${text}`);
+  };
+  const alerts: Record<string, number> = {};
+  const latencies: number[] = [];
+  /** Per symbol: wall time of the first price set since its stop last rested. */
+  const movedAt = new Map<string, number>();
+  let closedByEngine = 0;
+  const onRecord = (r: LogRecord) => {
+    if (r.level >= 50) alerts[r.msg] = (alerts[r.msg] ?? 0) + 1;
+    if (r.type === 'closedAtMarket') closedByEngine += 1;
+    if (r.type === 'stopResting' && r.position !== undefined) {
+      const symbol = symbols.find((s) => r.position?.includes(`:${s}:`));
+      const since = symbol === undefined ? undefined : movedAt.get(symbol);
+      if (symbol !== undefined && since !== undefined && typeof r.time === 'number') {
+        if (latencies.length < 200_000) latencies.push(Math.max(0, r.time - since));
+        movedAt.delete(symbol);
+      }
+    }
+  };
+
+  let engine = new Engine(configPath, em, onRecord);
+  let restarting: Promise<void> | undefined;
+  let kills = 0;
+  const prices = new Map<string, Decimal>(book.map((b) => [b.symbol, new Decimal(b.price)]));
+  const frozenUntil = new Map<string, number>();
+  /** Per symbol: when the test closes its position, or reopens one when flat. */
+  const plan = new Map<string, { open: boolean; atMs: number }>();
+  let opened = 0;
+  let closedByTest = 0;
+  let closedFlat = 0;
+  const naked = new Map<string, number>();
+  const samples: SoakReport['samples'] = [];
+  let positionMs = 0;
+  let lost = 0;
+  let duplicates = 0;
+  let orphans = 0;
+  let unsettled = 0;
+  let checkpoints = 0;
+
+  const tick = (symbol: string) => new Decimal(em.exchange.book(symbol).spec.tickSize);
+  const setPrice = (symbol: string, price: Decimal) => {
+    const t = tick(symbol);
+    const rounded = Decimal.max(t, price.div(t).round().times(t));
+    prices.set(symbol, rounded);
+    if (!movedAt.has(symbol) && engine.up) movedAt.set(symbol, Date.now());
+    em.setPrice(symbol, rounded.toString());
+  };
+
+  const nakedTotal = (state: AdminState): number => {
+    for (const p of state.protection) {
+      const key = `${p.symbol}:${p.openedAt}`;
+      const before = naked.get(key) ?? 0;
+      if (p.unprotectedMsSinceFirstProtected > before) {
+        if (engine.up)
+          problem(
+            `${p.symbol} (opened ${p.openedAt}) naked ${p.unprotectedMsSinceFirstProtected} ms while the engine ran`,
+          );
+        naked.set(key, p.unprotectedMsSinceFirstProtected);
+      }
+    }
+    let sum = 0;
+    for (const v of naked.values()) sum += v;
+    return sum;
+  };
+
+  // Standing faults (latency, error rates) last for their window; the others act once.
+  let active: ScheduledFault[] = [];
+  const applyStanding = () => {
+    const latency = Math.max(
+      0,
+      ...active.filter((f) => f.kind === 'latency').map((f) => Number(f.params['ms'])),
+    );
+    const errorRate: Record<string, number> = {};
+    for (const f of schedule)
+      if (f.kind === 'errorRate') errorRate[String(f.params['endpoint'])] = 0;
+    for (const f of active)
+      if (f.kind === 'errorRate') {
+        const key = String(f.params['endpoint']);
+        errorRate[key] = Math.max(errorRate[key] ?? 0, Number(f.params['rate']));
+      }
+    em.injectFaults({ latencyMs: latency, errorRate });
+  };
+
+  const restart = (pauseMs: number) => {
+    kills += 1;
+    movedAt.clear();
+    const killed = engine;
+    restarting = (async () => {
+      await killed.kill('SIGKILL');
+      log(`engine SIGKILLed; restarting in ${pauseMs} ms`);
+      await delay(pauseMs);
+      engine = new Engine(configPath, em, onRecord);
+      if (!(await engine.ready)) problem(`the engine did not start again:\n${engine.lastLines()}`);
+      restarting = undefined;
+    })();
+  };
+
+  const inject = (f: ScheduledFault) => {
+    switch (f.kind) {
+      case 'latency':
+      case 'errorRate':
+        active.push(f);
+        applyStanding();
+        return;
+      case 'burst429':
+        em.injectFaults({
+          burst429: {
+            requests: Number(f.params['requests']),
+            retryAfterSec: Number(f.params['retryAfterSec']),
+          },
+        });
+        return;
+      case 'lostResponse':
+        em.injectFaults({
+          lostResponse: {
+            count: Number(f.params['count']),
+            mode: f.params['mode'] === 'reset' ? 'reset' : 'hold',
+          },
+        });
+        return;
+      case 'wsDisconnect':
+        em.injectFaults({ wsDisconnect: true });
+        return;
+      case 'kill':
+        if (restarting === undefined && engine.up) restart(Number(f.params['pauseMs']));
+        return;
+    }
+  };
+
+  /** Clears faults, waits until the engine is idle with one stop per position, and counts. */
+  const checkpoint = async (label: string) => {
+    checkpoints += 1;
+    active = [];
+    em.injectFaults({ clear: true });
+    if (restarting !== undefined) await restarting;
+    if (!engine.up && !(await engine.ready)) {
+      problem(`${label}: the engine is not running`);
+      return;
+    }
+    const deadline = Date.now() + settleBound;
+    let state = em.state();
+    const stopsOf = (s: AdminState, symbol: string) =>
+      s.openOrders.filter(
+        (o) => o['symbol'] === symbol && String(o['clientAlgoId']).startsWith(`${PREFIX}-`),
+      );
+    const converged = (s: AdminState) =>
+      engine.pending.size === 0 && s.positions.every((p) => stopsOf(s, p.symbol).length === 1);
+    while (!converged(state) && Date.now() < deadline && !engine.done) {
+      await delay(100);
+      state = em.state();
+    }
+    if (!converged(state)) {
+      unsettled += 1;
+      problem(
+        `${label}: not settled after ${settleBound} ms (pending ${[...engine.pending.values()].join(',')})`,
+      );
+    }
+    for (const p of state.positions) {
+      const n = stopsOf(state, p.symbol).length;
+      if (n === 0) {
+        lost += 1;
+        problem(`${label}: ${p.symbol} open with no stop of ours`);
+      } else if (n > 1) {
+        duplicates += 1;
+        problem(`${label}: ${p.symbol} has ${n} stops of ours`);
+      }
+    }
+    for (const symbol of symbols)
+      if (!state.positions.some((p) => p.symbol === symbol) && stopsOf(state, symbol).length > 0)
+        orphans += 1;
+    nakedTotal(state);
+    log(`${label}: settled, ${state.positions.length} position(s) each with one stop`);
+  };
+
+  const started = Date.now();
+  let soakMs = 0;
+  let next = 0;
+  let nextSample = 0;
+  let nextCheckpoint = checkpointEvery;
+  if (!(await engine.ready)) throw new Error(`ratchet run did not start:\n${engine.lastLines()}`);
+  let last = Date.now();
+  while (soakMs < durationMs) {
+    await delay(100);
+    const now = Date.now();
+    const dt = now - last;
+    last = now;
+    soakMs += dt;
+
+    while (next < schedule.length && (schedule[next] as ScheduledFault).atMs <= soakMs)
+      inject(schedule[next++] as ScheduledFault);
+    const before = active.length;
+    active = active.filter((f) => f.atMs + f.forMs > soakMs);
+    if (active.length !== before) applyStanding();
+
+    for (const b of book) {
+      const symbol = b.symbol;
+      const amount = em.exchange.position(symbol).amount;
+      const p = plan.get(symbol);
+      if (p === undefined || (p.open && amount.isZero())) {
+        if (p?.open === true) closedFlat += 1;
+        plan.set(symbol, { open: false, atMs: soakMs + random.int(500, 4000) });
+      } else if (!p.open && soakMs >= p.atMs && amount.isZero()) {
+        em.openPosition(symbol, random.next() < 0.5 ? 'long' : 'short', b.quantity);
+        opened += 1;
+        plan.set(symbol, { open: true, atMs: soakMs + random.int(8000, 40_000) });
+      } else if (p.open && soakMs >= p.atMs && !amount.isZero()) {
+        em.closePosition(symbol);
+        closedByTest += 1;
+        plan.set(symbol, { open: false, atMs: soakMs + random.int(500, 4000) });
+      }
+      // The walk: small steps, a rare spike of 1.5-3 %, a rare gap of a few seconds.
+      if ((frozenUntil.get(symbol) ?? 0) > soakMs || random.next() < 0.5) continue;
+      const price = prices.get(symbol) as Decimal;
+      const roll = random.next();
+      if (roll < 0.002) frozenUntil.set(symbol, soakMs + random.int(2000, 6000));
+      else if (roll < 0.006) {
+        const by = (random.int(15, 30) / 1000) * (random.next() < 0.5 ? -1 : 1);
+        setPrice(symbol, price.times(1 + by));
+      } else setPrice(symbol, price.times(1 + random.normal() * 0.001));
+    }
+    positionMs += dt * symbols.filter((s) => !em.exchange.position(s).amount.isZero()).length;
+
+    if (soakMs >= nextSample) {
+      nextSample += 1000;
+      const state = em.state();
+      samples.push({
+        atMs: Math.round(soakMs),
+        openPositions: state.positions.length,
+        nakedMs: nakedTotal(state),
+        requests: em.counter.served(),
+        engineUp: engine.up,
+      });
+      // Bounded: past 2000 samples every other one is dropped.
+      if (samples.length > 2000)
+        for (let i = samples.length - 2; i > 0; i -= 2) samples.splice(i, 1);
+      options.onProgress?.({
+        atMs: soakMs,
+        durationMs,
+        line: `${engine.up ? 'up' : 'DOWN'} · kills ${kills} · naked ${nakedTotal(state)} ms · lost ${lost} · dup ${duplicates}`,
+      });
+    }
+    if (soakMs >= nextCheckpoint && soakMs < durationMs) {
+      nextCheckpoint += checkpointEvery;
+      const pause = Date.now();
+      await checkpoint(`checkpoint at ${Math.round(soakMs / 1000)} s`);
+      last += Date.now() - pause;
+    }
+  }
+
+  await checkpoint('the end');
+  const endState = em.state();
+  const openAtEnd = endState.positions.length;
+  const requests = em.counter.served();
+  const exit = await engine.kill('SIGINT');
+  if (exit.code !== 0) problem(`ratchet run exited ${exit.code ?? exit.signal} on SIGINT`);
+  await em.close();
+  const journal = await runRatchet(['journal', '--data-dir', dataDir, '--format', 'table']);
+  const { lines, gaps } = journalGaps(journal.stdout);
+  if (journal.code !== 0) problem(`ratchet journal exited ${journal.code}`);
+  for (const gap of gaps.slice(0, 10)) problem(`journal: ${gap}`);
+
+  const positionHours = positionMs / 3_600_000;
+  return {
+    version: 1,
+    seed,
+    durationMs,
+    wallMs: Date.now() - started,
+    symbols,
+    positions: {
+      opened,
+      closedByStop: Math.max(0, closedFlat - closedByEngine),
+      closedByTest,
+      closedByEngine,
+      openAtEnd,
+      positionHours,
+    },
+    faults: countByKind(schedule),
+    kills,
+    checkpoints,
+    nakedMs: nakedTotal(endState),
+    lost,
+    duplicates,
+    orphans,
+    unsettled,
+    journalContinuous: journal.code === 0 && gaps.length === 0 && lines > 0,
+    journalLines: lines,
+    requests,
+    requestsPerPositionHour: positionHours === 0 ? 0 : requests / positionHours,
+    decisionToRestingMs: percentilesOf(latencies),
+    alerts,
+    problems,
+    samples,
+  };
+}
