@@ -20,6 +20,7 @@ import {
   testSeed,
   writeIn,
   type AdminState,
+  type LogRecord,
 } from './liveProcess.ts';
 
 const RESTARTS = 20;
@@ -41,8 +42,9 @@ async function rig(context: TestContext, symbols: readonly string[], prefix: str
     await em.stop();
   });
   context.onTestFailed(() => {
-    console.log(`${context.task.name}: data in ${dataDir}; last engine stderr:`);
-    console.log(engines.at(-1)?.process.tail(30) ?? '');
+    const last = engines.filter((e) => e.started).at(-1);
+    console.log(`${context.task.name}: data in ${dataDir}; last engine's stderr:`);
+    console.log(last?.process.tail(30) ?? '');
   });
   /** Spawns an engine that loads now and reads its config on `release`. */
   const spawn = () => {
@@ -111,8 +113,28 @@ function expectOneParagraph(said: string): void {
   expect(said).not.toMatch(/internal error|Error:/);
 }
 
-// Each test has its own emulator, engines and data; running them side by side overlaps their
-// waits, which are most of their time.
+/**
+ * Returns a gate that lets one test through at a time, each until it finishes. The shorter
+ * tests pass it one by one beside the long SIGKILL test: all at once they would start a dozen
+ * processes together and load the machine far more than the engine under test does.
+ */
+function turnstile(): (context: TestContext) => Promise<void> {
+  let last = Promise.resolve();
+  return async (context) => {
+    let leave = () => {};
+    const mine = new Promise<void>((resolve) => {
+      leave = resolve;
+    });
+    const before = last;
+    last = last.then(() => mine);
+    await before;
+    context.onTestFinished(() => leave());
+  };
+}
+const oneAtATime = turnstile();
+
+// Each test has its own emulator, engines and data. The SIGKILL test runs beside the others:
+// most of its time is spent waiting, which they fill.
 describe.concurrent('ratchet run as a process, against the emulator as a process', () => {
   describe('stopped, killed and started again', () => {
     it(`keeps one stop per position at the desired price, nothing naked, through ${RESTARTS} SIGKILLs during moves`, async (context) => {
@@ -171,6 +193,44 @@ describe.concurrent('ratchet run as a process, against the emulator as a process
         await em.setPrice(symbol, price.toString());
       };
 
+      /**
+       * Resolves, at the first `stage` record answering the new peak of one of `moved`, with
+       * that position's symbol: its engine has seen the peak. A stop's cancel is the one after
+       * the new stop rests (a record of the previous move may still be on its way).
+       */
+      const reached = async (
+        engine: EngineProcess,
+        stage: Exclude<(typeof STAGES)[number], 'price'>,
+        moved: readonly Symbol[],
+        from: number,
+      ): Promise<Symbol> => {
+        const at = (r: LogRecord) => moved.find((s) => r.position?.includes(`:${s}:`) === true);
+        const following = (r: LogRecord, type: string) => {
+          const symbol = at(r);
+          if (symbol === undefined || r.type !== type) return false;
+          const price =
+            type === 'placeStop'
+              ? r['stopPrice']
+              : (r['stop'] as { stopPrice?: unknown })?.stopPrice;
+          return price === target(symbol);
+        };
+        const first = stage === 'placeStop' ? 'placeStop' : 'stopResting';
+        const i = await engine.nextRecord(
+          (r) => following(r, first),
+          `a ${first} at the new peak`,
+          from,
+        );
+        const symbol = at(engine.records[i] as LogRecord) as Symbol;
+        if (stage === 'stopCancelled') {
+          await engine.nextRecord(
+            (r) => r.type === 'stopCancelled' && at(r) === symbol,
+            `the cancel after the new ${symbol} stop rests`,
+            i + 1,
+          );
+        }
+        return symbol;
+      };
+
       for (const symbol of symbols)
         await em.trade(symbol, book[symbol].side, book[symbol].quantity);
       let engine = spawn();
@@ -198,12 +258,7 @@ describe.concurrent('ratchet run as a process, against the emulator as a process
           for (const symbol of moved) await improve(symbol);
           if (m === killAt) {
             progress = `${plan}: waiting for ${stage}`;
-            if (stage !== 'price') {
-              // The record answers the new peak of its position: the engine has seen it.
-              const record = await engine.nextRecord(stage, moved, mark);
-              for (const symbol of moved)
-                if (record.position?.includes(`:${symbol}:`) === true) seen.add(symbol);
-            }
+            if (stage !== 'price') seen.add(await reached(engine, stage, moved, mark));
             expect((await engine.process.signal('SIGKILL')).signal).toBe('SIGKILL');
             break;
           }
@@ -289,6 +344,7 @@ describe.concurrent('ratchet run as a process, against the emulator as a process
 
     it('exits 0 on SIGINT, saying so, and leaves every stop resting', async (context) => {
       const { expect } = context;
+      await oneAtATime(context);
       const prefix = 'rtstop';
       const { em, dataDir, start } = await rig(context, ['BTCUSDT', 'ETHUSDT'], prefix);
       await em.trade('BTCUSDT', 'long', '0.01');
@@ -319,10 +375,11 @@ describe.concurrent('ratchet run as a process, against the emulator as a process
       const byId = continuousJournal(await readJournal(dataDir));
       expect(lastDesired(byId.get(loggedPositionId(engine, 'BTCUSDT')))).toBe('59895');
       expect(lastDesired(byId.get(loggedPositionId(engine, 'ETHUSDT')))).toBe('2979.5');
-    }, 180_000);
+    }, 400_000);
 
     it('handles a position opened, one closed and a price moved while it was down; leaves others’ orders alone', async (context) => {
       const { expect } = context;
+      await oneAtATime(context);
       const prefix = 'rtdown';
       const { em, dataDir, start } = await rig(context, ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'], prefix);
       await em.trade('BTCUSDT', 'long', '0.01');
@@ -403,10 +460,26 @@ describe.concurrent('ratchet run as a process, against the emulator as a process
           purpose: 'leftover',
         }),
       );
-    }, 180_000);
+    }, 400_000);
+
+    it('starts although the venue answers its time slowly: no request is signed ahead of its clock', async (context) => {
+      const { expect } = context;
+      await oneAtATime(context);
+      const prefix = 'rtclock';
+      const { em, start } = await rig(context, ['BTCUSDT'], prefix);
+      await em.trade('BTCUSDT', 'long', '0.01');
+      // The venue reads its clock after a 3 s delay: halfway through the round trip is 1.5 s
+      // early, and Binance refuses a timestamp more than 1 s ahead of its clock (-1021).
+      await em.faults({ latencyMs: { 'GET /fapi/v1/time': 3000 } });
+      const { engine, ready } = await start();
+      expect(ready).toMatch(/protecting 1 position\(s\)/);
+      await settled(engine, em, prefix, { BTCUSDT: '59400' }, 'the stop rests');
+      await stopGracefully(engine, 1);
+    }, 400_000);
 
     it('takes a position closed and reopened on the same side while it was down as a new one', async (context) => {
       const { expect } = context;
+      await oneAtATime(context);
       const prefix = 'rtreopen';
       const { em, dataDir, start } = await rig(context, ['ETHUSDT'], prefix);
       await em.trade('ETHUSDT', 'short', '0.5');
@@ -436,11 +509,13 @@ describe.concurrent('ratchet run as a process, against the emulator as a process
       await stopGracefully(second.engine, 1);
       const byId = continuousJournal(await readJournal(dataDir));
       expect(byId.get(`${old}/sync`)?.at(-1)?.event.type).toBe('syncDone');
-    }, 180_000);
+    }, 400_000);
   });
 
   describe('refuses a bad start in one paragraph', () => {
-    it('an unknown key: exit 2, the key named, the known one suggested', async ({ expect }) => {
+    it('an unknown key: exit 2, the key named, the known one suggested', async (context) => {
+      const { expect } = context;
+      await oneAtATime(context);
       const r = await run(
         CONFIG.replace('URL', 'http://127.0.0.1:8787').replace(
           'minIntervalSeconds: 0',
@@ -453,11 +528,11 @@ describe.concurrent('ratchet run as a process, against the emulator as a process
         /engine\.yaml: protection\.minIntervalSecond: unknown key \(did you mean "minIntervalSeconds"\?\)/,
       );
       expect(r.stdout).toBe('');
-    });
+    }, 400_000);
 
-    it('a missing environment variable: exit 2, the variable named, the secret not shown', async ({
-      expect,
-    }) => {
+    it('a missing environment variable: exit 2, the variable named, the secret not shown', async (context) => {
+      const { expect } = context;
+      await oneAtATime(context);
       const r = await run(CONFIG.replace('URL', 'http://127.0.0.1:8787'), {
         ...KEYS,
         RATCHET_API_SECRET: undefined,
@@ -468,9 +543,11 @@ describe.concurrent('ratchet run as a process, against the emulator as a process
         /venue\.secret: "\$\{RATCHET_API_SECRET\}" names the environment variable RATCHET_API_SECRET, which is not set/,
       );
       expect(r.said).not.toContain('k3y-never-printed');
-    });
+    }, 400_000);
 
-    it('a bad policy: exit 2, the key and what is allowed', async ({ expect }) => {
+    it('a bad policy: exit 2, the key and what is allowed', async (context) => {
+      const { expect } = context;
+      await oneAtATime(context);
       const r = await run(
         CONFIG.replace('URL', 'http://127.0.0.1:8787').replace(
           'trailing: { percent: 1 }',
@@ -480,11 +557,11 @@ describe.concurrent('ratchet run as a process, against the emulator as a process
       expect(r.code).toBe(2);
       expectOneParagraph(r.said);
       expect(r.said).toMatch(/policy\.trailing\.percent: 150 is not in \(0, 100\)/);
-    });
+    }, 400_000);
 
-    it('an unreachable venue: exit 1, a clear message naming the url, no order sent', async ({
-      expect,
-    }) => {
+    it('an unreachable venue: exit 1, a clear message naming the url, no order sent', async (context) => {
+      const { expect } = context;
+      await oneAtATime(context);
       const url = `http://127.0.0.1:${await closedPort()}`;
       const r = await run(CONFIG.replace('URL', url));
       expect(r.code, r.stderr).toBe(1);
@@ -492,6 +569,6 @@ describe.concurrent('ratchet run as a process, against the emulator as a process
       expect(r.said).toContain(`the venue ${url} cannot be reached`);
       expect(r.said).toMatch(/Check venue\.url .*no order was sent/);
       expect(r.stdout).toBe('');
-    });
+    }, 400_000);
   });
 });

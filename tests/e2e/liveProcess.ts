@@ -219,6 +219,11 @@ export class EmulatorProcess {
     return this.call('POST', '/admin/price', { symbol, price });
   }
 
+  /** `POST /admin/faults` (see docs/exchange-emulator.md). */
+  faults(body: Record<string, unknown>): Promise<unknown> {
+    return this.call('POST', '/admin/faults', body);
+  }
+
   /**
    * Places a STOP_MARKET through the signed REST API, as another tool or a person would: the
    * engine must tell it from its own by the client id.
@@ -343,6 +348,11 @@ export class EngineProcess {
   private readonly writer: Promise<FileHandle>;
   private released = false;
 
+  /** Whether the process has been given its config. */
+  get started(): boolean {
+    return this.released;
+  }
+
   private constructor(
     readonly process: RatchetProcess,
     private readonly fifo: string,
@@ -423,28 +433,27 @@ export class EngineProcess {
   }
 
   /**
-   * Resolves with the first order-sync record (from `from` on) of one of `positions` whose type
-   * is `type`; positions are matched by their symbol's part of the id.
+   * Resolves with the index (in `records`) of the first record from `from` on that `match`
+   * accepts; rejects when the process exits first.
    */
-  nextRecord(type: string, symbols: readonly string[], from: number): Promise<LogRecord> {
-    const fits = (r: LogRecord) =>
-      r.type === type && symbols.some((s) => r.position?.includes(`:${s}:`) === true);
-    const seen = this.records.slice(from).find(fits);
-    if (seen !== undefined) return Promise.resolve(seen);
+  nextRecord(match: (r: LogRecord) => boolean, what: string, from: number): Promise<number> {
+    const seen = this.records.findIndex((r, i) => i >= from && match(r));
+    if (seen >= 0) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const stop = this.process.stderr.listen((line) => {
-        const record = logRecord(line);
-        if (record === undefined || !fits(record)) return;
-        stop();
-        resolve(record);
+      // Records are appended by the constructor's listener, which runs before this one.
+      let next = Math.max(from, this.records.length);
+      const stop = this.process.stderr.listen(() => {
+        while (next < this.records.length) {
+          const i = next++;
+          if (!match(this.records[i] as LogRecord)) continue;
+          stop();
+          resolve(i);
+          return;
+        }
       });
       void this.process.exited.then((exit) => {
         stop();
-        reject(
-          new Error(
-            `ratchet run exited (${exit.code ?? exit.signal}) before a ${type} of ${symbols.join(', ')}`,
-          ),
-        );
+        reject(new Error(`ratchet run exited (${exit.code ?? exit.signal}) before ${what}`));
       });
     });
   }
