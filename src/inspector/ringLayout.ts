@@ -59,7 +59,8 @@ export function layoutRing(graph: MachineGraph): MachineDrawing {
   const n = Math.max(1, children.length);
   // Radii wide enough that neighbouring boxes on the ellipse never touch.
   const rx = Math.max(widest * 1.2, (widest * n) / (2 * Math.PI) + widest * 0.4);
-  const ry = Math.max(tallest * 1.6, (tallest * n) / Math.PI);
+  // Neighbours beside the widest point of the ellipse must clear each other's height.
+  const ry = Math.max(tallest * 1.6, n >= 3 ? (tallest + 12) / Math.sin((2 * Math.PI) / n) : 0);
   const top = TITLE_HEIGHT + MARGIN;
   const cx = MARGIN + widest / 2 + rx;
   const cy = top + tallest / 2 + ry;

@@ -141,6 +141,48 @@ describe('the hub of a live position', () => {
   });
 });
 
+describe('the order-sync drawing', () => {
+  it('puts every state of the machine on a ring, no two boxes touching, each arrow between its two states', () => {
+    const graph = machineGraph(orderSyncMachine);
+    const drawing = layoutRing(graph);
+    const states = drawing.states.filter((s) => s.parent === 'orderSync');
+    expect(states.map((s) => s.key)).toEqual(graph.root.children.map((c) => c.key));
+    expect(states.map((s) => s.key)).toContain('resting');
+    for (const a of states) {
+      expect(a.x).toBeGreaterThanOrEqual(0);
+      expect(a.y).toBeGreaterThanOrEqual(0);
+      expect(a.x + a.width).toBeLessThanOrEqual(drawing.width);
+      expect(a.y + a.height).toBeLessThanOrEqual(drawing.height);
+      for (const b of states) {
+        if (a === b) continue;
+        const apart =
+          a.x + a.width < b.x ||
+          b.x + b.width < a.x ||
+          a.y + a.height < b.y ||
+          b.y + b.height < a.y;
+        expect(apart, `${a.key} and ${b.key}`).toBe(true);
+      }
+    }
+    expect(drawing.edges).toHaveLength(graph.edges.length);
+    const box = new Map(states.map((s) => [s.id, s]));
+    const near = (p: { x: number; y: number }, id: string) => {
+      const s = box.get(id);
+      return (
+        s !== undefined &&
+        p.x >= s.x - 6 &&
+        p.x <= s.x + s.width + 6 &&
+        p.y >= s.y - 6 &&
+        p.y <= s.y + s.height + 6
+      );
+    };
+    for (const edge of drawing.edges) {
+      expect(edge.points).toHaveLength(2);
+      expect(near(edge.points[0]!, edge.source), edge.edgeId).toBe(true);
+      expect(near(edge.points[1]!, edge.target), edge.edgeId).toBe(true);
+    }
+  });
+});
+
 describe('the page reading a live history', () => {
   const step = (seq: number, at: number, restingStop: string | null, r: SyncRecord[] = []) =>
     ({

@@ -109,6 +109,14 @@ function seriesOf(
   ];
 }
 
+/** Says on the container how many points each stop line has, so a test can see both are drawn. */
+function tagged(container: HTMLElement, data: uPlot.AlignedData): uPlot.AlignedData {
+  const points = (i: number) => (data[i] ?? []).filter((v) => v !== null && v !== undefined).length;
+  container.dataset.desiredPoints = String(points(2));
+  container.dataset.restingPoints = String(points(3));
+  return data;
+}
+
 /**
  * Draws the position's price path, its desired stop (a step line: a stop holds until it
  * moves), the stop resting on the exchange (live positions) and the trailing extreme, with
@@ -151,7 +159,10 @@ export function createPriceChart(
     axes: [
       {
         ...AXIS,
-        values: (_u, splits) => splits.map((s) => (Number.isInteger(s) ? formatClock(tsAt(s)) : '')),
+        values: (_u, splits) =>
+          splits.map((s) => (Number.isInteger(s) ? formatClock(tsAt(s)) : '')),
+        // A time label is up to 12 characters: room for it between two ticks.
+        space: 110,
         size: 36,
       },
       { ...AXIS, size: 72 },
@@ -173,7 +184,7 @@ export function createPriceChart(
       draw: [(u) => drawMarkers(u, markers), (u) => drawCursor(u, cursor)],
     },
   };
-  const chart = new uPlot(opts, seriesOf(records, initialSteps), container);
+  const chart = new uPlot(opts, tagged(container, seriesOf(records, initialSteps)), container);
   chart.over.addEventListener('click', () => {
     const idx = chart.cursor.idx;
     const picked = idx === null || idx === undefined ? undefined : records[idx]?.seq;
@@ -189,7 +200,7 @@ export function createPriceChart(
     update: (next, steps) => {
       records = next;
       remark(steps);
-      chart.setData(seriesOf(records, steps));
+      chart.setData(tagged(container, seriesOf(records, steps)));
     },
     destroy: () => {
       resize.disconnect();
