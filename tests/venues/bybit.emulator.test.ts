@@ -1,7 +1,7 @@
 import ccxt from 'ccxt';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { ManualClock, type Emulator } from '../../src/venues/emulator/index.ts';
+import { ManualClock, type Bybit, type Emulator } from '../../src/venues/emulator/index.ts';
 import { emulator } from './emulatorHarness.ts';
 import { bybitClient } from './bybitHarness.ts';
 
@@ -15,6 +15,15 @@ async function setup(options: Parameters<typeof emulator>[0] = {}) {
   const ex = await bybitClient(em);
   await ex.loadMarkets();
   return { em, ex };
+}
+
+/**
+ * Moves the emulator's manual clock and aligns the client's signing clock with it, so requests
+ * stay inside recvWindow however long the test has run on the wall clock.
+ */
+function advance(clock: ManualClock, ex: Bybit, ms: number): void {
+  clock.advance(ms);
+  ex.options['timeDifference'] = Date.now() - clock.now();
 }
 
 function positionStop(em: Emulator, symbol: string) {
@@ -71,7 +80,7 @@ describe('the Bybit v5 side of the emulator, through real ccxt bybit', () => {
     const clock = new ManualClock();
     const { em, ex } = await setup({ clock });
     em.openPosition('BTCUSDT', 'long', '0.010');
-    clock.advance(250);
+    advance(clock, ex, 250);
     await ex.createOrder(BTC, 'market', 'sell', NO_AMOUNT, undefined, {
       stopLossPrice: 59000,
       tradingStopEndpoint: true,
@@ -83,7 +92,7 @@ describe('the Bybit v5 side of the emulator, through real ccxt bybit', () => {
     });
     const [first] = await ex.fetchOpenOrders(BTC);
     expect(first).toMatchObject({ status: 'open', triggerPrice: 59000, reduceOnly: true });
-    clock.advance(1000);
+    advance(clock, ex, 1000);
     await ex.privatePostV5PositionTradingStop({
       category: 'linear',
       symbol: 'BTCUSDT',
@@ -107,13 +116,13 @@ describe('the Bybit v5 side of the emulator, through real ccxt bybit', () => {
     );
     expect(repeated).toBeInstanceOf(ccxt.ExchangeError);
     expect(repeated.message).toContain('"retCode":34040');
-    clock.advance(500);
+    advance(clock, ex, 500);
     const clear = { category: 'linear', symbol: 'BTCUSDT', tpslMode: 'Full', stopLoss: '0' };
     await ex.privatePostV5PositionTradingStop(clear);
     expect(positionStop(em, 'BTCUSDT')).toBeNull();
     expect(await ex.fetchOpenOrders(BTC)).toEqual([]);
     expect((await thrown(ex.privatePostV5PositionTradingStop(clear))).message).toContain('34040');
-    clock.advance(100);
+    advance(clock, ex, 100);
     const [record] = em.state().protection;
     expect(record).toMatchObject({
       isProtected: false,
@@ -275,6 +284,7 @@ describe('the Bybit v5 side of the emulator, through real ccxt bybit', () => {
     const ex = await bybitClient(em, { enableRateLimit: false });
     await ex.loadMarkets();
     em.openPosition('BTCUSDT', 'long', '0.010');
+    advance(clock, ex, 0);
     const move = (price: number) =>
       ex.privatePostV5PositionTradingStop({
         category: 'linear',
@@ -288,7 +298,7 @@ describe('the Bybit v5 side of the emulator, through real ccxt bybit', () => {
     expect(limited).toBeInstanceOf(ccxt.RateLimitExceeded);
     expect(limited.message).toContain('Too many visits!');
     expect(positionStop(em, 'BTCUSDT')?.stopPrice).toBe('59009');
-    clock.advance(1000);
+    advance(clock, ex, 1000);
     await move(59100);
     expect(positionStop(em, 'BTCUSDT')?.stopPrice).toBe('59100');
   });
@@ -300,7 +310,7 @@ describe('the Bybit v5 side of the emulator, through real ccxt bybit', () => {
     await ex.fetchTicker(BTC);
     await ex.fetchTicker(BTC);
     expect(await thrown(ex.fetchTicker(BTC))).toBeInstanceOf(ccxt.RateLimitExceeded);
-    clock.advance(5000);
+    advance(clock, ex, 5000);
     expect((await ex.fetchTicker(BTC)).last).toBe(60000);
     void em;
   });

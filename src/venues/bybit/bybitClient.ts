@@ -29,12 +29,15 @@ function retCodeOf(response: unknown): string | undefined {
 
 /**
  * ccxt's `bybit` (with WebSockets) plus what the adapter cannot get from the stock class: the
- * reset time of a rate-limit refusal, a hook when a socket opens, and a `close` that also cancels
- * ccxt's delayed calls so nothing keeps the process alive after close.
+ * reset time of a rate-limit refusal, hooks when a socket opens and when Bybit confirms a
+ * subscription (only then does a topic's next change reach the socket), and a `close` that also
+ * cancels ccxt's delayed calls so nothing keeps the process alive after close.
  */
 export class BybitClient extends ccxt.pro.bybit {
   /** Called with the URL of every WebSocket that opens. */
   readonly socketOpened = new Set<(url: string) => void>();
+  /** Called with a socket's URL and the topics of every subscription Bybit confirmed on it. */
+  readonly subscribed = new Set<(url: string, topics: readonly string[]) => void>();
   private readonly delayed = new Set<ReturnType<typeof setTimeout>>();
   private closed = false;
 
@@ -82,6 +85,28 @@ export class BybitClient extends ccxt.pro.bybit {
       requestHeaders,
       requestBody,
     );
+  }
+
+  override handleSubscriptionStatus(
+    client: WsClient,
+    message: Parameters<ProBybit['handleSubscriptionStatus']>[1],
+  ): ReturnType<ProBybit['handleSubscriptionStatus']> {
+    const result = super.handleSubscriptionStatus(client, message);
+    const ack = message as { success?: unknown; req_id?: unknown; op?: unknown };
+    if (ack.success !== true || ack.op !== 'subscribe') return result;
+    const subscriptions = (client as { subscriptions: Record<string, unknown> }).subscriptions;
+    const topics: string[] = [];
+    for (const sub of Object.values(subscriptions)) {
+      const s = sub as { id?: unknown; topics?: unknown } | undefined;
+      const id = typeof s?.id === 'number' || typeof s?.id === 'string' ? String(s.id) : undefined;
+      const reqId =
+        typeof ack.req_id === 'number' || typeof ack.req_id === 'string' ? String(ack.req_id) : '';
+      if (id === reqId && Array.isArray(s?.topics))
+        topics.push(...(s.topics as unknown[]).filter((t): t is string => typeof t === 'string'));
+    }
+    const url = (client as { url: string }).url;
+    for (const listener of this.subscribed) listener(url, topics);
+    return result;
   }
 
   override onConnected(client: WsClient, message?: unknown): void {

@@ -38,7 +38,8 @@ const PRIVATE_STREAM = '/v5/private';
  * topics of one authenticated private socket) until the returned function is called. Position
  * rows become `position` events; the `StopLoss` conditional order of a position's stop becomes
  * `stop` events (fired, cleared); other orders are not reported. `reconnected` is reported
- * whenever the private socket is open with both loops listening after a gap — the first start,
+ * whenever the private socket is open, both loops listen and Bybit has confirmed both topics on
+ * that socket, after a gap — the first start,
  * a dropped socket (the loops call again and ccxt redials and re-authenticates), a loop's failed
  * call — so the engine reconciles over REST knowing no later change can be missed. A failure that
  * is not transient (a refused key) ends both loops and goes to `onError`, once.
@@ -53,6 +54,8 @@ export function watchBybitAccount(
   // The start counts as a gap too: changes before it reached no one.
   let gap = true;
   const listening = { positions: false, orders: false };
+  // Topics Bybit confirmed on the current private socket: a change reaches us only after that.
+  const confirmed = new Set<string>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
 
   const privateOpen = (): boolean =>
@@ -63,14 +66,21 @@ export function watchBybitAccount(
 
   const reportIfBack = (): void => {
     if (stopped || !gap || !listening.positions || !listening.orders || !privateOpen()) return;
+    if (!confirmed.has('position') || !confirmed.has('order')) return;
     gap = false;
     logger.info('private stream open');
     listener({ type: 'reconnected', ts: deps.venueNow() });
   };
   const onSocketOpened = (url: string): void => {
-    if (url.includes(PRIVATE_STREAM)) reportIfBack();
+    if (url.includes(PRIVATE_STREAM)) confirmed.clear();
+  };
+  const onSubscribed = (url: string, topics: readonly string[]): void => {
+    if (!url.includes(PRIVATE_STREAM)) return;
+    for (const t of topics) confirmed.add(t);
+    reportIfBack();
   };
   client.socketOpened.add(onSocketOpened);
+  client.subscribed.add(onSubscribed);
 
   const stop = (): void => {
     if (stopped) return;
@@ -78,6 +88,7 @@ export function watchBybitAccount(
     for (const t of timers) clearTimeout(t);
     timers.clear();
     client.socketOpened.delete(onSocketOpened);
+    client.subscribed.delete(onSubscribed);
   };
 
   const pause = (ms: number): Promise<void> =>
