@@ -51,7 +51,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       options.replayTicks <= longest
         ? slice(options.replayTicks)
         : generatePath(options.replayTicks);
-    results.replay = await runReplayStage(replayPath);
+    results.replay = await runReplayStage(replayPath, {
+      scenarios: options.quick ? 4 : 8,
+      ticksEach: Math.max(1, Math.floor(options.replayTicks / (options.quick ? 2 : 4))),
+    });
   }
   return results;
 }

@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runParallelReplay, type ParallelReplayResult } from './parallelReplay.ts';
 import { BENCH_MARKET, BENCH_POLICY, BENCH_POSITION, type BenchPath } from './path.ts';
 import { nowMs, progress, rate } from './timing.ts';
 
@@ -16,6 +17,8 @@ export interface ReplayResult {
   readonly lines: number;
   /** How peak RSS was read: `/usr/bin/time -v` or polling /proc/<pid>/status VmHWM. */
   readonly rssSource: string;
+  /** Independent replays over worker threads. */
+  readonly parallel: ParallelReplayResult;
 }
 
 const RATCHET = fileURLToPath(new URL('../bin/ratchet.mjs', import.meta.url));
@@ -53,7 +56,10 @@ function vmHwm(pid: number): number {
  * discarded. Ticks/s is over the child's whole life (startup, loading and validating the
  * file, the replay, printing). Throws when the child fails or the position exits early.
  */
-export async function runReplayStage(path: BenchPath): Promise<ReplayResult> {
+export async function runReplayStage(
+  path: BenchPath,
+  parallel: { scenarios: number; ticksEach: number },
+): Promise<ReplayResult> {
   const dir = await mkdtemp(join(tmpdir(), 'ratchet-bench-'));
   try {
     const file = join(dir, 'scenario.json');
@@ -104,6 +110,7 @@ export async function runReplayStage(path: BenchPath): Promise<ReplayResult> {
       peakRssBytes,
       lines,
       rssSource: timed !== null ? '/usr/bin/time -v' : '/proc VmHWM polling',
+      parallel: await runParallelReplay(parallel.scenarios, parallel.ticksEach),
     };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -64,6 +64,9 @@ export function benchJson(r: BenchResults): Record<string, unknown> {
     out.replay = {
       ticksPerSecond: round(r.replay.ticksPerSecond),
       peakRssBytes: r.replay.peakRssBytes,
+      parallelTicksPerSecond: round(r.replay.parallel.parallelTicksPerSecond),
+      oneWorkerTicksPerSecond: round(r.replay.parallel.oneWorkerTicksPerSecond),
+      workers: r.replay.parallel.workers,
     };
   }
   return out;
@@ -156,6 +159,13 @@ export function benchTable(r: BenchResults): string {
       '≥ 200,000 ticks/s',
     ]);
     rows.push(['5 replay CLI peak RSS', mib(x.peakRssBytes), x.rssSource, 'flat memory']);
+    const p = x.parallel;
+    rows.push([
+      `5 replay ${p.scenarios} scenarios, ${p.workers} workers (${int(p.ticks)} ticks)`,
+      `${int(p.parallelTicksPerSecond)} ticks/s`,
+      `one worker ${int(p.oneWorkerTicksPerSecond)} ticks/s: ${times(p.parallelTicksPerSecond / p.oneWorkerTicksPerSecond)}`,
+      '≥ 1.8× one core on 2 cores',
+    ]);
   }
   const header: [string, string, string, string] = [
     'stage',

@@ -1,9 +1,10 @@
 import { enqueueActions, type ParameterizedObject } from 'xstate';
 import { outcomePrice } from '../domain/stepPosition.ts';
+import { stepTicks } from '../domain/stepTicks.ts';
 import type { PositionEvent } from '../domain/types.ts';
 import type { PositionContext } from './positionContext.ts';
-import { currentVerdict, stepOf, verdictOf } from './positionStep.ts';
-import type { PositionMachineEvent, StepPhaseEvent } from './positionEvents.ts';
+import { currentVerdict, phasesOf, stepOf, verdictOf } from './positionStep.ts';
+import type { PositionMachineEvent } from './positionEvents.ts';
 
 // An action enqueues its context changes, emitted SPEC events and raised phases in one go:
 // every `assign` re-derives the snapshot, the largest cost of a step, so each action assigns
@@ -63,20 +64,29 @@ export const positionActions = {
     const step = stepOf(context, event, accelerated);
     const verdict = verdictOf(step);
     enqueue.assign({ ...step.changes, step: verdict });
-    const phases: StepPhaseEvent['type'][] = [];
-    if (step.kind === 'exits') phases.push('tick.exit');
-    else {
-      if (verdict.activation !== null || verdict.breakeven) phases.push('tick.activate');
-      if (
-        verdict.momentum !== null ||
-        verdict.engaged ||
-        verdict.peakLocked ||
-        verdict.bigJumpLock !== null
-      )
-        phases.push('tick.trail');
-      if (verdict.moved !== null || verdict.exits) phases.push('tick.settle');
+    for (const type of phasesOf(verdict, step.kind === 'exits')) enqueue.raise({ type });
+  }),
+
+  // A delivery of ticks: the run that moves no region is written in one assign; the tick
+  // after it (if any) begins its step in the same assign and runs its phases, and the rest of
+  // the delivery follows them, unless the position exited.
+  takeTicks: action<Pace>(({ context, event, enqueue }, { accelerated }) => {
+    if (event.type !== 'PRICES') return;
+    const from = event.from ?? 0;
+    const run = stepTicks(context, event.ticks, from, accelerated);
+    const step = run.changing;
+    for (const line of run.events) enqueue.emit(line);
+    if (step === undefined) {
+      if (Object.keys(run.changes).length > 0)
+        enqueue.assign(context.step === null ? run.changes : { ...run.changes, step: null });
+    } else {
+      const at = from + run.taken;
+      const verdict = verdictOf(step, at);
+      enqueue.assign({ ...run.changes, ...step.changes, step: verdict });
+      for (const type of phasesOf(verdict, step.kind === 'exits')) enqueue.raise({ type });
+      if (!verdict.exits && at + 1 < event.ticks.length)
+        enqueue.raise({ type: 'PRICES', ticks: event.ticks, from: at + 1 });
     }
-    for (const type of phases) enqueue.raise({ type });
   }),
 
   activate: action(({ context, enqueue }) => {

@@ -26,6 +26,8 @@ export interface PositionInput {
  * transition reads its verdict here and announces it, in SPEC order.
  */
 export interface StepVerdict {
+  /** Index of the step's tick in its PRICES delivery (0 for a PRICE or CLOCK). */
+  readonly tick: number;
   readonly ts: Millis;
   /** The step's price as decimal text. */
   readonly price: DecimalString;

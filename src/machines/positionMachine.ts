@@ -64,6 +64,13 @@ export const positionMachine = setup({
       entry: 'emitOpened',
       on: {
         PRICE: stepTransitions(),
+        PRICES: [
+          {
+            guard: not(ACCELERATED),
+            actions: { type: 'takeTicks', params: { accelerated: false } },
+          },
+          { guard: ACCELERATED, actions: { type: 'takeTicks', params: { accelerated: true } } },
+        ],
         // A CLOCK step never depends on the pace: it feeds no momentum, and the trailing
         // candidate it can renew is a fresh activation's, at normal pace.
         CLOCK: [

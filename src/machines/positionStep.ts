@@ -1,6 +1,6 @@
 import { outcomePrice, stepPosition, type StepOutcome } from '../domain/stepPosition.ts';
 import type { PositionContext, StepVerdict } from './positionContext.ts';
-import type { PositionMachineEvent } from './positionEvents.ts';
+import type { PositionMachineEvent, StepPhaseEvent } from './positionEvents.ts';
 
 // A guard decides from the step's outcome and the action then applies it, with the same
 // context and event objects: the outcome is computed once and kept for that one pair.
@@ -38,9 +38,10 @@ export function staysInState(step: StepOutcome): boolean {
   return step.kind === 'rejected' || (step.kind === 'stepped' && !step.changesState);
 }
 
-/** Returns the verdict the phases of a state-changing step announce. */
-export function verdictOf(step: StepOutcome): StepVerdict {
+/** Returns the verdict the phases of a state-changing step announce (`tick`: its index in a PRICES delivery). */
+export function verdictOf(step: StepOutcome, tick = 0): StepVerdict {
   return {
+    tick,
     ts: step.ts,
     price: outcomePrice(step),
     activation: step.activation ?? null,
@@ -59,4 +60,20 @@ export function verdictOf(step: StepOutcome): StepVerdict {
 export function currentVerdict(context: PositionContext): StepVerdict {
   if (context.step === null) throw new Error('position machine: no step in progress');
   return context.step;
+}
+
+/** Returns the phases that announce `verdict`, in the order they run. */
+export function phasesOf(verdict: StepVerdict, standingStop: boolean): StepPhaseEvent['type'][] {
+  if (standingStop) return ['tick.exit'];
+  const phases: StepPhaseEvent['type'][] = [];
+  if (verdict.activation !== null || verdict.breakeven) phases.push('tick.activate');
+  if (
+    verdict.momentum !== null ||
+    verdict.engaged ||
+    verdict.peakLocked ||
+    verdict.bigJumpLock !== null
+  )
+    phases.push('tick.trail');
+  if (verdict.moved !== null || verdict.exits) phases.push('tick.settle');
+  return phases;
 }

@@ -44,6 +44,15 @@ export interface ReplayHooks {
    */
   readonly onEvent?: (event: PositionEvent, tickIndex: number) => void;
   readonly persistence?: ReplayPersistence;
+  /**
+   * Send up to this many ticks in one PRICES delivery instead of one PRICE each (default 1).
+   * The machine takes a delivery's ticks exactly as it takes them one by one, but one
+   * transition covers every tick that moves no region: for long series of mostly quiet ticks
+   * this is many times faster. An inspected or persisted replay sends one tick a step (the
+   * inspector shows, and a checkpoint records, each one); with deliveries, `onEvent` sees the
+   * index of the delivery's first tick.
+   */
+  readonly deliveries?: number;
 }
 
 /** How a replay ended. */
@@ -91,6 +100,7 @@ export class ReplayDriver {
   #tickIndex = -1;
   #stepEvents: PositionEvent[] = [];
   #commitDue = false;
+  readonly #delivery: number;
 
   /**
    * Creates and starts the actor of `start`.
@@ -99,6 +109,9 @@ export class ReplayDriver {
    */
   constructor(start: ReplayStart, hooks: ReplayHooks = {}) {
     this.#hooks = hooks;
+    this.#delivery = Math.max(1, Math.floor(hooks.deliveries ?? 1));
+    if (this.#delivery > 1 && (hooks.inspect !== undefined || hooks.persistence !== undefined))
+      throw new Error('an inspected or persisted replay sends one tick a step: drop `deliveries`');
     const inspect = hooks.inspect === undefined ? {} : { inspect: hooks.inspect };
     if ('snapshot' in start) {
       this.#positionId = start.positionId;
@@ -156,6 +169,30 @@ export class ReplayDriver {
     this.#record(false);
   }
 
+  /**
+   * Sends `ticks[from…to)` as one PRICES delivery; the caller checks {@link open} first. The
+   * cursor moves past every tick taken: all of them, or up to the one the position exited on.
+   * Throws PositionStepError if the machine fails on it.
+   */
+  #deliver(ticks: readonly Tick[]): void {
+    this.#tickIndex = this.#cursor;
+    this.actor.send({ type: 'PRICES', ticks });
+    const snapshot = this.actor.getSnapshot();
+    if (snapshot.status === 'error') {
+      throw this.#failed(
+        `on a delivery of ticks ${this.#cursor}–${this.#cursor + ticks.length - 1}`,
+        this.#restored && this.#sent === 0,
+      );
+    }
+    // The step that exited records where in the delivery it stood.
+    const taken =
+      snapshot.status === 'done' && snapshot.context.step !== null
+        ? snapshot.context.step.tick + 1
+        : ticks.length;
+    this.#cursor += taken;
+    this.#sent += taken;
+  }
+
   /** Puts an event the actor did not produce (a tick the price path refused) into the event stream, here. */
   report(event: PositionEvent): void {
     this.#emitted(event);
@@ -200,6 +237,13 @@ export class ReplayDriver {
 
   /** The one loop: yields whenever a commit is due before the next tick. */
   *#steps(ticks: Iterable<Tick>): Generator<void, void, undefined> {
+    if (this.#delivery > 1 && Array.isArray(ticks)) {
+      const all = ticks as readonly Tick[];
+      for (let i = 0; i < all.length && this.open; i += this.#delivery) {
+        this.#deliver(all.length <= this.#delivery ? all : all.slice(i, i + this.#delivery));
+      }
+      return;
+    }
     for (const tick of ticks) {
       if (!this.open) return;
       this.send(tick);

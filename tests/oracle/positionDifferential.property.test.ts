@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
-import type { PositionEvent } from '../../src/domain/types.ts';
+import type { PositionEvent, Tick } from '../../src/domain/types.ts';
 import { positionMachine } from '../../src/machines/positionMachine.ts';
 import { OraclePosition } from './oraclePosition.ts';
 import { differentialCaseArb, type DifferentialCase } from './scenarioArbitrary.ts';
@@ -51,6 +51,41 @@ function machineEvents(c: DifferentialCase): { events: PositionEvent[]; stop: st
   return { events, stop };
 }
 
+/**
+ * Returns the events the position machine emits when the case's prices arrive in deliveries
+ * of up to `size` ticks (PRICES events; a CLOCK ends a delivery and is sent on its own).
+ */
+function deliveredEvents(
+  c: DifferentialCase,
+  size: number,
+): { events: PositionEvent[]; stop: string } {
+  const actor = createActor(positionMachine, {
+    input: { market: c.market, position: c.position, policy: c.policy },
+  });
+  const events: PositionEvent[] = [];
+  actor.on('*', (e) => events.push(e));
+  actor.start();
+  let batch: Tick[] = [];
+  const flush = () => {
+    if (batch.length > 0 && actor.getSnapshot().status === 'active')
+      actor.send({ type: 'PRICES', ticks: batch });
+    batch = [];
+  };
+  for (const input of c.inputs) {
+    if (input.type === 'PRICE') {
+      batch.push({ ts: input.ts, price: input.price });
+      if (batch.length >= size) flush();
+      continue;
+    }
+    flush();
+    if (actor.getSnapshot().status === 'active') actor.send(input);
+  }
+  flush();
+  const stop = actor.getSnapshot().context.stop;
+  actor.stop();
+  return { events, stop };
+}
+
 function oracleEvents(c: DifferentialCase): { events: PositionEvent[]; stop: string } {
   const oracle = new OraclePosition(c.market, c.position, c.policy);
   for (const input of c.inputs) {
@@ -82,5 +117,14 @@ describe('the position machine against the decimal oracle', () => {
     const kinds = [...EVERY_KIND].filter((k) => (seen.get(k) ?? 0) < Math.max(3, numRuns / 500));
     console.log(JSON.stringify(Object.fromEntries(seen)));
     expect(kinds, JSON.stringify(Object.fromEntries(seen))).toEqual([]);
+  });
+
+  it('emits the same events when the ticks arrive in deliveries (PRICES)', () => {
+    fc.assert(
+      fc.property(differentialCaseArb, fc.integer({ min: 1, max: 25 }), (c, size) => {
+        expect(deliveredEvents(c, size)).toEqual(oracleEvents(c));
+      }),
+      { seed, numRuns },
+    );
   });
 });

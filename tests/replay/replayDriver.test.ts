@@ -59,6 +59,38 @@ describe('ReplayDriver', () => {
     expect(end).toMatchObject({ open: false, summary: plain.summary });
   });
 
+  it('sends deliveries of ticks with the events, cursor and count of one tick a step', async () => {
+    for (const file of ['sete-bigjump.json', 'short-tiers-momentum.json', 'random-303.json']) {
+      const scenario = await loadScenarioFile(join(SPEC_DIR, file));
+      const plain = replayScenario(scenario);
+      for (const size of [1, 2, 5, 1000]) {
+        const events: PositionEvent[] = [];
+        const driver = new ReplayDriver(
+          { input: scenario },
+          { onEvent: (e) => events.push(e), deliveries: size },
+        );
+        await driver.sendBatches([scenario.ticks]);
+        const end = driver.finish();
+        expect(events, `${file} in deliveries of ${size}`).toEqual(plain.events);
+        expect(end.summary).toEqual(plain.summary);
+        // An exit mid-delivery: the ticks after it were not taken.
+        expect(driver.ticksSent).toBe(plain.ticksProcessed);
+        expect(driver.cursor).toBe(plain.ticksProcessed);
+      }
+    }
+  });
+
+  it('refuses deliveries for an inspected or persisted replay, which record each tick', async () => {
+    const scenario = await loadScenarioFile(join(SPEC_DIR, 'sete-bigjump.json'));
+    const tap = createInspectionTap(() => undefined);
+    expect(
+      () => new ReplayDriver({ input: scenario }, { inspect: tap.inspect, deliveries: 8 }),
+    ).toThrow(/sends one tick a step/);
+    expect(
+      () => new ReplayDriver({ input: scenario }, { persistence: everyStep(), deliveries: 8 }),
+    ).toThrow(/sends one tick a step/);
+  });
+
   it('refuses to drive persistence synchronously', async () => {
     const scenario = await loadScenarioFile(join(SPEC_DIR, 'sete-bigjump.json'));
     const driver = new ReplayDriver({ input: scenario }, { persistence: everyStep() });
