@@ -256,6 +256,7 @@ export class LiveEngine {
       positions.filter((p) => this.wanted(p.symbol)),
       stops,
       this.options.config.clientIdPrefix,
+      true,
     );
     const ts = this.now();
     let closedWhileDown = 0;
@@ -428,6 +429,7 @@ export class LiveEngine {
       symbol: slot.meta.symbol,
       side: slot.meta.side,
       stem: slot.syncSnapshot.context.clientIdStem,
+      entryPrice: slot.positionContext.position.entryPrice,
     };
   }
 

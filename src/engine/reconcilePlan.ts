@@ -1,3 +1,4 @@
+import { Decimal } from 'decimal.js';
 import type { Side } from '../domain/types.ts';
 import type { StopRef } from '../machines/orderSyncTypes.ts';
 import type { VenuePosition, VenueStopOrder } from '../venues/port.ts';
@@ -10,6 +11,8 @@ export interface HeldPosition {
   readonly side: Side;
   /** The start of every client id of this position. */
   readonly stem: string;
+  /** The entry price the actor was opened with; another one on the exchange is another position. */
+  readonly entryPrice: string;
 }
 
 /** The exchange's truth for one held position: its size (null: flat) and our stops for it. */
@@ -46,6 +49,8 @@ export function reconcilePlan(
   positions: readonly VenuePosition[],
   stops: readonly VenueStopOrder[],
   prefix: string,
+  /** Match held positions by entry price too (at start-up: what changed while we were down). */
+  matchEntry = false,
 ): ReconcilePlan {
   const open = stops.filter((s) => s.status === 'open');
   const ours = open.filter((s) => isOurs(s.clientId, prefix));
@@ -53,8 +58,19 @@ export function reconcilePlan(
   const claimed = new Set<VenueStopOrder>();
   const usedPositions = new Set<VenuePosition>();
 
+  // One-way mode: one position per symbol. The same side with another entry price was closed and
+  // reopened, or added to, while we were down: either way the actor's peaks and stops belong to
+  // another position, so it ends and the exchange's position gets a new actor — which adopts the
+  // old actor's stops below, so protection never lapses and a tighter stop is kept.
+  const sameEntry = (a: string, b: string) => new Decimal(a).eq(b);
   const truths: HeldTruth[] = held.map((h) => {
-    const position = positions.find((p) => p.symbol === h.symbol && p.side === h.side) ?? null;
+    const position =
+      positions.find(
+        (p) =>
+          p.symbol === h.symbol &&
+          p.side === h.side &&
+          (!matchEntry || sameEntry(p.entryPrice, h.entryPrice)),
+      ) ?? null;
     if (position !== null) usedPositions.add(position);
     const mine = ours.filter((s) => s.clientId.startsWith(h.stem));
     for (const s of mine) claimed.add(s);
@@ -72,16 +88,26 @@ export function reconcilePlan(
     return strays.length === 0 ? t : { ...t, stops: [...t.stops, ...strays] };
   });
 
-  const opened = positions
-    .filter((p) => !usedPositions.has(p))
-    .map((position) => {
-      const adopted = ours.filter((s) => !claimed.has(s) && fits(s, position));
-      for (const s of adopted) claimed.add(s);
-      return { position, stops: adopted };
-    });
+  const openedPositions = positions.filter((p) => !usedPositions.has(p));
+  // A held position that is gone hands its stops to a new position on its symbol and side.
+  const handedOver = new Set<VenueStopOrder>();
+  const released = withStrays.map((t) => {
+    if (t.position !== null) return t;
+    const kept = t.stops.filter((s) => !openedPositions.some((p) => fits(s, p)));
+    for (const s of t.stops) if (!kept.includes(s)) handedOver.add(s);
+    return kept.length === t.stops.length ? t : { ...t, stops: kept };
+  });
+  const opened = openedPositions.map((position) => {
+    const adopted = [
+      ...[...handedOver].filter((s) => fits(s, position)),
+      ...ours.filter((s) => !claimed.has(s) && fits(s, position)),
+    ];
+    for (const s of adopted) claimed.add(s);
+    return { position, stops: adopted };
+  });
 
   return {
-    held: withStrays,
+    held: released,
     opened,
     orphans: ours.filter((s) => !claimed.has(s)),
     foreign,
