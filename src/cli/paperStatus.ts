@@ -85,8 +85,9 @@ export function createStatusBoard(io: CliIo, columns: () => number | undefined):
   };
   return {
     update: (positions) => {
-      rows = positions.map(ttyRow);
-      if (rows.length === 0) rows = ['(no open paper position)'];
+      const next = positions.length === 0 ? ['(no open paper position)'] : positions.map(ttyRow);
+      if (drawn > 0 && next.join('\n') === rows.join('\n')) return;
+      rows = next;
       draw(up());
     },
     note: (line) => {
