@@ -47,6 +47,8 @@ export const soakReportSchema = z
       .strict(),
     faults: z.record(z.enum(FAULT_KINDS), count),
     kills: count,
+    /** Engines that exited at start (the soak starts another, as a supervisor would). */
+    startFailures: count,
     checkpoints: count,
     /** Positions' unprotected ms after their first stop rested, summed. Target 0. */
     nakedMs: ms,
@@ -105,7 +107,7 @@ export function summaryText(r: SoakReport): string {
   return [
     `soak seed ${r.seed}: ${Math.round(r.durationMs / 1000)} s soak (${Math.round(r.wallMs / 1000)} s wall), ${r.symbols.length} symbol(s) ${r.symbols.join(',')}`,
     `  positions   opened ${p.opened}; closed by stop ${p.closedByStop}, by the test ${p.closedByTest}, by the engine ${p.closedByEngine}; open at end ${p.openAtEnd}; ${p.positionHours.toFixed(3)} position-hours`,
-    `  faults      ${faults}; engine kills ${r.kills}; checkpoints ${r.checkpoints}`,
+    `  faults      ${faults}; engine kills ${r.kills} (start failures ${r.startFailures}); checkpoints ${r.checkpoints}`,
     `  naked       ${r.nakedMs} ms`,
     `  lost        ${r.lost}`,
     `  duplicates  ${r.duplicates} (orphans ${r.orphans}, unsettled ${r.unsettled})`,

@@ -189,6 +189,39 @@ export function journalGaps(table: string): { lines: number; gaps: string[] } {
 }
 
 /**
+ * Returns, per symbol, the stop of the last `opened` or `stopMoved` journal line of the position
+ * opened last on it, from `ratchet journal`'s table (ids) and jsonl (events) of the same entries.
+ */
+export function lastDesiredStops(table: string, jsonl: string): Map<string, string> {
+  const ids = table
+    .split('\n')
+    .slice(2)
+    .filter((l) => l.trim() !== '')
+    .map((row) => row.trim().split(/\s+/)[0] ?? '');
+  const events = jsonl.split('\n').filter((l) => l.trim() !== '');
+  const latest = new Map<string, { openedAt: number; stop: string }>();
+  events.forEach((line, i) => {
+    const id = ids[i] ?? '';
+    const event = JSON.parse(line) as { type: string; ts: number; stop?: string };
+    if (id.endsWith('/sync') || (event.type !== 'opened' && event.type !== 'stopMoved')) return;
+    const symbol = id.split(':').find((part) => /^[A-Z0-9]+USDT$/.test(part));
+    if (symbol === undefined || event.stop === undefined) return;
+    const seen = latest.get(`${symbol}|${id}`);
+    latest.set(`${symbol}|${id}`, {
+      openedAt: event.type === 'opened' ? event.ts : (seen?.openedAt ?? event.ts),
+      stop: event.stop,
+    });
+  });
+  const bySymbol = new Map<string, { openedAt: number; stop: string }>();
+  for (const [key, value] of latest) {
+    const symbol = key.split('|')[0] as string;
+    const best = bySymbol.get(symbol);
+    if (best === undefined || value.openedAt >= best.openedAt) bySymbol.set(symbol, value);
+  }
+  return new Map([...bySymbol].map(([symbol, v]) => [symbol, v.stop]));
+}
+
+/**
  * Runs one chaos soak: an in-process emulator whose prices walk (seeded, with spikes and
  * gaps), positions opened and closed over time, the real `ratchet run` as a child process, and
  * the seeded fault schedule including SIGKILLs; returns the report.
@@ -238,7 +271,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     }
   };
 
-  let engine = new Engine(configPath, em, onRecord);
+  let engine = undefined as unknown as Engine;
   let restarting: Promise<void> | undefined;
   let kills = 0;
   const prices = new Map<string, Decimal>(book.map((b) => [b.symbol, new Decimal(b.price)]));
@@ -256,6 +289,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   let orphans = 0;
   let unsettled = 0;
   let checkpoints = 0;
+  let startFailures = 0;
 
   const tick = (symbol: string) => new Decimal(em.exchange.book(symbol).spec.tickSize);
   const setPrice = (symbol: string, price: Decimal) => {
@@ -301,6 +335,26 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     em.injectFaults({ latencyMs: latency, errorRate });
   };
 
+  /**
+   * Starts engines until one is ready, as a supervisor would: an engine that exits at start
+   * (the venue refused it) is a finding, not the end of the soak.
+   */
+  const startEngine = async () => {
+    for (let attempt = 1; ; attempt++) {
+      engine = new Engine(configPath, em, onRecord);
+      if (await engine.ready) return;
+      startFailures += 1;
+      const said = engine
+        .lastLines()
+        .split('\n')
+        .filter((l) => l.startsWith('ratchet:'))
+        .join(' ');
+      log(`the engine exited at start (attempt ${attempt}): ${said}`);
+      if (attempt >= 20) throw new Error(`ratchet run did not start:\n${engine.lastLines()}`);
+      await delay(1000);
+    }
+  };
+
   const restart = (pauseMs: number) => {
     kills += 1;
     movedAt.clear();
@@ -309,8 +363,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       await killed.kill('SIGKILL');
       log(`engine SIGKILLed; restarting in ${pauseMs} ms`);
       await delay(pauseMs);
-      engine = new Engine(configPath, em, onRecord);
-      if (!(await engine.ready)) problem(`the engine did not start again:\n${engine.lastLines()}`);
+      await startEngine();
       restarting = undefined;
     })();
   };
@@ -353,10 +406,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     active = [];
     em.injectFaults({ clear: true });
     if (restarting !== undefined) await restarting;
-    if (!engine.up && !(await engine.ready)) {
-      problem(`${label}: the engine is not running`);
-      return;
-    }
+    if (!engine.up && !(await engine.ready)) await startEngine();
     const deadline = Date.now() + settleBound;
     let state = em.state();
     const stopsOf = (s: AdminState, symbol: string) =>
@@ -397,7 +447,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   let next = 0;
   let nextSample = 0;
   let nextCheckpoint = checkpointEvery;
-  if (!(await engine.ready)) throw new Error(`ratchet run did not start:\n${engine.lastLines()}`);
+  await startEngine();
   let last = Date.now();
   while (soakMs < durationMs) {
     await delay(100);
@@ -478,6 +528,18 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const { lines, gaps } = journalGaps(journal.stdout);
   if (journal.code !== 0) problem(`ratchet journal exited ${journal.code}`);
   for (const gap of gaps.slice(0, 10)) problem(`journal: ${gap}`);
+  const jsonl = await runRatchet(['journal', '--data-dir', dataDir, '--format', 'jsonl']);
+  const desired = lastDesiredStops(journal.stdout, jsonl.stdout);
+  for (const p of endState.positions) {
+    const want = desired.get(p.symbol);
+    const stops = endState.openOrders
+      .filter((o) => o['symbol'] === p.symbol && String(o['clientAlgoId']).startsWith(`${PREFIX}-`))
+      .map((o) => String(o['triggerPrice']));
+    if (want === undefined || stops.length !== 1 || !new Decimal(want).eq(stops[0] as string))
+      problem(
+        `${p.symbol}: the exchange holds our stop(s) [${stops.join(', ')}] but the journal's last desired stop is ${want ?? 'none'}`,
+      );
+  }
 
   const positionHours = positionMs / 3_600_000;
   return {
@@ -496,6 +558,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     },
     faults: countByKind(schedule),
     kills,
+    startFailures,
     checkpoints,
     nakedMs: nakedTotal(endState),
     lost,

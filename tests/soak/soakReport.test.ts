@@ -24,6 +24,7 @@ const REPORT: SoakReport = {
   },
   faults: { latency: 3, errorRate: 2, burst429: 1, lostResponse: 1, wsDisconnect: 2, kill: 1 },
   kills: 1,
+  startFailures: 0,
   checkpoints: 4,
   nakedMs: 0,
   lost: 0,
