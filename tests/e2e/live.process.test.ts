@@ -212,7 +212,7 @@ describe.concurrent('ratchet run as a process, against the emulator as a process
             type === 'placeStop'
               ? r['stopPrice']
               : (r['stop'] as { stopPrice?: unknown })?.stopPrice;
-          return price === target(symbol);
+          return typeof price === 'string' && new Decimal(price).eq(target(symbol));
         };
         const first = stage === 'placeStop' ? 'placeStop' : 'stopResting';
         const i = await engine.nextRecord(
@@ -271,7 +271,7 @@ describe.concurrent('ratchet run as a process, against the emulator as a process
           else await improve(symbol);
         }
 
-        const moved = performance.now() - moving;
+        const movesMs = performance.now() - moving;
         engine = next;
         progress = `${plan}: restarting`;
         const t0 = performance.now();
@@ -284,7 +284,7 @@ describe.concurrent('ratchet run as a process, against the emulator as a process
         expect(ready).toMatch(/protecting 2 position\(s\).*resumed 2, new 0, closed while down 0/);
         const state = await settle(engine, `${plan}: settles after the restart`);
         console.log(
-          `${plan}; waited ${Math.round(moving - loading)} ms for the next engine to load, moves ${Math.round(moved)} ms; ready ${Math.round(t1 - t0)} ms after reading its config, settled ${Math.round(performance.now() - t1)} ms later`,
+          `${plan}; waited ${Math.round(moving - loading)} ms for the next engine to load, moves ${Math.round(movesMs)} ms; ready ${Math.round(t1 - t0)} ms after reading its config, settled ${Math.round(performance.now() - t1)} ms later`,
         );
         for (const symbol of symbols) {
           const stops = ourStops(state, prefix, symbol);
@@ -468,8 +468,9 @@ describe.concurrent('ratchet run as a process, against the emulator as a process
       const prefix = 'rtclock';
       const { em, start } = await rig(context, ['BTCUSDT'], prefix);
       await em.trade('BTCUSDT', 'long', '0.01');
-      // The venue reads its clock after a 3 s delay: halfway through the round trip is 1.5 s
-      // early, and Binance refuses a timestamp more than 1 s ahead of its clock (-1021).
+      // The venue reads its clock 3 s into the round trip, at its end. An offset taken from the
+      // round trip's middle signs every request 1.5 s ahead of the venue, and Binance refuses a
+      // timestamp more than 1 s ahead of its clock (-1021); one 5 s behind it still takes.
       await em.faults({ latencyMs: { 'GET /fapi/v1/time': 3000 } });
       const { engine, ready } = await start();
       expect(ready).toMatch(/protecting 1 position\(s\)/);

@@ -23,7 +23,7 @@ export interface Exit {
   readonly signal: NodeJS.Signals | null;
 }
 
-/** Waits for lines of one output stream, each line checked by every waiter as it arrives. */
+/** The lines of one output stream so far, and listeners told of each new one. */
 class Lines {
   readonly all: string[] = [];
   private readonly waiters = new Set<(line: string, index: number) => void>();
