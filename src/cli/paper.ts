@@ -13,6 +13,7 @@ import { createBinanceVenue } from '../venues/binance/createBinanceVenue.ts';
 import { PAPER_STATE_FILE, PaperStateError } from '../venues/emulator/index.ts';
 import type { Venue } from '../venues/port.ts';
 import { DEFAULT_INSPECTOR_PORT, parsePort } from './inspect.ts';
+import { inspectorJournal } from './inspectorJournal.ts';
 import { processIo, type CliIo } from './io.ts';
 import { loadPaperConfig, type PaperConfig } from './paperConfig.ts';
 import { PaperExchange } from './paperExchange.ts';
@@ -179,6 +180,7 @@ async function runPaper(
         host: config.engine.inspector?.host ?? '127.0.0.1',
         port,
         token: config.engine.inspector?.token,
+        journal: inspectorJournal(store),
       });
     try {
       inspector = await serve(wanted);

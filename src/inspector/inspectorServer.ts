@@ -6,7 +6,12 @@ import { bindingProblem, checkAccess } from './accessGuard.ts';
 import type { InspectionHub } from './inspectionHub.ts';
 import type { MachineDrawing } from './machineLayout.ts';
 import { pageBundle } from './pageBundle.ts';
-import { PROTOCOL_VERSION, type PositionsResponse, type ServerMessage } from './protocol.ts';
+import {
+  PROTOCOL_VERSION,
+  type JournalResponse,
+  type PositionsResponse,
+  type ServerMessage,
+} from './protocol.ts';
 import { createLogger } from '../telemetry/logger.ts';
 
 /** How to serve the inspector. */
@@ -15,6 +20,8 @@ export interface InspectorServerOptions {
   readonly drawing: MachineDrawing;
   /** The order-sync machine's drawing, served at `/api/machine/orderSync` (404 without one). */
   readonly syncDrawing?: MachineDrawing;
+  /** Reads a position's journal from the store, for `/api/positions/:id/journal` (404 without one). */
+  readonly journal?: JournalReader;
   /** Default 127.0.0.1; any other host needs `token`. */
   readonly host?: string;
   /** Default 7357; 0 picks a free port (tests). */
@@ -47,6 +54,13 @@ export interface ClientClosed {
   readonly reason: ClientCloseReason;
   readonly code: number;
 }
+
+/** Returns a position's newest `limit` journal lines, oldest first. */
+export type JournalReader = (positionId: string, limit: number) => Promise<JournalResponse>;
+
+/** Journal lines sent when the page names no limit, and the most it may ask for. */
+const JOURNAL_LIMIT = 500;
+const MAX_JOURNAL_LIMIT = 5000;
 
 /** A running inspector. */
 export interface RunningInspector {
@@ -113,7 +127,8 @@ function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
 
 /**
  * Starts the inspector's HTTP server: the page's assets, the JSON API (`GET /api/machine`,
- * `GET /api/machine/orderSync`, `GET /api/positions`, `GET /api/positions/:id/history`) and
+ * `GET /api/machine/orderSync`, `GET /api/positions`, `GET /api/positions/:id/history`,
+ * `GET /api/positions/:id/journal`) and
  * the WebSocket stream at
  * `/api/stream`. Read-only: every other method gets 405. Throws when asked to bind a
  * non-loopback host without a token, or when the port cannot be bound.
@@ -157,6 +172,24 @@ export async function startInspectorServer(
     if (path === '/api/positions') {
       const body: PositionsResponse = { protocol: PROTOCOL_VERSION, positions: hub.summaries() };
       return sendJson(res, 200, body);
+    }
+    const journal = /^\/api\/positions\/([^/]+)\/journal$/.exec(path);
+    if (journal !== null) {
+      const read = options.journal;
+      if (read === undefined)
+        return sendJson(res, 404, { error: 'this inspector reads no journal' });
+      const id = decodeURIComponent(journal[1] ?? '');
+      const asked = Number(url.searchParams.get('limit') ?? JOURNAL_LIMIT);
+      const limit =
+        Number.isInteger(asked) && asked > 0 ? Math.min(asked, MAX_JOURNAL_LIMIT) : JOURNAL_LIMIT;
+      read(id, limit).then(
+        (body) => sendJson(res, 200, body),
+        (error: unknown) => {
+          log.warn({ err: String(error), position: id }, 'journal read failed');
+          sendJson(res, 500, { error: 'the journal could not be read' });
+        },
+      );
+      return;
     }
     const match = /^\/api\/positions\/([^/]+)\/history$/.exec(path);
     if (match !== null) {

@@ -1,3 +1,4 @@
+import type { PositionEvent } from '../domain/types.ts';
 import type { InspectionRecord, PositionInfo } from '../inspection/inspectionRecord.ts';
 import type { SyncRecord } from '../machines/orderSyncTypes.ts';
 
@@ -95,6 +96,22 @@ export interface HistoryResponse {
   readonly records: readonly InspectionRecord[];
   /** The order-sync steps held, oldest first (empty for a replay). */
   readonly syncSteps: readonly SyncStep[];
+}
+
+/** One decision of a position as its journal keeps it: a SPEC event or an order-sync record. */
+export type JournalLine =
+  | { readonly machine: 'position'; readonly seq: number; readonly event: PositionEvent }
+  | { readonly machine: 'sync'; readonly seq: number; readonly event: SyncRecord };
+
+/**
+ * `GET /api/positions/:id/journal?limit=N`: the position's newest `limit` journal lines, oldest
+ * first, read from the store on demand (the steps older than the hub keeps live only there).
+ */
+export interface JournalResponse {
+  readonly positionId: string;
+  /** How many lines the journal holds for the position. */
+  readonly total: number;
+  readonly lines: readonly JournalLine[];
 }
 
 /** Messages the server pushes on the WebSocket stream (`/api/stream`); the page sends none. */

@@ -2,7 +2,11 @@ import type { InspectedPosition } from '../inspection/inspectionRecord.ts';
 import { orderSyncMachine } from '../machines/orderSyncMachine.ts';
 import { positionMachine } from '../machines/positionMachine.ts';
 import { DEFAULT_POSITIONS, DEFAULT_RECORDS_PER_POSITION, InspectionHub } from './inspectionHub.ts';
-import { startInspectorServer, type RunningInspector } from './inspectorServer.ts';
+import {
+  startInspectorServer,
+  type JournalReader,
+  type RunningInspector,
+} from './inspectorServer.ts';
 import { machineGraph } from './machineGraph.ts';
 import { layoutMachine } from './machineLayout.ts';
 import { layoutRing } from './ringLayout.ts';
@@ -19,6 +23,8 @@ export interface ServeOptions {
    * whole: a replay is finite and was loaded whole already, and its start must stay visible.
    */
   readonly retention?: Partial<HubRetention>;
+  /** Reads a live position's journal on demand (its steps older than the hub keeps). */
+  readonly journal?: JournalReader;
 }
 
 /** A served inspector and the hub behind it, into which a live engine can keep pushing. */
@@ -45,6 +51,7 @@ export async function serveInspector(options: ServeOptions): Promise<ServedInspe
     hub,
     drawing,
     syncDrawing,
+    ...(options.journal === undefined ? {} : { journal: options.journal }),
     ...(options.host === undefined ? {} : { host: options.host }),
     ...(options.port === undefined ? {} : { port: options.port }),
     token: options.token,

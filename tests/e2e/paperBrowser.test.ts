@@ -113,6 +113,14 @@ describe('the inspector of a paper run, in Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'paper-inspector.png') });
     console.log(`screenshot: ${join(ARTIFACTS, 'paper-inspector.png')}`);
 
+    // Older decisions come from the journal on demand.
+    await page.click('#journal-toggle');
+    await page.waitForSelector('#event-log .journal-head');
+    expect(await page.textContent('#event-log .journal-head')).toMatch(/^journal: \d+ decision/);
+    expect(await page.$$eval('#event-log .event-sync', (n) => n.length)).toBeGreaterThan(0);
+    await page.click('#journal-toggle');
+    await page.waitForSelector('#event-log .journal-head', { state: 'detached' });
+
     // Close the short elsewhere (as a trader would on the exchange's site): the engine ends it.
     const listed = (await (
       await fetch(new URL('/api/positions', inspector))

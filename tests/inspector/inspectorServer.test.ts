@@ -85,6 +85,8 @@ describe('inspector API', () => {
   it('answers 404 for unknown positions and paths, and 405 for anything but reading', async () => {
     const base = baseUrl(await serve(['sete-bigjump']));
     expect((await fetch(`${base}/api/positions/nope/history`)).status).toBe(404);
+    // A replay has no store behind it: no journal to read.
+    expect((await fetch(`${base}/api/positions/sete-bigjump/journal`)).status).toBe(404);
     expect((await fetch(`${base}/api/nothing`)).status).toBe(404);
     expect((await fetch(`${base}/api/positions`, { method: 'POST', body: '{}' })).status).toBe(405);
     expect(

@@ -10,8 +10,10 @@ import {
   syncStepAt,
   syncStepsDuring,
 } from '../../src/inspector/page/syncHistory.ts';
+import { inspectorJournal } from '../../src/cli/inspectorJournal.ts';
 import type {
   HistoryResponse,
+  JournalResponse,
   PositionsResponse,
   ServerMessage,
   SyncStep,
@@ -261,8 +263,16 @@ describe('the inspector over a running engine', () => {
   it('lists each position with its desired and resting stop, and draws the order sync it went through', async () => {
     em = await startTestEmulator({ startPrices: { BTCUSDT: '60000.0' } });
     em.openPosition('BTCUSDT', 'long', '0.010');
-    inspector = await serveInspector({ positions: [], port: 0 });
+    // The engine's store is opened by the rig; the journal reader reaches it once it exists.
+    let journalOf: ReturnType<typeof inspectorJournal> = () =>
+      Promise.reject(new Error('no store'));
+    inspector = await serveInspector({
+      positions: [],
+      port: 0,
+      journal: (id, limit) => journalOf(id, limit),
+    });
     rig = await startEngine(em, { engine: { inspection: inspector.hub } });
+    journalOf = inspectorJournal(rig.store);
     const served = inspector;
     const live = rig;
     const listed = async () =>
@@ -305,6 +315,21 @@ describe('the inspector over a running engine', () => {
     ]);
     for (const id of history.syncSteps.flatMap((s) => s.transitions))
       expect(drawn.has(id), id).toBe(true);
+
+    // Older steps than the hub keeps are read from the journal on demand: both machines' lines.
+    const journalUrl = (limit: number) =>
+      new URL(
+        `/api/positions/${encodeURIComponent(position?.id ?? '')}/journal?limit=${limit}`,
+        served.url,
+      );
+    const journal = (await (await fetch(journalUrl(500))).json()) as JournalResponse;
+    expect(journal.lines.map((l) => `${l.machine}:${l.event.type}`)).toEqual(
+      expect.arrayContaining(['position:opened', 'sync:placeStop', 'sync:stopResting']),
+    );
+    expect(journal.total).toBe(journal.lines.length);
+    const last = (await (await fetch(journalUrl(1))).json()) as JournalResponse;
+    expect(last.lines).toEqual([journal.lines.at(-1)]);
+    expect(last.total).toBe(journal.total);
 
     // The stop moves with the price; then the position closes elsewhere and is marked closed.
     await rig.feedReady('BTCUSDT');

@@ -1,5 +1,5 @@
 import type { InspectionRecord } from '../../inspection/inspectionRecord.ts';
-import type { SyncStep } from '../protocol.ts';
+import type { JournalResponse, SyncStep } from '../protocol.ts';
 import { el } from './dom.ts';
 import { describeEvent, describeSyncRecord, formatClock } from './format.ts';
 import { syncStepsDuring } from './syncHistory.ts';
@@ -61,5 +61,33 @@ export function renderEventLog(
   }
   lines.reverse();
   container.replaceChildren(...lines);
+  container.scrollTop = container.scrollHeight;
+}
+
+/**
+ * Shows a position's journal as the store keeps it: every decision of both machines, oldest
+ * first, numbered by journal seq, under a line saying how many there are in all.
+ */
+export function renderJournal(container: HTMLElement, journal: JournalResponse): void {
+  const head = el(
+    'li',
+    'event journal-head',
+    `journal: ${journal.total} decision(s)${journal.total > journal.lines.length ? `, the last ${journal.lines.length} shown` : ''}`,
+  );
+  const lines = journal.lines.map((l) => {
+    const li = el('li', `event ${l.machine === 'sync' ? 'event-sync ' : ''}event-${l.event.type}`);
+    li.append(
+      el('span', 'step', `${l.machine === 'sync' ? 's' : 'p'}${l.seq}`),
+      el('span', 'ts', formatClock(l.event.ts)),
+      el('span', 'type', l.event.type),
+      el(
+        'span',
+        'detail',
+        l.machine === 'sync' ? describeSyncRecord(l.event) : describeEvent(l.event),
+      ),
+    );
+    return li;
+  });
+  container.replaceChildren(head, ...lines);
   container.scrollTop = container.scrollHeight;
 }

@@ -1,5 +1,10 @@
 import type { MachineDrawing } from '../machineLayout.ts';
-import type { HistoryResponse, PositionsResponse, ServerMessage } from '../protocol.ts';
+import type {
+  HistoryResponse,
+  JournalResponse,
+  PositionsResponse,
+  ServerMessage,
+} from '../protocol.ts';
 
 /** Talks to the inspector server: JSON over HTTP, pushes over one WebSocket. */
 export interface InspectorClient {
@@ -8,6 +13,8 @@ export interface InspectorClient {
   readonly syncMachine: () => Promise<MachineDrawing | undefined>;
   readonly positions: () => Promise<PositionsResponse>;
   readonly history: (id: string) => Promise<HistoryResponse>;
+  /** A position's newest journal lines, read from the store on demand. */
+  readonly journal: (id: string) => Promise<JournalResponse>;
   /** Opens the stream; `onStatus` reports `live`, `closed` or `error`. */
   readonly stream: (onMessage: (m: ServerMessage) => void, onStatus: (s: string) => void) => void;
 }
@@ -36,6 +43,8 @@ export function inspectorClient(location: Location): InspectorClient {
     },
     positions: () => get<PositionsResponse>('/api/positions'),
     history: (id) => get<HistoryResponse>(`/api/positions/${encodeURIComponent(id)}/history`),
+    journal: (id) =>
+      get<JournalResponse>(`/api/positions/${encodeURIComponent(id)}/journal?limit=2000`),
     stream: (onMessage, onStatus) => {
       const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
       const query = token === undefined ? '' : `?token=${encodeURIComponent(token)}`;

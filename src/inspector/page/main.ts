@@ -5,7 +5,7 @@ import type { HistoryResponse, PositionSummary, ServerMessage, SyncStep } from '
 import { renderContext } from './contextPanel.ts';
 import { byId } from './dom.ts';
 import { createDismissals } from './dismissals.ts';
-import { renderEventLog } from './eventLog.ts';
+import { renderEventLog, renderJournal } from './eventLog.ts';
 import { describeSyncRecord, formatDuration } from './format.ts';
 import { inspectorClient } from './inspectorClient.ts';
 import { createPositionList } from './positionList.ts';
@@ -38,6 +38,8 @@ let following = true;
 let statechart: StatechartView | undefined;
 let syncChart: StatechartView | undefined;
 let chart: PriceChart | undefined;
+/** Whether the event log shows the journal read from the store instead of the steps held. */
+let journalShown = false;
 
 const followButton = byId<HTMLButtonElement>('follow-live');
 const timeline = createTimeline((next) => {
@@ -91,7 +93,7 @@ function showStep(next: number): void {
     { record, sync: syncStepAt(sync, next) },
     previous === undefined ? undefined : { record: previous, sync: syncStepAt(sync, next - 1) },
   );
-  renderEventLog(byId('event-log'), records, next, jumpTo, sync);
+  if (!journalShown) renderEventLog(byId('event-log'), records, next, jumpTo, sync);
   const url = new URL(window.location.href);
   url.hash = `${encodeURIComponent(position.id)}/${next}`;
   history.replaceState(null, '', url);
@@ -135,6 +137,7 @@ function redraw(atSeq: number): void {
 /** Selects a position: at `atSeq`, or following its newest step when undefined. */
 async function select(id: string, atSeq: number | undefined): Promise<void> {
   selected = id;
+  showJournal(false);
   drawList();
   if (!histories.has(id)) {
     let fetched: HistoryResponse;
@@ -279,6 +282,34 @@ function onMessage(message: ServerMessage): void {
   }
   drawList();
 }
+
+const journalButton = byId<HTMLButtonElement>('journal-toggle');
+
+function showJournal(on: boolean): void {
+  journalShown = on;
+  journalButton.setAttribute('aria-pressed', String(on));
+  byId('events-hint').textContent = on ? 'from the journal' : 'up to this step';
+}
+
+async function toggleJournal(): Promise<void> {
+  const id = selected;
+  showJournal(!journalShown && id !== undefined);
+  if (!journalShown || id === undefined) return showStep(seq);
+  let journal;
+  try {
+    journal = await client.journal(id);
+  } catch {
+    // A replay has no store behind it: its steps held are all there is.
+    if (selected === id && journalShown) {
+      showJournal(false);
+      byId('events-hint').textContent = 'no journal here: every step is held';
+    }
+    return;
+  }
+  if (selected === id && journalShown) renderJournal(byId('event-log'), journal);
+}
+
+journalButton.addEventListener('click', () => void toggleJournal());
 
 followButton.addEventListener('click', () => {
   setFollowing(!following);
