@@ -413,8 +413,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       s.openOrders.filter(
         (o) => o['symbol'] === symbol && String(o['clientAlgoId']).startsWith(`${PREFIX}-`),
       );
+    // A look-up that finds nothing to do logs no answer, so a command still "pending" on a
+    // symbol with no position is not waited for.
+    const inFlight = (s: AdminState) =>
+      [...engine.pending.keys()].filter((id) =>
+        s.positions.some((p) => id.includes(`:${p.symbol}:`)),
+      );
     const converged = (s: AdminState) =>
-      engine.pending.size === 0 && s.positions.every((p) => stopsOf(s, p.symbol).length === 1);
+      inFlight(s).length === 0 && s.positions.every((p) => stopsOf(s, p.symbol).length === 1);
     while (!converged(state) && Date.now() < deadline && !engine.done) {
       await delay(100);
       state = em.state();
