@@ -1,3 +1,4 @@
+import { MACHINE_VERSION } from '../../src/machines/machineVersion.ts';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -357,7 +358,7 @@ describe('persistence errors are one clear paragraph and exit 2', () => {
     const resumed = await inProcess(['replay', file, '--data-dir', data, '--resume']);
     expect(resumed.code).toBe(2);
     expect(resumed.err).toBe(
-      `ratchet: ${key} was written by position machine version 99, but this build runs version 1 and cannot read newer snapshots. Run the build that wrote it (or a newer one).`,
+      `ratchet: ${key} was written by position machine version 99, but this build runs version ${MACHINE_VERSION} and cannot read newer snapshots. Run the build that wrote it (or a newer one).`,
     );
   });
 

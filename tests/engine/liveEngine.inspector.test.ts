@@ -29,14 +29,11 @@ describe('the inspector over a running engine', () => {
       await fetch(new URL('/api/positions', inspector.url))
     ).json()) as unknown;
     expect(JSON.stringify(listed)).toContain(id);
-    const before = hub.history(id)?.records.length ?? 0;
+    const seen = (price: string) =>
+      hub.history(id)?.records.some((r) => r.input.type === 'PRICE' && r.input.price === price) ??
+      false;
     em.setPrice('BTCUSDT', '60100.0');
-    await rig.until(() => (hub.history(id)?.records.length ?? 0) > before, 'a record for the tick');
-    const last = hub.history(id)?.records.at(-1);
-    expect(last?.input).toEqual({
-      type: 'PRICE',
-      ts: expect.any(Number) as number,
-      price: '60100',
-    });
+    await rig.until(() => seen('60100'), 'a record for the tick');
+    expect(seen('60100')).toBe(true);
   }, 120_000);
 });
