@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { parseEngineConfig } from '../../src/config/index.ts';
 import { LiveEngine, type LiveEngineOptions } from '../../src/engine/liveEngine.ts';
 import { openPositionStore, type PositionStore } from '../../src/store/positionStore.ts';
-import { createBinanceVenue } from '../../src/venues/binance/createBinanceVenue.ts';
+import { createVenue } from '../../src/venues/createVenue.ts';
 import {
   startEmulator,
   type Emulator,
@@ -13,9 +13,22 @@ import {
 } from '../../src/venues/emulator/index.ts';
 import type { Venue } from '../../src/venues/port.ts';
 
+/** The venues the live tests run on: both wire formats of the one emulated exchange. */
+export type TestVenue = 'binance' | 'bybit';
+
+/** Every venue, for `describe.each` / `it.each`. */
+export const VENUES: readonly TestVenue[] = ['binance', 'bybit'];
+
+const EXCHANGE_ID: Readonly<Record<TestVenue, 'binanceusdm' | 'bybit'>> = {
+  binance: 'binanceusdm',
+  bybit: 'bybit',
+};
+
 /** A running engine over a running emulator, with a way to wait for the engine's steps. */
 export interface EngineRig {
   readonly em: Emulator;
+  /** Which wire format the engine's venue speaks. */
+  readonly on: TestVenue;
   readonly engine: LiveEngine;
   readonly venue: Venue;
   readonly store: PositionStore;
@@ -30,10 +43,15 @@ export interface EngineRig {
 }
 
 /** The engine config the live tests use: immediate moves, every tick through. */
-export function testConfig(em: Emulator, dataDir: string, overrides: Record<string, unknown> = {}) {
+export function testConfig(
+  em: Emulator,
+  dataDir: string,
+  overrides: Record<string, unknown> = {},
+  on: TestVenue = 'binance',
+) {
   return parseEngineConfig(
     {
-      venue: { exchange: 'binanceusdm', url: em.restUrl, apiKey: em.apiKey, secret: em.secret },
+      venue: { exchange: EXCHANGE_ID[on], url: em.restUrl, apiKey: em.apiKey, secret: em.secret },
       policy: { initialStop: { percent: 2 }, trailing: { percent: 1 } },
       protection: {
         minIntervalSeconds: 0,
@@ -54,22 +72,25 @@ export function startTestEmulator(options: EmulatorOptions = {}): Promise<Emulat
   return startEmulator({ symbols: ['BTCUSDT', 'ETHUSDT'], feed: { kind: 'none' }, ...options });
 }
 
-/** Starts an engine over `em` with its store in `dataDir` (a new temp dir by default). */
+/**
+ * Starts an engine over `em` with its store in `dataDir` (a new temp dir by default), on the
+ * venue `options.on` (Binance by default).
+ */
 export async function startEngine(
   em: Emulator,
   options: {
+    on?: TestVenue;
     dataDir?: string;
     config?: Record<string, unknown>;
     engine?: Partial<LiveEngineOptions>;
   } = {},
 ): Promise<EngineRig> {
+  const on = options.on ?? 'binance';
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'ratchet-live-'));
-  const config = testConfig(em, dataDir, options.config);
+  const config = testConfig(em, dataDir, options.config, on);
   const store = await openPositionStore(dataDir);
-  const venue = await createBinanceVenue({
-    apiKey: em.apiKey,
-    secret: em.secret,
-    url: em.restUrl,
+  const venue = await createVenue(config.venue, {
+    clientIdPrefix: config.clientIdPrefix,
     // Short, so a request whose answer the emulator holds back times out within the test.
     timeoutMs: 3000,
     logger: pino({ level: 'silent' }),
@@ -94,10 +115,11 @@ export async function startEngine(
     onAlert: (m) => alerts.push(m),
     ...options.engine,
   });
-  const unsubscribe = em.exchange.subscribe({ user: poke, trade: poke });
+  const unsubscribe = em.exchange.subscribe({ user: poke, account: poke, trade: poke });
   await engine.start();
   return {
     em,
+    on,
     engine,
     venue,
     store,
@@ -116,6 +138,12 @@ export async function startEngine(
         void what;
       }),
     feedReady: async (symbol) => {
+      if (on === 'bybit') {
+        await em.bybitStreams.whenSubscribed(`publicTrade.${symbol}`);
+        await em.bybitStreams.whenSubscribed('position');
+        await em.bybitStreams.whenSubscribed('order');
+        return;
+      }
       await em.streams.whenSubscribed(`${symbol.toLowerCase()}@trade`);
       await em.streams.whenUserStreamOpen();
     },
@@ -128,12 +156,24 @@ export async function startEngine(
   };
 }
 
-/** Our open stops on the emulator for `symbol`, as `{ clientId, stopPrice }`. */
+/**
+ * The stops resting on the emulator for `symbol`, as `{ clientId, stopPrice }`: its conditional
+ * orders (Binance), then its position's own stop (Bybit), which has no client id (`''`).
+ */
 export function openStops(em: Emulator, symbol: string): { clientId: string; stopPrice: string }[] {
-  return em
-    .state()
-    .openOrders.filter((o) => o['symbol'] === symbol)
+  const state = em.state();
+  const orders = state.openOrders
+    .filter((o) => o['symbol'] === symbol)
     .map((o) => ({ clientId: String(o['clientAlgoId']), stopPrice: String(o['triggerPrice']) }));
+  const own = state.positions.find((p) => p.symbol === symbol)?.positionStop;
+  return own === null || own === undefined
+    ? orders
+    : [...orders, { clientId: '', stopPrice: own.stopPrice }];
+}
+
+/** Whether a resting stop is the engine's: a client id with its prefix, or Bybit's position stop. */
+export function isOurs(rig: EngineRig, stop: { clientId: string }): boolean {
+  return rig.on === 'bybit' ? stop.clientId === '' : stop.clientId.startsWith('rt-');
 }
 
 /** Whether every position the engine holds has one resting stop at its desired price and nothing in flight. */

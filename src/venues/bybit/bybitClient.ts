@@ -87,6 +87,27 @@ export class BybitClient extends ccxt.pro.bybit {
     );
   }
 
+  /**
+   * Returns ccxt's socket client for `url`, whose sends never end as unhandled rejections: ccxt
+   * sends a subscription once its throttle lets it, without a handler, so a socket closed in the
+   * meantime (a drop, or `close`) would otherwise reject into the void. Callers that await a send
+   * still see its failure.
+   */
+  override client(url: Parameters<ProBybit['client']>[0]): ReturnType<ProBybit['client']> {
+    const c = super.client(url);
+    const patched = c as typeof c & { quietSends?: true };
+    if (patched.quietSends === undefined) {
+      const send = c.send.bind(c);
+      c.send = (message: unknown) => {
+        const sent = send(message);
+        sent.catch(() => undefined);
+        return sent;
+      };
+      patched.quietSends = true;
+    }
+    return c;
+  }
+
   override handleSubscriptionStatus(
     client: WsClient,
     message: Parameters<ProBybit['handleSubscriptionStatus']>[1],
