@@ -13,17 +13,21 @@ export interface ActorsResult {
   readonly bytesPerActor: number;
   /** The same measure for actors of the XState skeleton with the statechart's shape (the floor). */
   readonly skeletonBytesPerActor: number;
+  /** Creating and starting as many XState skeleton actors (the floor of `createMs`). */
+  readonly skeletonCreateMs: number;
   readonly ticksPerSecond: number;
 }
 
-function skeletonBytes(count: number): number {
+function skeletonActors(count: number): { bytes: number; createMs: number } {
   collectGarbage();
   const before = process.memoryUsage().heapUsed;
+  const started = nowMs();
   const actors = Array.from({ length: count }, () => createActor(skeletonMachine).start());
+  const createMs = nowMs() - started;
   collectGarbage();
   const bytes = (process.memoryUsage().heapUsed - before) / count;
   actors.forEach((a) => a.stop());
-  return bytes;
+  return { bytes, createMs };
 }
 
 /**
@@ -58,8 +62,11 @@ export function runActorsStage(
 ): { result: ActorsResult; actors: Actor<PositionMachine>[] } {
   if (!canCollectGarbage())
     progress('actors: global.gc is missing; bytes per actor is approximate');
-  // Warm the machine's code paths so creation time is not mostly compilation.
+  // Warm the machines' code paths so creation time is not mostly compilation.
   startActors(50).forEach((a) => a.stop());
+  skeletonActors(50);
+  progress(`actors: creating and starting ${count} XState skeleton actors (baseline)`);
+  const skeleton = skeletonActors(count);
   collectGarbage();
   const before = process.memoryUsage().heapUsed;
   progress(`actors: creating and starting ${count} actors`);
@@ -82,8 +89,6 @@ export function runActorsStage(
     if ((i + 1) % 50_000 === 0) progress(`actors: ${i + 1}/${n}`);
   }
   const ms = nowMs() - t0;
-  progress(`actors: heap of ${count} XState skeleton actors (baseline)`);
-  const skeletonBytesPerActor = skeletonBytes(count);
   const exited = actors.filter((a) => a.getSnapshot().status !== 'active').length;
   if (exited > 0) throw new Error(`${exited} bench actors exited early: widen the policy`);
   return {
@@ -92,7 +97,8 @@ export function runActorsStage(
       ticks: n,
       createMs,
       bytesPerActor,
-      skeletonBytesPerActor,
+      skeletonBytesPerActor: skeleton.bytes,
+      skeletonCreateMs: skeleton.createMs,
       ticksPerSecond: rate(n, ms),
     },
     actors,
