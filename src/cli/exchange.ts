@@ -1,7 +1,12 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { Command } from 'commander';
 import { CsvError, parseBinanceCsv } from '../venues/emulator/feeds/csv.ts';
-import { startEmulator, type Emulator, type FeedOption } from '../venues/emulator/index.ts';
+import {
+  startEmulator,
+  type Emulator,
+  type EmulatorVenue,
+  type FeedOption,
+} from '../venues/emulator/index.ts';
 import { processIo, type CliIo } from './io.ts';
 import { UsageError } from './usageError.ts';
 
@@ -14,6 +19,7 @@ export interface ExchangeCommandHooks {
 }
 
 interface RawOptions {
+  venue: string;
   port: string;
   host: string;
   apiKey?: string;
@@ -59,10 +65,21 @@ function feedOf(
   return { kind: 'csv', path: raw, speed, ...(symbol === undefined ? {} : { symbol }) };
 }
 
+const VENUES: readonly EmulatorVenue[] = ['binance', 'bybit'];
+
 /** Returns validated emulator options; throws UsageError naming the flag at fault. */
-function parseOptions(
-  o: RawOptions,
-): Parameters<typeof startEmulator>[0] & { port: number; host: string; feed: FeedOption } {
+function parseOptions(o: RawOptions): Parameters<typeof startEmulator>[0] & {
+  port: number;
+  host: string;
+  feed: FeedOption;
+  venue: EmulatorVenue;
+} {
+  const venue = VENUES.find((v) => v === o.venue.toLowerCase());
+  if (venue === undefined) {
+    throw new UsageError(
+      `--venue ${o.venue} is not an emulated wire format: give binance (USDⓈ-M futures, endpoints under /fapi) or bybit (v5 linear, endpoints under /v5); the one account answers both, the flag chooses what is printed.`,
+    );
+  }
   const port = integer('--port', o.port, 0, 65535);
   if (!LOOPBACK.test(o.host)) {
     throw new UsageError(
@@ -102,6 +119,7 @@ function parseOptions(
   const feed = feedOf(o.feed, seed, speed, symbols);
   const history = integer('--history', o.history, 0, 1_000_000);
   return {
+    venue,
     port,
     retention: { fills: history, orders: history, algoOrders: history, protectionRecords: history },
     host: o.host === 'localhost' ? '127.0.0.1' : o.host,
@@ -129,17 +147,39 @@ function waitForStop(signal: AbortSignal | undefined): Promise<string> {
   });
 }
 
+/** Prints where a client of `venue`'s wire format finds the running emulator. */
+function printEndpoints(io: CliIo, em: Emulator, venue: EmulatorVenue): void {
+  if (venue === 'bybit') {
+    io.out('Ratchet exchange emulator (Bybit v5 linear compatible)');
+    io.out(`  REST     ${em.restUrl}   (endpoints under /v5)`);
+    io.out(`  WS       ${em.bybitWsUrl}/v5/public/linear   (public)`);
+    io.out(`           ${em.bybitWsUrl}/v5/private   (private)`);
+    return;
+  }
+  io.out('Ratchet exchange emulator (Binance USDⓈ-M compatible)');
+  io.out(`  REST     ${em.restUrl}   (endpoints under /fapi)`);
+  io.out(`  WS       ${em.wsUrl}`);
+}
+
 /**
- * Returns the `ratchet exchange` command: starts the local Binance USDⓈ-M compatible exchange,
- * prints its REST and WS base URLs and key pair, and runs until SIGINT/SIGTERM (or `hooks.signal`),
- * then closes every connection. Bad flags throw UsageError (exit 2 through the CLI's main).
+ * Returns the `ratchet exchange` command: starts the local exchange (Binance USDⓈ-M's and Bybit
+ * v5's wire formats over one account), prints the REST and WS base URLs of the `--venue` chosen
+ * and the key pair, and runs until SIGINT/SIGTERM (or `hooks.signal`), then closes every
+ * connection. Bad flags throw UsageError (exit 2 through the CLI's main).
  */
 export function exchangeCommand(
   io: CliIo = processIo(),
   hooks: ExchangeCommandHooks = {},
 ): Command {
   return new Command('exchange')
-    .description('run a local Binance USDⓈ-M compatible futures exchange for ccxt (tests, demos)')
+    .description(
+      'run a local futures exchange for ccxt, Binance USDⓈ-M or Bybit v5 compatible (tests, demos)',
+    )
+    .option(
+      '--venue <name>',
+      'wire format to advertise: binance or bybit (both are served)',
+      'binance',
+    )
     .option('--port <port>', 'TCP port (0 picks a free one)', '8787')
     .option('--host <host>', 'loopback address to bind', '127.0.0.1')
     .option('--api-key <key>', 'API key the exchange accepts (random when omitted)')
@@ -179,9 +219,7 @@ export function exchangeCommand(
           : options.feed.kind === 'synthetic'
             ? `synthetic, seed ${options.seed ?? 1}, speed ${raw.speed}x`
             : 'none: prices move only through POST /admin/price';
-      io.out('Ratchet exchange emulator (Binance USDⓈ-M compatible)');
-      io.out(`  REST     ${em.restUrl}   (endpoints under /fapi)`);
-      io.out(`  WS       ${em.wsUrl}`);
+      printEndpoints(io, em, options.venue);
       io.out(`  API key  ${em.apiKey}`);
       io.out(`  secret   ${em.secret}`);
       io.out(`  admin    ${em.restUrl}/admin/state`);
