@@ -1,4 +1,4 @@
-import { enqueueActions, type ParameterizedObject } from 'xstate';
+import { assign, enqueueActions, type ParameterizedObject } from 'xstate';
 import { outcomePrice } from '../domain/stepPosition.ts';
 import { stepTicks } from '../domain/stepTicks.ts';
 import type { PositionEvent } from '../domain/types.ts';
@@ -35,6 +35,14 @@ export const positionActions = {
   emitOpened: action(({ context, enqueue }) => {
     enqueue.emit({ type: 'opened', ts: context.position.openedAt, stop: context.stop });
   }),
+
+  // A quiet step: only its facts are written (a plain assign: no events to enqueue).
+  writeStep: assign<PositionContext, PositionMachineEvent, Pace, PositionMachineEvent, never>(
+    ({ context, event }, { accelerated }) => {
+      const changes = stepOf(context, event, accelerated).changes;
+      return context.step === null ? changes : { ...changes, step: null };
+    },
+  ),
 
   // A step that leaves every region where it is — a quiet tick (bookkeeping only), a new
   // extreme, a moved lock or stop, a rejected tick — is written at once: one assign.

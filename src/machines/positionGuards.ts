@@ -21,6 +21,16 @@ export const positionGuards = {
   hasTrailing: ({ context }: GuardArgs) => context.policy.trailing !== undefined,
   hasBreakeven: ({ context }: GuardArgs) => context.policy.breakeven !== undefined,
   hasElastic: ({ context }: GuardArgs) => context.policy.elastic !== undefined,
+  // A quiet step: facts change (the last tick, the window), nothing is announced.
+  quietStep: ({ context, event }: GuardArgs, { accelerated }: Pace) => {
+    const step = stepOf(context, event, accelerated);
+    return (
+      step.kind === 'stepped' &&
+      !step.changesState &&
+      step.moved === undefined &&
+      step.bigJumpLock === undefined
+    );
+  },
   // A step whose regions all stay where they are: one transition, one assign.
   staysInState: ({ context, event }: GuardArgs, { accelerated }: Pace) =>
     staysInState(stepOf(context, event, accelerated)),

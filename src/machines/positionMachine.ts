@@ -21,6 +21,14 @@ const ACCELERATED = stateIn('#position.open.distance.trailing.accelerated');
 function stepTransitions() {
   return [
     {
+      guard: and([not(ACCELERATED), { type: 'quietStep', params: { accelerated: false } }]),
+      actions: { type: 'writeStep', params: { accelerated: false } },
+    },
+    {
+      guard: and([ACCELERATED, { type: 'quietStep', params: { accelerated: true } }]),
+      actions: { type: 'writeStep', params: { accelerated: true } },
+    },
+    {
       guard: and([not(ACCELERATED), { type: 'staysInState', params: { accelerated: false } }]),
       actions: { type: 'takeStepInPlace', params: { accelerated: false } },
     },
