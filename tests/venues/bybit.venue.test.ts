@@ -174,6 +174,21 @@ describe('the Bybit venue over the emulator (real ccxt bybit)', () => {
     expect(await venue.fetchMarketOrderByClientId('BTCUSDT', 'rt-unknown-x9')).toBeUndefined();
   });
 
+  it('streams trades, the ticker and the mark price (from the ticker) to the price streams', async () => {
+    const em = await emulator({ symbols: ['BTCUSDT'] });
+    const venue = await bybitVenueOn(em);
+    const BTC = venue.unifiedSymbol('BTCUSDT');
+    const trades = venue.prices.watchTrades(BTC);
+    await em.bybitStreams.whenSubscribed('publicTrade.BTCUSDT');
+    em.setPrice('BTCUSDT', '60010.0');
+    expect((await trades).at(-1)).toMatchObject({ symbol: BTC, price: 60010 });
+    const mark = venue.prices.watchMarkPrice?.(BTC);
+    await em.bybitStreams.whenSubscribed('tickers.BTCUSDT');
+    em.setPrice('BTCUSDT', '60020.0', '60015.5');
+    expect(await mark).toMatchObject({ symbol: BTC, last: 60020, markPrice: 60015.5 });
+    expect(await venue.prices.fetchTicker(BTC)).toMatchObject({ last: 60020, markPrice: 60015.5 });
+  });
+
   it('reads positions and stops in one request when the engine asks for both at once', async () => {
     const em = await emulator({ symbols: ['BTCUSDT'] });
     em.openPosition('BTCUSDT', 'long', '0.010');

@@ -10,6 +10,7 @@ import {
   type CloseMarketRequest,
   type MarketOrderResult,
   type PlaceStopRequest,
+  type PriceClient,
   type Venue,
   type VenueMarket,
   type VenuePosition,
@@ -258,10 +259,18 @@ export async function createBybitVenue(options: BybitVenueOptions): Promise<Venu
     return row === undefined ? undefined : marketOrderFromRow(row);
   };
 
+  // Bybit's ticker stream carries the mark price; ccxt has no watchMarkPrice for it.
+  const prices: PriceClient = {
+    watchTrades: (symbol) => client.watchTrades(symbol),
+    watchTicker: (symbol) => client.watchTicker(symbol),
+    watchMarkPrice: (symbol) => client.watchTicker(symbol),
+    fetchTicker: (symbol) => client.fetchTicker(symbol),
+  };
+
   const venue: Venue = {
     id: 'bybit',
     capabilities: { atomicStopAmend: true },
-    prices: client,
+    prices,
 
     unifiedSymbol(symbol: string): string {
       if (markets === undefined)
