@@ -67,7 +67,7 @@ async function demoRows(files: readonly string[]): Promise<string[][]> {
 
 /**
  * Serves the inspector for the demo's scenarios on `port`, or on any free port when that one
- * is taken (a second `npm start` should still work), and returns the served inspector.
+ * is taken (a paper run may hold it), and returns the served inspector.
  */
 async function serveDemo(files: readonly string[], port: number): Promise<ServedInspector> {
   const positions = await inspectFiles(files);
@@ -80,8 +80,8 @@ async function serveDemo(files: readonly string[], port: number): Promise<Served
 }
 
 /**
- * Returns the `ratchet demo` command (what `npm start` runs): the table of every example,
- * then the inspector serving them until interrupted, unless `--no-serve`.
+ * Returns the `ratchet demo` command: the table of every example, then the inspector serving
+ * them until interrupted, unless `--no-serve`. (`npm start` runs `ratchet paper`.)
  */
 export function demoCommand(io: CliIo, onServe?: OnServe): Command {
   return new Command('demo')
