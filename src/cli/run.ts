@@ -1,18 +1,10 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { loadEngineConfig } from '../config/index.ts';
-import type { LiveEngine, LiveEngineOptions } from '../engine/liveEngine.ts';
 import { processIo, type CliIo } from './io.ts';
+import type { RunCommandHooks } from './runEngine.ts';
 
-/** Hooks for running the engine inside a test instead of until a signal arrives. */
-export interface RunCommandHooks {
-  /** Stops the engine when aborted, as SIGINT/SIGTERM do. */
-  readonly signal?: AbortSignal;
-  /** Receives the running engine once it has started. */
-  readonly onReady?: (engine: LiveEngine) => void;
-  /** Extra engine options (shorter intervals in tests). */
-  readonly engine?: Partial<Omit<LiveEngineOptions, 'venue' | 'store' | 'config' | 'logger'>>;
-}
+export type { RunCommandHooks } from './runEngine.ts';
 
 /** Returns `ratchet run`: the live engine, until SIGINT/SIGTERM. */
 export function runCommand(io: CliIo = processIo(), hooks: RunCommandHooks = {}): Command {

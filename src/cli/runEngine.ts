@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { EngineConfig } from '../config/index.ts';
 import { serveControl } from '../engine/controlServer.ts';
 import { engineControl } from '../engine/engineControl.ts';
-import { LiveEngine } from '../engine/liveEngine.ts';
+import { LiveEngine, type LiveEngineOptions } from '../engine/liveEngine.ts';
 import { serveInspector, type ServedInspector } from '../inspector/serveInspector.ts';
 import { openPositionStore } from '../store/positionStore.ts';
 import { StoreError } from '../store/storeErrors.ts';
@@ -16,7 +16,15 @@ import type { CliIo } from './io.ts';
 import { OperationError } from './operationError.ts';
 import { UsageError } from './usageError.ts';
 
-import type { RunCommandHooks } from './run.ts';
+/** Hooks for running the engine inside a test instead of until a signal arrives. */
+export interface RunCommandHooks {
+  /** Stops the engine when aborted, as SIGINT/SIGTERM do. */
+  readonly signal?: AbortSignal;
+  /** Receives the running engine once it has started. */
+  readonly onReady?: (engine: LiveEngine) => void;
+  /** Extra engine options (shorter intervals in tests). */
+  readonly engine?: Partial<Omit<LiveEngineOptions, 'venue' | 'store' | 'config' | 'logger'>>;
+}
 
 function venueProblem(where: string, error: VenueError): OperationError {
   const what =

@@ -18,12 +18,13 @@ import { lane, type LaneName, type LanePosition } from '../streams/lane.ts';
 import type { PriceSource } from '../streams/priceSource.ts';
 import { restPollingSource } from '../streams/restPollingSource.ts';
 import { validatedSource } from '../streams/validateTicks.ts';
-import type {
-  AccountEvent,
-  Venue,
-  VenueMarket,
-  VenuePosition,
-  VenueStopOrder,
+import {
+  VenueError,
+  type AccountEvent,
+  type Venue,
+  type VenueMarket,
+  type VenuePosition,
+  type VenueStopOrder,
 } from '../venues/port.ts';
 import type { RatchetMetrics } from '../telemetry/createMetrics.ts';
 import { DrawdownTracker } from '../telemetry/drawdownTracker.ts';
@@ -160,6 +161,11 @@ export class LiveEngine {
   private readonly onRest = new Map<string, number>();
   /** Per position: when its price was first seen past the resting stop with the position open. */
   private readonly crossedSince = new Map<string, number>();
+  /**
+   * Positions the account stream reported closed, marked at once: the slot learns it only when
+   * its queue reaches the event, and a position reopened meanwhile must not be taken for it.
+   */
+  private readonly seenFlat = new Set<string>();
   /** Per position: the last price its lane delivered. */
   private readonly lastPrices = new Map<string, string>();
   /** Per position: how it is closing, for `ratchet_exits_total`. */
@@ -239,9 +245,9 @@ export class LiveEngine {
    */
   async start(): Promise<StartReport> {
     const { venue } = this.options;
-    const venueTime = await venue.fetchTime();
+    const venueTime = await this.patiently('fetchTime', () => venue.fetchTime());
     this.offset = venueTime - (this.options.wallClock ?? Date.now)();
-    this.markets = await venue.loadMarkets();
+    this.markets = await this.patiently('loadMarkets', () => venue.loadMarkets());
     const pause = await this.options.store.getRaw(PAUSE_KEY);
     this.pausedState = pause === undefined ? null : (JSON.parse(pause) as PauseState | null);
     if (this.pausedState !== null)
@@ -250,7 +256,9 @@ export class LiveEngine {
         'starting paused: stops stay where they rest until ratchet resume',
       );
     const restored = await this.restoreSlots();
-    const [positions, stops] = await Promise.all([venue.fetchPositions(), venue.fetchOpenStops()]);
+    const [positions, stops] = await this.patiently('fetchPositions', () =>
+      Promise.all([venue.fetchPositions(), venue.fetchOpenStops()]),
+    );
     const plan = reconcilePlan(
       restored.map((s) => this.held(s)),
       positions.filter((p) => this.wanted(p.symbol)),
@@ -512,6 +520,11 @@ export class LiveEngine {
         this.feeds.delete(slot.meta.positionId);
         this.lanes.delete(slot.meta.positionId);
         this.slots.delete(slot.meta.positionId);
+        // Bounded: nothing of a finished position stays behind.
+        this.lastPrices.delete(slot.meta.positionId);
+        this.crossedSince.delete(slot.meta.positionId);
+        this.exitReasons.delete(slot.meta.positionId);
+        this.seenFlat.delete(slot.meta.positionId);
         slot.dispose();
         this.inspect(() => this.options.inspection?.closed?.(slot.meta.positionId, this.now()));
         this.options.onClosed?.(slot);
@@ -599,6 +612,7 @@ export class LiveEngine {
 
   private liveSlotOf(symbol: string): PositionSlot | undefined {
     for (const slot of this.slots.values()) {
+      if (this.seenFlat.has(slot.meta.positionId)) continue;
       const c = slot.syncSnapshot.context;
       if (slot.meta.symbol === symbol && c.quantity !== null && c.exit === null && !c.fired)
         return slot;
@@ -764,6 +778,7 @@ export class LiveEngine {
     if (!this.wanted(p.symbol)) return;
     const slot = this.liveSlotOf(p.symbol);
     if ('closed' in p) {
+      if (slot !== undefined) this.seenFlat.add(slot.meta.positionId);
       slot?.send({ to: 'sync', event: { type: 'POSITION', ts: event.ts, quantity: null } });
       return;
     }
@@ -771,6 +786,7 @@ export class LiveEngine {
       slot.send({ to: 'sync', event: { type: 'POSITION', ts: event.ts, quantity: p.quantity } });
       return;
     }
+    if (slot !== undefined) this.seenFlat.add(slot.meta.positionId);
     slot?.send({ to: 'sync', event: { type: 'POSITION', ts: event.ts, quantity: null } });
     void this.open(p, []).catch((error: unknown) =>
       this.alert(
@@ -862,6 +878,31 @@ export class LiveEngine {
     const min = this.options.reconcileMinMs ?? 6000;
     const max = this.options.reconcileMaxMs ?? 300_000;
     this.reconcileDelay = disagreements > 0 || busy ? min : Math.min(max, this.reconcileDelay * 2);
+  }
+
+  /**
+   * Runs a start-up read, waiting out a busy venue (rate limit, 5xx, clock skew: Retry-After or
+   * back-off, six attempts); anything else — unreachable, refused key — fails the start at once.
+   */
+  private async patiently<T>(what: string, read: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await read();
+      } catch (error) {
+        const busy =
+          error instanceof VenueError &&
+          (error.kind === 'rateLimited' ||
+            error.kind === 'retryable' ||
+            error.kind === 'clockSkew');
+        if (!busy || attempt >= 6) throw error;
+        const waitMs = Math.min(30_000, error.details.retryAfterMs ?? 500 * 2 ** attempt);
+        this.log.warn(
+          { what, attempt, waitMs, kind: error.kind },
+          'the venue is busy at start: waiting',
+        );
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+      }
+    }
   }
 
   /** Samples the account's equity and trips the drawdown breaker once when it is breached. */

@@ -152,7 +152,8 @@ export class PositionSlot {
   async start(first?: SyncEvent): Promise<void> {
     this.position.start();
     this.sync.start();
-    this.forward();
+    // The exchange's truth first: a desired stop decided before it would place a stop the
+    // reconciliation then voids.
     if (first !== undefined) this.sync.send(first);
     this.forward();
     await this.commitAndSend();
@@ -290,8 +291,14 @@ export class PositionSlot {
       ...positionEvents.map((record) => ({ machine: 'position' as const, record })),
       ...syncRecords.map((record) => ({ machine: 'sync' as const, record })),
     ]);
-    const command = syncRecords.find(isCommand);
-    if (command !== undefined) this.dispatch(stripTs(command));
+    // Several commands in one step means later events voided the earlier ones (a reconciliation):
+    // only the one the machine now waits for is sent.
+    const inflight = this.sync.getSnapshot().context.inflight;
+    if (inflight !== null && syncRecords.some(isCommand)) {
+      const last = syncRecords.filter(isCommand).at(-1);
+      if (last !== undefined && JSON.stringify(stripTs(last)) === JSON.stringify(inflight))
+        this.dispatch(inflight);
+    }
     if (this.sync.getSnapshot().status === 'done' && !this.finished) {
       this.finished = true;
       this.deps.onDone(this);

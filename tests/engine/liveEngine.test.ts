@@ -1,4 +1,5 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { createBinanceVenue } from '../../src/venues/binance/createBinanceVenue.ts';
 import type { Emulator } from '../../src/venues/emulator/index.ts';
 import {
   allSettled,
@@ -135,5 +136,40 @@ describe.each(VENUES)('ratchet run against the emulator on %s (real ccxt)', (on)
     await rig.until(() => rig!.engine.status().length === 0, 'the old position is cleaned up');
     expect(em.state().positions).toEqual([]);
     expect(openStops(em, 'BTCUSDT')).toEqual([]);
+  });
+
+  it('adopts a stray stop of ours for a position it takes in charge, then moves on from it', async () => {
+    em = await startTestEmulator({ startPrices: { BTCUSDT: '60000.0' } });
+    em.openPosition('BTCUSDT', 'long', '0.010');
+    const other = await createBinanceVenue({
+      apiKey: em.apiKey,
+      secret: em.secret,
+      url: em.restUrl,
+    });
+    await other.loadMarkets();
+    await other.placeStop({
+      symbol: 'BTCUSDT',
+      positionSide: 'long',
+      quantity: '0.01',
+      stopPrice: '58000',
+      clientId: 'rt-stray-1',
+      workingType: 'CONTRACT_PRICE',
+    });
+    await other.close();
+    rig = await startEngine(em, { config: { symbols: ['BTCUSDT'] } });
+    await rig.until(
+      () => allSettled(rig as EngineRig) && openStops(em as Emulator, 'BTCUSDT').length === 1,
+      'one stop at the desired price',
+    );
+    expect(openStops(em, 'BTCUSDT').map((s) => s.stopPrice)).toEqual(['58800']);
+  });
+
+  it('waits out a rate-limited venue at start instead of giving up', async () => {
+    em = await startTestEmulator({ startPrices: { BTCUSDT: '60000.0' } });
+    em.openPosition('BTCUSDT', 'long', '0.010');
+    em.injectFaults({ burst429: { requests: 3, retryAfterSec: 0 } });
+    rig = await startEngine(em, { config: { symbols: ['BTCUSDT'] } });
+    await rig.until(() => allSettled(rig as EngineRig), 'the stop rests');
+    expect(openStops(em, 'BTCUSDT')).toHaveLength(1);
   });
 });
