@@ -24,8 +24,9 @@ export let sink = 0;
 
 /**
  * Runs the position step of src/domain (`stepPosition`, what the machine's guards evaluate)
- * over `ticks` with no statechart around it: each outcome's changes are written back and its
- * momentum verdict kept as the pace, which is all the statechart adds to the arithmetic.
+ * over `ticks` with no statechart around it: each outcome's changes are written into one
+ * state object and its momentum verdict kept as the pace — all the statechart adds to the
+ * arithmetic, without its copies of the context.
  * Returns how many outcomes changed something, and whether the position exited.
  */
 export function runRules(
@@ -33,7 +34,7 @@ export function runRules(
   from: number,
   to: number,
 ): { moves: number; exited: boolean } {
-  let state: PositionContext = createPositionContext({
+  const state: { -readonly [K in keyof PositionContext]: PositionContext[K] } = createPositionContext({
     market: BENCH_MARKET,
     position: BENCH_POSITION,
     policy: BENCH_POLICY,
@@ -50,7 +51,7 @@ export function runRules(
     if (step.kind === 'exits' || step.exits) return { moves, exited: true };
     if (step.momentum !== undefined) accelerated = step.momentum === 'accelerated';
     if (step.moved !== undefined || step.changesState) moves++;
-    state = { ...state, ...step.changes };
+    Object.assign(state, step.changes);
   }
   return { moves, exited: false };
 }

@@ -45,12 +45,9 @@ export function pushWindow(
   keepMs: number,
 ): number[] {
   if (keepMs < 0) return [];
-  const start = windowStart(window, ts, keepMs);
-  const kept = window.length - start;
-  const next = new Array<number>(kept + 2);
-  for (let i = 0; i < kept; i++) next[i] = window[start + i] as number;
-  next[kept] = ts;
-  next[kept + 1] = units;
+  // A snapshot's window is never changed in place: each tick gets a copy (one native slice).
+  const next = window.slice(windowStart(window, ts, keepMs));
+  next.push(ts, units);
   return next;
 }
 
