@@ -96,14 +96,27 @@ function waitForStop(signal: AbortSignal | undefined): Promise<string> {
  * it. A directory holding anything else — a live engine's store above all — is refused: a paper
  * run would reconcile that store against its own exchange and end its positions.
  */
-function prepareDataDir(dir: string, fresh: boolean): void {
+async function prepareDataDir(dir: string, fresh: boolean): Promise<void> {
   const entries = existsSync(dir) ? readdirSync(dir) : [];
   if (entries.length > 0 && !entries.includes(PAPER_STATE_FILE))
     throw new UsageError(
       `--data-dir ${dir} holds files but no ${PAPER_STATE_FILE}, so it is not a paper run's directory (it may be a live engine's store, which a paper run must not touch); pass an empty or new directory, or one a paper run created.`,
     );
-  if (fresh && entries.length > 0) rmSync(dir, { recursive: true, force: true });
+  if (fresh && entries.length > 0) {
+    // Only a directory nobody runs on may be emptied: taking the store's lock proves it.
+    await (await openStore(dir)).close();
+    rmSync(dir, { recursive: true, force: true });
+  }
   mkdirSync(dir, { recursive: true });
+}
+
+async function openStore(dir: string): Promise<PositionStore> {
+  try {
+    return await openPositionStore(dir);
+  } catch (error) {
+    if (error instanceof StoreError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 function statusLine(verb: string, s: PositionStatus): string {
@@ -128,14 +141,8 @@ async function runPaper(
     dataDir: options.dataDir,
   });
   const dataDir = config.engine.dataDir;
-  prepareDataDir(dataDir, options.fresh === true);
-  let store: PositionStore;
-  try {
-    store = await openPositionStore(dataDir);
-  } catch (error) {
-    if (error instanceof StoreError) throw new UsageError(error.message);
-    throw error;
-  }
+  await prepareDataDir(dataDir, options.fresh === true);
+  const store = await openStore(dataDir);
   const level = (process.env.RATCHET_LOG_LEVEL as LogLevel | undefined) ?? 'info';
   // The terminal belongs to the status board: the engine's JSON log goes to a file beside its store.
   const logger = createLogger('paper', {

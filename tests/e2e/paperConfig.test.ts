@@ -1,9 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPaperConfig } from '../../src/cli/paperConfig.ts';
 import { run } from '../../src/cli/main.ts';
+import { openPositionStore } from '../../src/store/positionStore.ts';
+import { PAPER_STATE_FILE } from '../../src/venues/emulator/index.ts';
 import { ConfigError } from '../../src/config/ConfigError.ts';
 
 const EXAMPLE = join(import.meta.dirname, '../../examples/paper.yaml');
@@ -108,5 +110,20 @@ describe('the paper config', () => {
     expect(await run(['paper', '--data-dir', live, '--fresh'], io)).toBe(2);
     expect(err.join('\n')).toMatch(/holds files but no paper-exchange\.json/);
     expect(err.join('\n')).not.toMatch(/\n\s+at /);
+  });
+
+  it('never empties, with --fresh, a paper directory another run holds', async () => {
+    const err: string[] = [];
+    const io = { out: () => {}, err: (l: string) => err.push(l), isTty: false };
+    const dir = mkdtempSync(join(tmpdir(), 'ratchet-paper-held-'));
+    const held = await openPositionStore(dir);
+    writeFileSync(join(dir, PAPER_STATE_FILE), '{}');
+    try {
+      expect(await run(['paper', '--data-dir', dir, '--fresh'], io)).toBe(2);
+      expect(err.join('\n')).toMatch(/is in use by|is already open/);
+      expect(existsSync(join(dir, PAPER_STATE_FILE))).toBe(true);
+    } finally {
+      await held.close();
+    }
   });
 });
