@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Decimal } from 'decimal.js';
@@ -40,6 +41,8 @@ async function rig(context: TestContext, symbols: readonly string[], prefix: str
   context.onTestFinished(async () => {
     for (const e of engines) await e.dispose();
     await em.stop();
+    // A failed test's data stays for a look (its path is printed); a passed one's goes.
+    if (context.task.result?.state !== 'fail') rmSync(dir, { recursive: true, force: true });
   });
   context.onTestFailed(() => {
     const last = engines.filter((e) => e.started).at(-1);
@@ -98,11 +101,12 @@ async function run(text: string, env: Record<string, string | undefined> = KEYS)
   const dir = tempDir('ratchet-live-config-');
   const file = writeIn(dir, 'engine.yaml', text);
   const result = await runRatchet(['run', '--config', file], env);
+  rmSync(dir, { recursive: true, force: true });
   const said = result.stderr
     .split('\n')
     .filter((l) => !l.startsWith('{"level"'))
     .join('\n');
-  return { ...result, said, dir };
+  return { ...result, said };
 }
 
 /** Checks that `said` is one paragraph from ratchet: no blank line, no stack frame. */

@@ -5,12 +5,14 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
 import { Decimal } from 'decimal.js';
 import { expect } from 'vitest';
 
 /** The project root, where bin/ratchet.mjs lives. */
 export const ROOT = join(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/ratchet.mjs');
+const WARM = pathToFileURL(join(import.meta.dirname, 'liveProcessWarm.ts')).href;
 
 /** Returns a fresh temporary directory for one test. */
 export function tempDir(prefix = 'ratchet-live-'): string {
@@ -54,8 +56,12 @@ export class RatchetProcess {
   readonly exited: Promise<Exit>;
   private exit: Exit | undefined;
 
-  constructor(args: readonly string[], env: Record<string, string | undefined> = {}) {
-    this.child = spawn('node', [BIN, ...args], {
+  constructor(
+    args: readonly string[],
+    env: Record<string, string | undefined> = {},
+    nodeOptions: readonly string[] = [],
+  ) {
+    this.child = spawn('node', [...nodeOptions, BIN, ...args], {
       cwd: ROOT,
       // An undefined value removes the variable (spawn would pass the text "undefined").
       env: Object.fromEntries(
@@ -383,12 +389,16 @@ export class EngineProcess {
   ): EngineProcess {
     const fifo = join(dir, `${name}.yaml`);
     execFileSync('mkfifo', [fifo]);
-    const p = new RatchetProcess(['run', '--config', fifo], {
-      RATCHET_API_KEY: credentials.apiKey,
-      RATCHET_API_SECRET: credentials.secret,
-      RATCHET_LOG_LEVEL: 'info',
-      ...env,
-    });
+    const p = new RatchetProcess(
+      ['run', '--config', fifo],
+      {
+        RATCHET_API_KEY: credentials.apiKey,
+        RATCHET_API_SECRET: credentials.secret,
+        RATCHET_LOG_LEVEL: 'info',
+        ...env,
+      },
+      ['--import', 'tsx', '--import', WARM],
+    );
     return new EngineProcess(p, fifo, config);
   }
 
