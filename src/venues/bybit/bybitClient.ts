@@ -116,13 +116,16 @@ export class BybitClient extends ccxt.pro.bybit {
     const ack = message as { success?: unknown; req_id?: unknown; op?: unknown };
     if (ack.success !== true || ack.op !== 'subscribe') return result;
     const subscriptions = (client as { subscriptions: Record<string, unknown> }).subscriptions;
+    const reqId =
+      typeof ack.req_id === 'number' || typeof ack.req_id === 'string'
+        ? String(ack.req_id)
+        : undefined;
     const topics: string[] = [];
     for (const sub of Object.values(subscriptions)) {
       const s = sub as { id?: unknown; topics?: unknown } | undefined;
       const id = typeof s?.id === 'number' || typeof s?.id === 'string' ? String(s.id) : undefined;
-      const reqId =
-        typeof ack.req_id === 'number' || typeof ack.req_id === 'string' ? String(ack.req_id) : '';
-      if (id === reqId && Array.isArray(s?.topics))
+      // An answer without req_id confirms what was asked so far (Bybit echoes it when sent).
+      if ((reqId === undefined || id === reqId) && Array.isArray(s?.topics))
         topics.push(...(s.topics as unknown[]).filter((t): t is string => typeof t === 'string'));
     }
     const url = (client as { url: string }).url;
