@@ -28,9 +28,11 @@ export interface RunCommandHooks {
 
 function venueProblem(where: string, error: VenueError): OperationError {
   const what =
-    error.kind === 'auth'
-      ? `refused the API key (${error.message}). Check venue.apiKey and venue.secret, and that the key may trade futures.`
-      : `cannot be reached (${error.message}). Check venue.url (or the network), then start again; no order was sent.`;
+    error.kind === 'clockSkew'
+      ? `refused our clock (${error.message}). Check this machine's time (NTP), then start again; no order was sent.`
+      : error.kind === 'auth'
+        ? `refused the API key (${error.message}). Check venue.apiKey and venue.secret, and that the key may trade futures.`
+        : `cannot be reached (${error.message}). Check venue.url (or the network), then start again; no order was sent.`;
   return new OperationError(`the venue ${where} ${what}`);
 }
 

@@ -610,12 +610,11 @@ export class LiveEngine {
     return out;
   }
 
-  private liveSlotOf(symbol: string): PositionSlot | undefined {
+  /** The position of ours on `symbol` the exchange has not reported flat yet, exited or not. */
+  private openSlotOf(symbol: string): PositionSlot | undefined {
     for (const slot of this.slots.values()) {
       if (this.seenFlat.has(slot.meta.positionId)) continue;
-      const c = slot.syncSnapshot.context;
-      if (slot.meta.symbol === symbol && c.quantity !== null && c.exit === null && !c.fired)
-        return slot;
+      if (slot.meta.symbol === symbol && slot.syncSnapshot.context.quantity !== null) return slot;
     }
     return undefined;
   }
@@ -776,7 +775,9 @@ export class LiveEngine {
     }
     const p = event.position;
     if (!this.wanted(p.symbol)) return;
-    const slot = this.liveSlotOf(p.symbol);
+    // Any open position of ours on the symbol, exited or not: the stream's word on its size, or
+    // that it is flat, is what ends it.
+    const slot = this.openSlotOf(p.symbol);
     if ('closed' in p) {
       if (slot !== undefined) this.seenFlat.add(slot.meta.positionId);
       slot?.send({ to: 'sync', event: { type: 'POSITION', ts: event.ts, quantity: null } });
@@ -807,8 +808,20 @@ export class LiveEngine {
   private async reconcile(): Promise<void> {
     if (this.stopping) return;
     const { venue, config } = this.options;
+    // What the exchange's lists can contradict: a slot whose order state changed while they were
+    // fetched may know better than they do (a CLOCK step changes none of it).
+    const orderState = (slot: PositionSlot) => {
+      const c = slot.syncSnapshot.context;
+      return JSON.stringify([
+        c.resting?.id,
+        c.leftovers.map((l) => l.id),
+        c.quantity,
+        c.inflight,
+        c.unresolved,
+      ]);
+    };
     const before = new Map(
-      [...this.slots.values()].map((s) => [s, s.busy ? -1 : s.syncSnapshot.context.lastTs]),
+      [...this.slots.values()].map((s) => [s, s.busy ? 'busy' : orderState(s)]),
     );
     let positions: VenuePosition[];
     let stops: VenueStopOrder[];
@@ -833,7 +846,7 @@ export class LiveEngine {
       const slot = this.slots.get(truth.positionId);
       if (slot === undefined) continue;
       // A slot that stepped while the lists were fetched may know better than they do.
-      if (before.get(slot) !== slot.syncSnapshot.context.lastTs || slot.busy) {
+      if (before.get(slot) !== orderState(slot) || slot.busy) {
         disagreements += 1;
         continue;
       }

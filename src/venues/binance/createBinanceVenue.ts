@@ -160,12 +160,13 @@ export async function createBinanceVenue(options: BinanceVenueOptions): Promise<
 
     fetchTime(): Promise<Millis> {
       return call('fetchTime', async () => {
-        const before = Date.now();
         const serverTime = await client.fetchTime();
         const after = Date.now();
         if (serverTime === undefined) throw new VenueError('unknownOutcome', 'no server time');
-        // The server read its clock about halfway through the round trip.
-        timeDifference = Math.round((before + after) / 2) - serverTime;
+        // The server read its clock somewhere in the round trip: assume the latest instant, so a
+        // request is never signed ahead of the venue's clock (Binance refuses that, -1021), only
+        // behind it, which recvWindow tolerates.
+        timeDifference = after - serverTime;
         client.options['timeDifference'] = timeDifference;
         orders.options['timeDifference'] = timeDifference;
         return serverTime;
