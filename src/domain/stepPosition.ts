@@ -15,6 +15,14 @@ import { lockOf, positionMemo, stopUnits, type PositionMemo } from './positionRu
 import { ratchet, type CandidateSource } from './ratchet.ts';
 import { tierIndex, trailingStop } from './trailing.ts';
 import { pushWindow, windowLow, windowStart, type PriceWindow } from './window.ts';
+
+/** Returns `window` without the ticks no rule of `position` looks back to at `now`. */
+export function trimWindow(position: PositionSetup & PositionState, now: number): PriceWindow {
+  const keepMs = positionMemo(position.market, position.position, position.policy, position.scale)
+    .rules.keepMs;
+  if (keepMs < 0) return [];
+  return position.window.slice(windowStart(position.window, now, keepMs));
+}
 import type {
   ActivationReason,
   DecimalString,
@@ -197,12 +205,37 @@ function checkState(p: PositionState): void {
  * and 8 (the stop as it now stands). A CLOCK re-runs activation and breakeven at its time with
  * the last accepted price, while one of them is still waiting. `accelerated` is the momentum
  * pace the statechart is in; a CLOCK step does not depend on it (it feeds no momentum, and
- * the only trailing candidate it can make is a fresh activation's, at normal pace). Pure: the position is not changed; `changes` says what to write.
+ * the only trailing candidate it can make is a fresh activation's, at normal pace). Pure: the
+ * position is not changed; `changes` says what to write.
  */
 export function stepPosition(
   position: PositionSetup & PositionState,
   input: StepInput,
   accelerated: boolean,
+): StepOutcome {
+  return step(position, input, accelerated, false);
+}
+
+/**
+ * Returns {@link stepPosition}'s outcome for a position whose `window` array belongs to the
+ * caller alone (a working copy no snapshot shares): the tick is appended to it in place and
+ * nothing is dropped from its front, so a run of ticks costs no copy per tick. The caller
+ * trims it once at the end with {@link trimWindow}; until then it may hold ticks older than any
+ * rule looks back, which no rule reads.
+ */
+export function stepOwnedWindow(
+  position: PositionSetup & PositionState,
+  input: StepInput,
+  accelerated: boolean,
+): StepOutcome {
+  return step(position, input, accelerated, true);
+}
+
+function step(
+  position: PositionSetup & PositionState,
+  input: StepInput,
+  accelerated: boolean,
+  ownWindow: boolean,
 ): StepOutcome {
   checkState(position);
   let p = position;
@@ -247,7 +280,16 @@ export function stepPosition(
     }
     if (p.lastTs !== null && ts < p.lastTs) return outcome('rejected', ts, 'out of order');
   }
-  return runRules(memo, p, input.type === 'CLOCK', ts, units, accelerated, rescaled);
+  return runRules(
+    memo,
+    p,
+    input.type === 'CLOCK',
+    ts,
+    units,
+    accelerated,
+    rescaled,
+    ownWindow && rescaled === undefined,
+  );
 }
 
 /** Returns true while activation or breakeven still waits (what a CLOCK can change). */
@@ -268,6 +310,7 @@ function runRules(
   units: number,
   accelerated: boolean,
   rescaled: Partial<PositionState> | undefined,
+  ownWindow: boolean,
 ): StepOutcome {
   const rules = memo.rules;
   const frame = rules.frame;
@@ -296,7 +339,8 @@ function runRules(
       changes.peak = units;
     }
     if (rules.keepMs >= 0) {
-      window = pushWindow(window, ts, units, rules.keepMs);
+      if (ownWindow) (window as number[]).push(ts, units);
+      else window = pushWindow(window, ts, units, rules.keepMs);
       changes.window = window;
     }
   }

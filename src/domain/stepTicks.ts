@@ -1,6 +1,7 @@
 import {
   outcomePrice,
-  stepPosition,
+  stepOwnedWindow,
+  trimWindow,
   type PositionSetup,
   type PositionState,
   type StepOutcome,
@@ -36,15 +37,18 @@ export function stepTicks(
 ): TicksOutcome {
   const changes: { -readonly [K in keyof PositionState]?: PositionState[K] } = {};
   const events: PositionEvent[] = [];
-  // A working copy the steps read, updated with each step's changes.
+  // A working copy the steps read, updated with each step's changes. Its window is its own,
+  // so each tick is appended in place; it is trimmed once, when the run ends.
   const state: {
     -readonly [K in keyof (PositionSetup & PositionState)]: (PositionSetup & PositionState)[K];
-  } = {
-    ...position,
-  };
+  } = { ...position, window: position.window.slice() };
+  const trimmed = (): Partial<PositionState> =>
+    changes.window === undefined || state.lastTs === null
+      ? changes
+      : { ...changes, window: trimWindow(state, state.lastTs) };
   for (let i = from; i < ticks.length; i++) {
     const tick = ticks[i] as Tick;
-    const step = stepPosition(
+    const step = stepOwnedWindow(
       state,
       { type: 'PRICE', ts: tick.ts, price: tick.price },
       accelerated,
@@ -54,7 +58,15 @@ export function stepTicks(
       continue;
     }
     if (step.kind !== 'stepped' || step.changesState) {
-      return { taken: i - from, changes, events, changing: step };
+      // Trimmed where one tick a step would have trimmed it: at this tick when it was taken,
+      // at the last taken tick when it exits on the standing stop (its window only rescaled).
+      const window = step.changes.window;
+      const at = step.kind === 'stepped' ? step.ts : state.lastTs;
+      const changing =
+        window === undefined || at === null
+          ? step
+          : { ...step, changes: { ...step.changes, window: trimWindow({ ...state, window }, at) } };
+      return { taken: i - from, changes: trimmed(), events, changing };
     }
     Object.assign(state, step.changes);
     Object.assign(changes, step.changes);
@@ -70,5 +82,5 @@ export function stepTicks(
       });
     }
   }
-  return { taken: ticks.length - from, changes, events, changing: undefined };
+  return { taken: ticks.length - from, changes: trimmed(), events, changing: undefined };
 }

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
 import type { PositionEvent, Tick } from '../../src/domain/types.ts';
+import type { PositionContext } from '../../src/machines/positionContext.ts';
 import { positionMachine } from '../../src/machines/positionMachine.ts';
 import { OraclePosition } from './oraclePosition.ts';
 import { differentialCaseArb, type DifferentialCase } from './scenarioArbitrary.ts';
@@ -34,8 +35,17 @@ const EVERY_KIND = [
 const seed = Number(process.env.RATCHET_TEST_SEED ?? 20_261_127);
 const numRuns = Number(process.env.RATCHET_TEST_RUNS ?? 2500);
 
+/** A final context without its last verdict (which says where in a delivery it stood). */
+type Facts = Omit<PositionContext, 'step'>;
+
 /** Returns the events the position machine emits for the case's inputs, one event per send. */
 function machineEvents(c: DifferentialCase): { events: PositionEvent[]; stop: string } {
+  const { events, stop } = machineRun(c);
+  return { events, stop };
+}
+
+/** The same run, with the facts the position ends with. */
+function machineRun(c: DifferentialCase): { events: PositionEvent[]; stop: string; facts: Facts } {
   const actor = createActor(positionMachine, {
     input: { market: c.market, position: c.position, policy: c.policy },
   });
@@ -46,9 +56,10 @@ function machineEvents(c: DifferentialCase): { events: PositionEvent[]; stop: st
     if (actor.getSnapshot().status !== 'active') break;
     actor.send(input);
   }
-  const stop = actor.getSnapshot().context.stop;
+  const facts: Facts & { step?: unknown } = { ...actor.getSnapshot().context };
+  delete facts.step;
   actor.stop();
-  return { events, stop };
+  return { events, stop: facts.stop, facts };
 }
 
 /**
@@ -58,7 +69,7 @@ function machineEvents(c: DifferentialCase): { events: PositionEvent[]; stop: st
 function deliveredEvents(
   c: DifferentialCase,
   size: number,
-): { events: PositionEvent[]; stop: string } {
+): { events: PositionEvent[]; stop: string; facts: Facts } {
   const actor = createActor(positionMachine, {
     input: { market: c.market, position: c.position, policy: c.policy },
   });
@@ -81,9 +92,10 @@ function deliveredEvents(
     if (actor.getSnapshot().status === 'active') actor.send(input);
   }
   flush();
-  const stop = actor.getSnapshot().context.stop;
+  const facts: Facts & { step?: unknown } = { ...actor.getSnapshot().context };
+  delete facts.step;
   actor.stop();
-  return { events, stop };
+  return { events, stop: facts.stop, facts };
 }
 
 function oracleEvents(c: DifferentialCase): { events: PositionEvent[]; stop: string } {
@@ -122,7 +134,10 @@ describe('the position machine against the decimal oracle', () => {
   it('emits the same events when the ticks arrive in deliveries (PRICES)', () => {
     fc.assert(
       fc.property(differentialCaseArb, fc.integer({ min: 1, max: 25 }), (c, size) => {
-        expect(deliveredEvents(c, size)).toEqual(oracleEvents(c));
+        const delivered = deliveredEvents(c, size);
+        expect({ events: delivered.events, stop: delivered.stop }).toEqual(oracleEvents(c));
+        // And the same facts as one tick a step: the window trimmed, the prices, the lock.
+        expect(delivered.facts).toEqual(machineRun(c).facts);
       }),
       { seed, numRuns },
     );
