@@ -13,6 +13,7 @@ import { serveMetrics, type ServedMetrics } from '../telemetry/serveMetrics.ts';
 import { createVenue } from '../venues/createVenue.ts';
 import { VenueError, type Venue } from '../venues/port.ts';
 import type { CliIo } from './io.ts';
+import { inspectorJournal } from './inspectorJournal.ts';
 import { OperationError } from './operationError.ts';
 import { UsageError } from './usageError.ts';
 
@@ -127,6 +128,7 @@ export async function runEngine(
         host: config.inspector.host,
         port: config.inspector.port,
         token: config.inspector.token,
+        journal: inspectorJournal(store),
       });
       io.out(`ratchet run: inspector at ${inspector.url}`);
     }
