@@ -34,11 +34,12 @@ export function runRules(
   from: number,
   to: number,
 ): { moves: number; exited: boolean } {
-  const state: { -readonly [K in keyof PositionContext]: PositionContext[K] } = createPositionContext({
-    market: BENCH_MARKET,
-    position: BENCH_POSITION,
-    policy: BENCH_POLICY,
-  });
+  const state: { -readonly [K in keyof PositionContext]: PositionContext[K] } =
+    createPositionContext({
+      market: BENCH_MARKET,
+      position: BENCH_POSITION,
+      policy: BENCH_POLICY,
+    });
   let accelerated = false;
   let moves = 0;
   for (let i = from; i < to; i++) {
