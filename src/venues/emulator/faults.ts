@@ -48,6 +48,17 @@ export const faultsSchema = z
      * client times out), `reset` destroys the connection after executing. Replaces earlier rules.
      */
     lostResponse: z.union([lostRule, z.array(lostRule).max(20)]).optional(),
+    /**
+     * Skews the exchange's clock as its clients see it (`GET /fapi/v1/time`, answer timestamps,
+     * the recvWindow check of signed requests) by this many ms: positive runs ahead, negative
+     * behind. Matching, fills and the protection record keep the true clock.
+     */
+    clockSkewMs: z.number().int().min(-60_000).max(60_000).optional(),
+    /**
+     * Market WebSocket streams of these symbols ("*": all) send nothing while the exchange keeps
+     * trading; REST prices and user-data streams are unaffected. An empty list thaws them.
+     */
+    frozenStreams: z.union([z.literal('*'), z.array(z.string()).max(100)]).optional(),
     /** Removes every standing fault before applying the others. */
     clear: z.boolean().optional(),
   })
@@ -92,6 +103,8 @@ export class FaultInjector {
   private rejection: Rejection | undefined;
   private lostRules: LostRule[] = [];
   private lostCount = 0;
+  private skewMs = 0;
+  private frozen: '*' | ReadonlySet<string> = new Set();
 
   /** Returns an injector drawing its error-rate coin flips from `random` (seeded). */
   constructor(private readonly random: Random) {}
@@ -122,6 +135,12 @@ export class FaultInjector {
         mode: r.mode,
       }));
     }
+    if (input.clockSkewMs !== undefined) this.skewMs = input.clockSkewMs;
+    if (input.frozenStreams !== undefined)
+      this.frozen =
+        input.frozenStreams === '*'
+          ? '*'
+          : new Set(input.frozenStreams.map((s) => s.toUpperCase()));
   }
 
   /** Removes every fault. */
@@ -131,6 +150,18 @@ export class FaultInjector {
     this.burst = undefined;
     this.rejection = undefined;
     this.lostRules = [];
+    this.skewMs = 0;
+    this.frozen = new Set();
+  }
+
+  /** Returns the skew to add to the true clock for what clients see of the exchange's time. */
+  clockSkewMs(): number {
+    return this.skewMs;
+  }
+
+  /** Returns whether the market streams of `symbol` are frozen. */
+  isFrozen(symbol: string): boolean {
+    return this.frozen === '*' || this.frozen.has(symbol.toUpperCase());
   }
 
   /** Returns the delay to apply before answering this request. */
@@ -205,6 +236,8 @@ export class FaultInjector {
         mode: r.mode,
       })),
       lostResponses: this.lostCount,
+      clockSkewMs: this.skewMs,
+      frozenStreams: this.frozen === '*' ? '*' : [...this.frozen],
     };
   }
 }

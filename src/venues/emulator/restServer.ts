@@ -109,7 +109,8 @@ export function createRestHandler(
         for (const [k, v] of new URLSearchParams(body)) params.append(k, v);
         const used = deps.limiter.spend(weightOf(method, path, params.has('symbol')));
         const headers = { 'X-MBX-USED-WEIGHT-1M': String(used) };
-        const now = ex.clock.now();
+        // What the client sees of the clock may be skewed; the matching core keeps the true time.
+        const now = ex.clock.now() + deps.faults.clockSkewMs();
         if (route.security !== 'NONE') {
           const key = req.headers['x-mbx-apikey'];
           checkApiKey(Array.isArray(key) ? key[0] : key, deps.credentials);

@@ -209,13 +209,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
   const faults = new FaultInjector(createRandom(seed ^ 0x5eed));
   const listenKeys = new ListenKeys();
-  const streams = new StreamServer(
-    exchange,
-    listenKeys,
-    options.markPriceIntervalMs === undefined
+  const streams = new StreamServer(exchange, listenKeys, {
+    isFrozen: (symbol) => faults.isFrozen(symbol),
+    ...(options.markPriceIntervalMs === undefined
       ? {}
-      : { markPriceIntervalMs: options.markPriceIntervalMs },
-  );
+      : { markPriceIntervalMs: options.markPriceIntervalMs }),
+  });
   const bybitStreams = new BybitStreamServer(exchange, credentials);
   const disconnectAll = (): number => streams.disconnectAll() + bybitStreams.disconnectAll();
   const admin: AdminDeps = {

@@ -31,6 +31,8 @@ interface Waiter {
 export interface StreamServerOptions {
   /** Period of the `@markPrice@1s` streams; `@markPrice` ones push every third period. */
   readonly markPriceIntervalMs?: number;
+  /** Whether `symbol`'s market payloads are held back (an injected frozen feed). */
+  readonly isFrozen?: (symbol: string) => boolean;
 }
 
 const MARKET_PATH = /^\/(?:(?:public|market)\/)?(?:ws|stream)(?:\/(.*))?$/;
@@ -50,6 +52,7 @@ export class StreamServer {
   private readonly timer: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
   private ticks = 0;
+  private readonly isFrozen: (symbol: string) => boolean;
 
   /** Returns a server publishing `exchange`'s events; call close() to stop its timer. */
   constructor(
@@ -57,6 +60,7 @@ export class StreamServer {
     private readonly listenKeys: ListenKeys,
     options: StreamServerOptions = {},
   ) {
+    this.isFrozen = options.isFrozen ?? (() => false);
     this.unsubscribe = exchange.subscribe({
       trade: (tick) => {
         const events = tradeEvents(exchange, tick);
@@ -261,6 +265,22 @@ export class StreamServer {
 
   private send(c: Conn, stream: string, data: unknown): void {
     if (c.ws.readyState !== c.ws.OPEN) return;
-    c.ws.send(JSON.stringify(c.combined ? { stream, data } : data));
+    const payload = c.listenKey === stream ? data : this.thawed(data);
+    if (payload === undefined) return;
+    c.ws.send(JSON.stringify(c.combined ? { stream, data: payload } : payload));
+  }
+
+  /** Returns a market payload without the frozen symbols' items; undefined when nothing is left. */
+  private thawed(data: unknown): unknown {
+    const frozen = (item: unknown) =>
+      typeof item === 'object' &&
+      item !== null &&
+      typeof (item as { s?: unknown }).s === 'string' &&
+      this.isFrozen((item as { s: string }).s);
+    if (Array.isArray(data)) {
+      const kept = data.filter((item) => !frozen(item));
+      return kept.length === 0 && data.length > 0 ? undefined : kept;
+    }
+    return frozen(data) ? undefined : data;
   }
 }

@@ -89,7 +89,7 @@ export function createBybitRestHandler(
         const fault = deps.faults.intercept(method, path);
         if (fault !== undefined) throw bybitErrorOf(fault, ex.clock.now());
         const query = url.search.startsWith('?') ? url.search.slice(1) : '';
-        const now = ex.clock.now();
+        const now = ex.clock.now() + deps.faults.clockSkewMs();
         let headers: Record<string, string> = {};
         if (route.signed) {
           checkBybitAuth(

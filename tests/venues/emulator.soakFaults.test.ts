@@ -1,0 +1,80 @@
+import ccxt from 'ccxt';
+import { describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { ManualClock } from '../../src/venues/emulator/index.ts';
+import { BTC, admin, client, emulator } from './emulatorHarness.ts';
+
+/** Returns the symbols of the next `n` trade payloads a raw stream client receives. */
+function nextTrades(url: string): {
+  opened: Promise<void>;
+  next: () => Promise<string>;
+  close: () => void;
+} {
+  const ws = new WebSocket(url);
+  const queue: string[] = [];
+  const waiting: Array<(s: string) => void> = [];
+  ws.on('message', (raw: Buffer) => {
+    const data = JSON.parse(raw.toString('utf8')) as { s: string };
+    const w = waiting.shift();
+    if (w === undefined) queue.push(data.s);
+    else w(data.s);
+  });
+  return {
+    opened: new Promise((resolve) => ws.once('open', () => resolve())),
+    next: () => {
+      const head = queue.shift();
+      return head === undefined
+        ? new Promise((resolve) => waiting.push(resolve))
+        : Promise.resolve(head);
+    },
+    close: () => ws.close(),
+  };
+}
+
+describe('soak faults: clock skew and frozen streams', () => {
+  it('skews the clock clients see: -1021 until the client resyncs, true time for matching', async () => {
+    const clock = new ManualClock(Date.now());
+    const em = await emulator({ clock });
+    const ex = await client(em);
+    await ex.loadMarkets();
+    em.injectFaults({ clockSkewMs: -1500 });
+    // Requests are signed with the wall clock, now 1.5 s ahead of the exchange's: refused.
+    await expect(ex.fetchPositions([BTC])).rejects.toBeInstanceOf(ccxt.InvalidNonce);
+    expect(await ex.fetchTime()).toBe(clock.now() - 1500);
+    // A client that measured the offset signs behind the exchange's clock and is accepted.
+    ex.options['timeDifference'] = Date.now() - (clock.now() - 1500);
+    await expect(ex.fetchPositions([BTC])).resolves.toBeDefined();
+    // The matching core keeps the true clock: a position opened now is stamped with it.
+    em.openPosition('BTCUSDT', 'long', '0.010');
+    expect(em.state().positions[0]?.openedAt).toBe(clock.now());
+    expect(em.state().faults['clockSkewMs']).toBe(-1500);
+    em.injectFaults({ clear: true });
+    expect(await ex.fetchTime()).toBe(clock.now());
+  });
+
+  it('holds back a frozen symbol’s market payloads until it thaws, leaving the others', async () => {
+    const em = await emulator({ symbols: ['BTCUSDT', 'ETHUSDT'] });
+    const trades = nextTrades(`${em.wsUrl}/btcusdt@aggTrade/ethusdt@aggTrade`);
+    await trades.opened;
+    await em.streams.whenSubscribed('ethusdt@aggTrade');
+    em.injectFaults({ frozenStreams: ['btcusdt'] });
+    em.setPrice('BTCUSDT', '60100');
+    em.setPrice('ETHUSDT', '3010');
+    // BTC's trade was never sent: the first payload to arrive is ETH's.
+    expect(await trades.next()).toBe('ETHUSDT');
+    const view = await admin(em, 'GET', '/admin/state');
+    expect(view.body.faults?.frozenStreams).toEqual(['BTCUSDT']);
+    // The exchange kept trading: REST has BTC's new price.
+    expect(em.state().prices['BTCUSDT']?.last).toBe('60100');
+    em.injectFaults({ frozenStreams: [] });
+    em.setPrice('BTCUSDT', '60200');
+    expect(await trades.next()).toBe('BTCUSDT');
+    em.injectFaults({ frozenStreams: '*' });
+    em.setPrice('BTCUSDT', '60300');
+    em.setPrice('ETHUSDT', '3020');
+    em.injectFaults({ clear: true });
+    em.setPrice('ETHUSDT', '3030');
+    expect(await trades.next()).toBe('ETHUSDT');
+    trades.close();
+  });
+});
