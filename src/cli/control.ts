@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { loadEngineConfig } from '../config/index.ts';
 import { ControlError, sendControl, type ControlCommand } from '../engine/controlServer.ts';
-import type { PauseState, PositionStatus } from '../engine/liveEngine.ts';
-import { table } from './format.ts';
+import type { PauseState } from '../engine/liveEngine.ts';
+import { doctorTable, runDoctor } from './doctor.ts';
 import { processIo, type CliIo } from './io.ts';
 import { OperationError } from './operationError.ts';
 
@@ -11,29 +11,9 @@ const DESCRIPTIONS: Readonly<Record<ControlCommand, string>> = {
   pause: 'stop moving stops on the running engine (they stay resting) until ratchet resume',
   resume: 'let the running engine move stops again',
   flatten: 'close every managed position at market and leave the engine paused',
-  status: 'print every position of the running engine with its desired and resting stop',
+  status:
+    "print the running engine's doctor report: every open position with its actor, desired and resting stop, our stops on the exchange, and any inconsistency",
 };
-
-/** Returns the table `ratchet status` prints. */
-export function statusTable(
-  paused: PauseState | null,
-  positions: readonly PositionStatus[],
-): string {
-  const head =
-    paused === null
-      ? 'engine: running'
-      : `engine: PAUSED since ${new Date(paused.since).toISOString()} (${paused.reason})`;
-  const rows = positions.map((p) => [
-    p.symbol,
-    p.side,
-    p.state,
-    p.desiredStop,
-    p.restingStop ?? '—',
-    String(p.unprotectedMs),
-    p.id,
-  ]);
-  return `${head}\n${table(['symbol', 'side', 'state', 'desired', 'resting', 'unprotected ms', 'position'], rows)}`;
-}
 
 /** Returns one of `ratchet pause | resume | flatten | status`, talking to the running engine. */
 export function controlCommand(command: ControlCommand, io: CliIo = processIo()): Command {
@@ -47,6 +27,15 @@ export function controlCommand(command: ControlCommand, io: CliIo = processIo())
     .action(async (options: { config: string; dataDir?: string; format: 'table' | 'json' }) => {
       const config = await loadEngineConfig(options.config);
       const dataDir = options.dataDir === undefined ? config.dataDir : resolve(options.dataDir);
+      if (command === 'status') {
+        const report = await runDoctor(config, dataDir, { requireRunning: true });
+        io.out(options.format === 'json' ? JSON.stringify(report) : doctorTable(report));
+        if (!report.consistent)
+          throw new OperationError(
+            `the running engine and the exchange disagree: ${report.problems.length} problem(s) (listed above).`,
+          );
+        return;
+      }
       let result: unknown;
       try {
         result = await sendControl(dataDir, command);
@@ -58,13 +47,8 @@ export function controlCommand(command: ControlCommand, io: CliIo = processIo())
         io.out(JSON.stringify(result));
         return;
       }
-      const r = result as {
-        paused?: PauseState | null;
-        positions?: PositionStatus[];
-        closing?: number;
-      };
-      if (command === 'status') io.out(statusTable(r.paused ?? null, r.positions ?? []));
-      else if (command === 'pause')
+      const r = result as { paused?: PauseState | null; closing?: number };
+      if (command === 'pause')
         io.out(`paused: resting stops stay where they are until ratchet resume`);
       else if (command === 'resume') io.out('resumed: stops follow their positions again');
       else

@@ -24,8 +24,15 @@ interface EngineView {
   journal?: JournalEntry[];
 }
 
-/** Asks the running engine; when none answers, reads its data directory (the lock guards it). */
-async function engineView(dataDir: string, venueId: string): Promise<EngineView> {
+/**
+ * Asks the running engine; when none answers, reads its data directory (the lock guards it),
+ * or refuses when `running` is required.
+ */
+async function engineView(
+  dataDir: string,
+  venueId: string,
+  requireRunning: boolean,
+): Promise<EngineView> {
   try {
     const r = (await sendControl(dataDir, 'status')) as {
       paused: PauseState | null;
@@ -34,6 +41,10 @@ async function engineView(dataDir: string, venueId: string): Promise<EngineView>
     return { engine: 'running', paused: r.paused, actors: r.positions };
   } catch (error) {
     if (!(error instanceof ControlError)) throw error;
+    if (requireRunning)
+      throw new OperationError(
+        `no engine answers on its control socket in ${dataDir} (${error.message}); start one with ratchet run, or run ratchet doctor to read a stopped engine's data directory.`,
+      );
   }
   if (!existsSync(dataDir)) return { engine: 'stopped', paused: null, actors: [], journal: [] };
   let store;
@@ -62,15 +73,22 @@ async function engineView(dataDir: string, venueId: string): Promise<EngineView>
   }
 }
 
-/** Returns one doctor report for the account and data directory of `config`. */
-export async function runDoctor(config: EngineConfig, dataDir: string): Promise<DoctorReport> {
+/**
+ * Returns one doctor report for the account and data directory of `config`; with
+ * `requireRunning` (what `ratchet status` asks) only from a running engine.
+ */
+export async function runDoctor(
+  config: EngineConfig,
+  dataDir: string,
+  options: { readonly requireRunning?: boolean } = {},
+): Promise<DoctorReport> {
   const where = config.venue.url ?? config.venue.exchange;
   const venue = await createVenue(config.venue, {
     clientIdPrefix: config.clientIdPrefix,
     logger: pino({ level: 'silent' }),
   });
   try {
-    const view = await engineView(dataDir, venue.id);
+    const view = await engineView(dataDir, venue.id, options.requireRunning ?? false);
     const wanted = (symbol: string) =>
       config.symbols === undefined || config.symbols.includes(symbol);
     const [positions, stops, checkedAt] = await Promise.all([
@@ -113,7 +131,11 @@ export function doctorTable(report: DoctorReport): string {
     p.stops.map((s) => s.stopPrice).join(', ') || '— none',
     String(p.actor?.unprotectedMs ?? '—'),
   ]);
-  const head = `${report.venue}: engine ${report.engine}${report.paused === null ? '' : ' (PAUSED)'}, ${report.positions.length} open position(s), ${report.foreignOrders} order(s) not ours`;
+  const paused =
+    report.paused === null
+      ? ''
+      : ` (PAUSED since ${new Date(report.paused.since).toISOString()}: ${report.paused.reason})`;
+  const head = `${report.venue}: engine ${report.engine}${paused}, ${report.positions.length} open position(s), ${report.foreignOrders} order(s) not ours`;
   const verdict =
     report.problems.length === 0
       ? 'consistent: every position has an actor and one resting stop of ours'

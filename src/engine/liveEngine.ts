@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Subscription } from 'rxjs';
 import type { EngineConfig } from '../config/engineConfigSchema.ts';
-import type { Policy } from '../domain/types.ts';
+import type { Policy, PositionEvent } from '../domain/types.ts';
 import type { PositionInfo } from '../inspection/inspectionRecord.ts';
 import {
   createInspectionTap,
@@ -10,7 +10,7 @@ import {
 } from '../inspection/inspectionTap.ts';
 import type { ProtectionSettings, SyncEvent, SyncRecord } from '../machines/orderSyncTypes.ts';
 import type { PositionContext } from '../machines/positionContext.ts';
-import type { CheckpointSink } from '../store/checkpoint.ts';
+import type { CheckpointSink, JournalEntry } from '../store/checkpoint.ts';
 import type { SnapshotEnvelope } from '../store/envelope.ts';
 import { ccxtWatchSource } from '../streams/ccxtWatchSource.ts';
 import { FallbackSource } from '../streams/fallbackSource.ts';
@@ -39,6 +39,7 @@ export interface EngineStore extends CheckpointSink {
   listEnvelopes(): Promise<{ envelopes: SnapshotEnvelope[] }>;
   putRaw(key: string, text: string): Promise<void>;
   getRaw(key: string): Promise<string | undefined>;
+  append(entries: readonly JournalEntry[], raw?: Readonly<Record<string, string>>): Promise<void>;
 }
 
 /** Why the engine holds its stops where they are, since when. */
@@ -48,6 +49,20 @@ export interface PauseState {
 }
 
 const PAUSE_KEY = 'engine/paused';
+const ENGINE_SEQ_KEY = 'engine/journalSeq';
+/** The journal id of the engine's own decisions (control actions, the drawdown breaker). */
+export const ENGINE_JOURNAL_ID = 'engine';
+
+/** A control action as the engine journals it. */
+export type ControlRecord =
+  | { readonly type: 'paused'; readonly ts: number; readonly reason: string }
+  | { readonly type: 'resumed'; readonly ts: number; readonly pausedSince: number }
+  | {
+      readonly type: 'flattenRequested';
+      readonly ts: number;
+      readonly reason: string;
+      readonly positions: readonly string[];
+    };
 
 /** Where live positions' steps go to be inspected (the inspector's hub fits). */
 export interface LiveInspection {
@@ -157,6 +172,7 @@ export class LiveEngine {
   private stopping = false;
   private halted = false;
   private pausedState: PauseState | null = null;
+  private engineSeq = 0;
   /** Symbols whose prices come from REST polling, since when (wall clock). */
   private readonly onRest = new Map<string, number>();
   /** Per position: when its price was first seen past the resting stop with the position open. */
@@ -249,6 +265,7 @@ export class LiveEngine {
     this.offset = venueTime - (this.options.wallClock ?? Date.now)();
     this.markets = await this.patiently('loadMarkets', () => venue.loadMarkets());
     const pause = await this.options.store.getRaw(PAUSE_KEY);
+    this.engineSeq = Number((await this.options.store.getRaw(ENGINE_SEQ_KEY)) ?? '0');
     this.pausedState = pause === undefined ? null : (JSON.parse(pause) as PauseState | null);
     if (this.pausedState !== null)
       this.log.warn(
@@ -354,11 +371,12 @@ export class LiveEngine {
    */
   async pause(reason: string): Promise<PauseState> {
     if (this.pausedState === null) {
-      this.pausedState = { since: this.now(), reason };
-      await this.options.store.putRaw(PAUSE_KEY, JSON.stringify(this.pausedState));
+      const state = { since: this.now(), reason };
+      await this.journal({ type: 'paused', ts: state.since, reason }, state);
+      this.pausedState = state;
       this.alert(
         `paused (${reason}): resting stops stay where they are until ratchet resume`,
-        'control',
+        'paused',
       );
     }
     return this.pausedState;
@@ -367,11 +385,14 @@ export class LiveEngine {
   /** Moves stops again: each position's sync machine is given its current desired stop. */
   async resume(): Promise<void> {
     if (this.pausedState === null) return;
+    await this.journal(
+      { type: 'resumed', ts: this.now(), pausedSince: this.pausedState.since },
+      null,
+    );
     this.pausedState = null;
     // The breaker measures afresh from here: the loss that tripped it is acknowledged.
     this.drawdown = undefined;
-    await this.options.store.putRaw(PAUSE_KEY, 'null');
-    this.alert('resumed: stops follow their positions again', 'control');
+    this.alert('resumed: stops follow their positions again', 'resumed');
     const ts = this.now();
     for (const slot of this.slots.values()) {
       if (slot.positionActive)
@@ -383,9 +404,15 @@ export class LiveEngine {
   async flatten(reason: string): Promise<number> {
     await this.pause(reason);
     const ts = this.now();
+    await this.journal({
+      type: 'flattenRequested',
+      ts,
+      reason,
+      positions: [...this.slots.keys()],
+    });
     for (const slot of this.slots.values())
       slot.send({ to: 'sync', event: { type: 'CLOSE', ts, reason } });
-    this.alert(`flatten (${reason}): closing ${this.slots.size} position(s) at market`, 'control');
+    this.alert(`flatten (${reason}): closing ${this.slots.size} position(s) at market`, 'flatten');
     return this.slots.size;
   }
 
@@ -941,6 +968,23 @@ export class LiveEngine {
     const reason = `drawdown breaker: equity ${reading.equity} is ${reading.percent} % below its peak ${reading.peak} (limit ${risk.maxDrawdownPercent} %)`;
     if (risk.action === 'flatten') await this.flatten(reason);
     else await this.pause(reason);
+  }
+
+  /**
+   * Journals a control action (and the pause state it leaves, when it changes one) in one
+   * batch before it takes effect: an action without a record never happens.
+   */
+  private async journal(record: ControlRecord, pause?: PauseState | null): Promise<void> {
+    const seq = this.engineSeq + 1;
+    await this.options.store.append(
+      [{ positionId: ENGINE_JOURNAL_ID, seq, event: record as unknown as PositionEvent }],
+      {
+        [ENGINE_SEQ_KEY]: String(seq),
+        ...(pause === undefined ? {} : { [PAUSE_KEY]: JSON.stringify(pause) }),
+      },
+    );
+    this.engineSeq = seq;
+    this.log.info({ journal: ENGINE_JOURNAL_ID, seq, ...record }, record.type);
   }
 
   private alert(message: string, key: string): void {

@@ -278,6 +278,23 @@ export class PositionStore implements CheckpointSink {
     return out;
   }
 
+  /**
+   * Appends journal entries that belong to no position's snapshot (the engine's own control
+   * decisions) and writes the `raw` keys with them, in one atomic batch.
+   */
+  async append(
+    entries: readonly JournalEntry[],
+    raw: Readonly<Record<string, string>> = {},
+  ): Promise<void> {
+    const ops: { type: 'put'; key: string; value: string }[] = entries.map((entry) => ({
+      type: 'put',
+      key: journalKey(this.#nextJournal++),
+      value: JSON.stringify(entry),
+    }));
+    for (const [key, value] of Object.entries(raw)) ops.push({ type: 'put', key, value });
+    await this.#db.batch(ops, { sync: this.#sync });
+  }
+
   /** Writes raw text under `key`, bypassing every check: for tests and repair tools that need a damaged entry. */
   async putRaw(key: string, text: string): Promise<void> {
     await this.#db.put(key, text);

@@ -7,8 +7,11 @@ import {
   EmulatorProcess,
   EngineProcess,
   engineConfig,
+  readJournal,
+  runRatchet,
   stopGracefully,
   tempDir,
+  writeIn,
 } from './liveProcess.ts';
 
 /** Every file below `dir`, recursively. */
@@ -83,7 +86,40 @@ logs: { dir: ${JSON.stringify(join(dataDir, 'logs'))} }
       expect(text).toMatch(/ratchet_exchange_requests_total\{endpoint="placeStop",class="ok"\} 1/);
       await hook.next('engineStarted');
 
+      // The control commands are separate processes, as an operator runs them.
+      const controlConfig = writeIn(dir, 'control.yaml', config);
+      const keys = { RATCHET_API_KEY: em.apiKey, RATCHET_API_SECRET: em.secret };
+      const status = await runRatchet(['status', '--config', controlConfig], keys);
+      expect(status.stderr).toBe('');
+      expect(status.code).toBe(0);
+      expect(status.stdout).toMatch(/engine running, 1 open position/);
+      expect(status.stdout).toMatch(/BTCUSDT\s+long\s+0\.01\d*\s+resting/);
+      expect(status.stdout).toContain('consistent: every position has an actor');
+      const paused = await runRatchet(['pause', '--config', controlConfig], keys);
+      expect(paused.stdout).toContain('paused: resting stops stay');
+      const asJson = await runRatchet(
+        ['status', '--config', controlConfig, '--format', 'json'],
+        keys,
+      );
+      expect(JSON.parse(asJson.stdout)).toMatchObject({
+        version: 1,
+        engine: 'running',
+        paused: { reason: 'operator' },
+        consistent: true,
+      });
+      await runRatchet(['resume', '--config', controlConfig], keys);
+      await hook.next('paused');
+      await hook.next('resumed');
+
       await stopGracefully(engine, 1);
+      expect(
+        (await readJournal(dataDir))
+          .filter((line) => line.positionId === 'engine')
+          .map((line) => [line.seq, line.event.type, line.event.reason]),
+      ).toEqual([
+        [1, 'paused', 'operator'],
+        [2, 'resumed', undefined],
+      ]);
       await hook.next('engineStopped');
 
       const written = filesBelow(dataDir);

@@ -73,6 +73,10 @@ describe('ratchet doctor', () => {
     em.closePosition('ETHUSDT');
     em.openPosition('ETHUSDT', 'long', '0.50');
 
+    // `ratchet status` reads only a running engine, and says so when none answers.
+    await expect(runDoctor(config, dataDir, { requireRunning: true })).rejects.toThrow(
+      /no engine answers on its control socket/,
+    );
     const stopped = await runDoctor(config, dataDir);
     expect(stopped.engine).toBe('stopped');
     expect(stopped.consistent).toBe(false);

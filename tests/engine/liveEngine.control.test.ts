@@ -54,6 +54,17 @@ describe('controlling a running engine over its socket', () => {
     expect(em.state().positions).toEqual([]);
     expect(em.state().openOrders).toEqual([]);
     expect(rig.engine.paused).toMatchObject({ reason: 'operator' });
+    // Each action is journaled, in order, under the engine's own journal.
+    const { entries } = await rig.store.readJournal();
+    const journaled = entries.filter((e) => e.positionId === 'engine');
+    expect(journaled.map((e) => [e.seq, e.event.type])).toEqual([
+      [1, 'paused'],
+      [2, 'resumed'],
+      [3, 'paused'],
+      [4, 'flattenRequested'],
+    ]);
+    const positionId = entries.find((e) => e.positionId !== 'engine')?.positionId;
+    expect(journaled[3]?.event).toMatchObject({ reason: 'operator', positions: [positionId] });
   }, 120_000);
 
   it('answers garbage and unknown commands with a reason, and a missing engine clearly', async () => {
