@@ -12,6 +12,8 @@ import type { ProtectionSettings, SyncEvent, SyncRecord } from '../machines/orde
 import type { PositionContext } from '../machines/positionContext.ts';
 import type { CheckpointSink, JournalEntry } from '../store/checkpoint.ts';
 import type { SnapshotEnvelope } from '../store/envelope.ts';
+import { migrateEnvelope } from '../store/migrations.ts';
+import { snapshotKey } from '../store/storeKeys.ts';
 import { ccxtWatchSource } from '../streams/ccxtWatchSource.ts';
 import { FallbackSource } from '../streams/fallbackSource.ts';
 import { lane, type LaneName, type LanePosition } from '../streams/lane.ts';
@@ -599,7 +601,10 @@ export class LiveEngine {
   }
 
   private async restoreSlots(): Promise<PositionSlot[]> {
-    const { envelopes } = await this.options.store.listEnvelopes();
+    const { envelopes: written } = await this.options.store.listEnvelopes();
+    // A data directory from an older build resumes through the same migrations as a replay;
+    // one this build cannot read stops the start with the store's own explanation.
+    const envelopes = written.map((e) => migrateEnvelope(e, snapshotKey(e.positionId)));
     const byId = new Map(envelopes.map((e) => [e.positionId, e]));
     const out: PositionSlot[] = [];
     for (const env of envelopes) {
