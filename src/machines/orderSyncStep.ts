@@ -138,8 +138,8 @@ function removeStop(c: Ctx, id: string): void {
   c.leftovers = c.leftovers.filter((s) => s.id !== id);
 }
 
-function apply(c: Ctx, e: SyncEvent, out: SyncRecord[]): void {
-  const ts = e.ts;
+/** Applies `e` at `ts`: its own time, or the last one seen when it arrives out of order. */
+function apply(c: Ctx, e: SyncEvent, ts: number, out: SyncRecord[]): void {
   switch (e.type) {
     case 'DESIRED':
       c.desired = e.stop;
@@ -253,6 +253,9 @@ function apply(c: Ctx, e: SyncEvent, out: SyncRecord[]): void {
     }
     case 'STOP_CHANGED': {
       if (e.status === 'open') return;
+      // Our own cancel, seen on the stream before its answer: the answer journals it, once.
+      const f = c.inflight;
+      if (f?.type === 'cancelStop' && f.id === e.id && e.status !== 'triggered') return;
       const isResting = c.resting?.id === e.id;
       const known = isResting || c.leftovers.some((s) => s.id === e.id);
       if (!known) return;
@@ -459,7 +462,7 @@ export function syncStep(
   const ts = Math.max(c.lastTs, event.ts);
   c.lastTs = ts;
   const out: SyncRecord[] = [];
-  apply(c, event, out);
+  apply(c, event, ts, out);
   account(c, ts);
   const command = decide(c, ts);
   if (command !== undefined) {

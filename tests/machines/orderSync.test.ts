@@ -84,6 +84,57 @@ describe.each(['long', 'short'] as const)('order sync, %s', (side) => {
     expect(ctx.gapMs).toBe(0);
   });
 
+  it('journals its own cancel once, by its answer, when the stream reports it first', () => {
+    const t = resting();
+    t.send({ type: 'DESIRED', ts: 2000, stop: s99 });
+    t.send({
+      type: 'PLACED',
+      ts: 2100,
+      clientId: 'rt-abc-s2',
+      id: 'o2',
+      stopPrice: s99,
+      quantity: '2',
+    });
+    expect(t.send({ type: 'STOP_CHANGED', ts: 2150, id: 'o1', status: 'cancelled' })).toEqual([]);
+    expect(t.state()).toBe('replacing');
+    expect(t.send({ type: 'CANCELLED', ts: 2200, id: 'o1' })).toEqual([
+      { type: 'stopCancelled', ts: 2200, id: 'o1', purpose: 'superseded' },
+    ]);
+    expect(t.state()).toBe('resting');
+    // Someone else's cancel of the resting stop is still news, and is put right.
+    expect(t.send({ type: 'STOP_CHANGED', ts: 2300, id: 'o2', status: 'cancelled' })).toMatchObject(
+      [
+        { type: 'stopCancelled', id: 'o2', purpose: 'external' },
+        { type: 'placeStop', stopPrice: s99 },
+      ],
+    );
+  });
+
+  it('never journals a record earlier than one before it, whatever order events arrive in', () => {
+    const t = resting();
+    const records = [
+      ...t.send({ type: 'DESIRED', ts: 3000, stop: s99 }),
+      // The answer is stamped by a clock a little behind the one that stamped the decision.
+      ...t.send({
+        type: 'PLACED',
+        ts: 2990,
+        clientId: 'rt-abc-s2',
+        id: 'o2',
+        stopPrice: s99,
+        quantity: '2',
+      }),
+      ...t.send({ type: 'STOP_CHANGED', ts: 2980, id: 'o9', status: 'cancelled' }),
+      ...t.send({ type: 'CANCELLED', ts: 2985, id: 'o1' }),
+    ];
+    expect(records.map((r) => r.type)).toEqual([
+      'placeStop',
+      'stopResting',
+      'cancelStop',
+      'stopCancelled',
+    ]);
+    expect(records.map((r) => r.ts)).toEqual([3000, 3000, 3000, 3000]);
+  });
+
   it('looks a lost placement up before anything else, and adopts it when it exists', () => {
     const t = resting();
     t.send({ type: 'DESIRED', ts: 2000, stop: s99 });
