@@ -8,7 +8,9 @@ import type { PositionSummary } from '../inspector/protocol.ts';
 import { serveInspector, type ServedInspector } from '../inspector/serveInspector.ts';
 import { openPositionStore, type PositionStore } from '../store/positionStore.ts';
 import { StoreError } from '../store/storeErrors.ts';
+import { createMetrics } from '../telemetry/createMetrics.ts';
 import { createLogger, type LogLevel } from '../telemetry/logger.ts';
+import { serveMetrics, type ServedMetrics } from '../telemetry/serveMetrics.ts';
 import { createBinanceVenue } from '../venues/binance/createBinanceVenue.ts';
 import { PAPER_STATE_FILE, PaperStateError } from '../venues/emulator/index.ts';
 import type { Venue } from '../venues/port.ts';
@@ -152,6 +154,7 @@ async function runPaper(
   let paper: PaperExchange | undefined;
   let venue: Venue | undefined;
   let inspector: ServedInspector | undefined;
+  let metricsServer: ServedMetrics | undefined;
   let engine: LiveEngine | undefined;
   const timers = new Set<NodeJS.Timeout>();
   let stopping = false;
@@ -197,6 +200,16 @@ async function runPaper(
       inspector = await serve(0);
     }
     const hub = inspector.hub;
+    // As in `ratchet run`: only a config with a `metrics` block serves /metrics.
+    const metrics = config.engine.metrics === undefined ? undefined : createMetrics();
+    if (metrics !== undefined) {
+      try {
+        metricsServer = await serveMetrics({ metrics, ...config.engine.metrics });
+      } catch (error) {
+        // A taken port is the user's to change; the message names the key.
+        throw new UsageError(error instanceof Error ? error.message : String(error));
+      }
+    }
     io.out(
       `Ratchet paper run: a local exchange in this process, ${config.positions.length} paper position(s), the live engine through ccxt. Nothing leaves this machine.`,
     );
@@ -204,6 +217,7 @@ async function runPaper(
       `  exchange   ${em.restUrl}  (synthetic feed, seed ${paper.seed}, speed ${config.speed})`,
     );
     io.out(`  inspector  ${inspector.url}`);
+    if (metricsServer !== undefined) io.out(`  metrics    ${metricsServer.url}`);
     io.out(
       `  data       ${dataDir}  (${paper.resumed ? 'resumed' : 'new'}; --fresh starts over; the engine's log is paper.log there)`,
     );
@@ -218,6 +232,7 @@ async function runPaper(
       },
       logger,
       inspection: hub,
+      ...(metrics === undefined ? {} : { metrics }),
       onAlert: (message) => board.note(`alert: ${message}`),
       onClosed: (slot) => {
         if (stopping) return;
@@ -272,6 +287,7 @@ async function runPaper(
     if (engine !== undefined) await engine.stop(0).catch(() => undefined);
     await paper?.close().catch(() => undefined);
     await inspector?.close().catch(() => undefined);
+    await metricsServer?.close().catch(() => undefined);
     await venue?.close().catch(() => undefined);
     await store.close();
     logger.flush();
