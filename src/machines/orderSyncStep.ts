@@ -208,6 +208,8 @@ function apply(c: Ctx, e: SyncEvent, ts: number, out: SyncRecord[]): void {
       c.unresolved = null;
       c.failures = 0;
       c.retryAt = null;
+      // Every answer is journaled, also one that changes nothing ("still open", "never placed").
+      out.push({ type: 'stopLookedUp', ts, clientId: e.clientId, status: e.status });
       if (f.after === 'place') {
         if (e.status === 'open' && e.order !== undefined) {
           acceptPlaced(c, out, ts, {

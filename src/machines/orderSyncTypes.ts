@@ -180,6 +180,12 @@ export type SyncRecord =
   | { readonly type: 'stopAmended'; readonly ts: Millis; readonly stop: StopRef }
   | { readonly type: 'stopFired'; readonly ts: Millis; readonly id: string }
   | {
+      readonly type: 'stopLookedUp';
+      readonly ts: Millis;
+      readonly clientId: string;
+      readonly status: ObservedStopStatus;
+    }
+  | {
       readonly type: 'requestFailed';
       readonly ts: Millis;
       readonly command: SyncCommand['type'];

@@ -330,6 +330,7 @@ export function logRecord(line: string): LogRecord | undefined {
 
 const COMMANDS = new Set(['placeStop', 'cancelStop', 'lookUpStop', 'closeAtMarket', 'lookUpClose']);
 const ANSWERS = new Set([
+  'stopLookedUp',
   'stopResting',
   'stopCancelled',
   'stopFired',

@@ -153,7 +153,7 @@ describe.each(['long', 'short'] as const)('order sync, %s', (side) => {
       status: 'open',
       order: { id: 'o2', stopPrice: s99, quantity: '2' },
     });
-    expect(found.map((r) => r.type)).toEqual(['stopResting', 'cancelStop']);
+    expect(found.map((r) => r.type)).toEqual(['stopLookedUp', 'stopResting', 'cancelStop']);
   });
 
   it('places afresh with a new client id when the lost placement never happened', () => {
@@ -161,7 +161,10 @@ describe.each(['long', 'short'] as const)('order sync, %s', (side) => {
     t.send({ type: 'DESIRED', ts: 2000, stop: s99 });
     t.send({ type: 'FAILED', ts: 2500, kind: 'unknownOutcome', message: 'timeout' });
     const out = t.send({ type: 'LOOKED_UP', ts: 2600, clientId: 'rt-abc-s2', status: 'gone' });
-    expect(out).toMatchObject([{ type: 'placeStop', clientId: 'rt-abc-s3', stopPrice: s99 }]);
+    expect(out).toMatchObject([
+      { type: 'stopLookedUp', clientId: 'rt-abc-s2', status: 'gone' },
+      { type: 'placeStop', clientId: 'rt-abc-s3', stopPrice: s99 },
+    ]);
   });
 
   it('honours Retry-After and sends nothing before it', () => {

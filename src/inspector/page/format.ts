@@ -75,6 +75,8 @@ export function describeSyncRecord(record: SyncRecord): string {
       return record.id;
     case 'lookUpStop':
       return `${record.clientId} after ${record.after}`;
+    case 'stopLookedUp':
+      return `${record.clientId}: ${record.status}`;
     case 'closeAtMarket':
       return `${record.quantity} (${record.clientId})`;
     case 'lookUpClose':
