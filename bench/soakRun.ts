@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -8,9 +8,18 @@ import { startEmulator, type AdminState, type Emulator } from '../src/venues/emu
 import { createRandom, hashSeed } from '../src/venues/emulator/random.ts';
 import { percentilesOf, type SoakReport } from './soakReport.ts';
 import { countByKind, faultSchedule, type ScheduledFault } from './soakSchedule.ts';
+import { AcknowledgedStops, tagOf, type EngineRecord, type ExchangeStop } from './soakStops.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin/ratchet.mjs');
+/** Preloaded into the engine: LevelDB writes fail while the flag file exists (a full disk). */
+const STORE_FAULT = join(ROOT, 'bench/soakStoreFault.mjs');
+/** The emulator's routes that place, cancel or close: none may be called by a halted engine. */
+const ORDER_ROUTES = [
+  'POST /fapi/v1/algoOrder',
+  'DELETE /fapi/v1/algoOrder',
+  'POST /fapi/v1/order',
+];
 const PREFIX = 'rtsoak';
 
 /** The symbols a soak trades, in order, with a start price and the size of one position. */
@@ -43,13 +52,7 @@ export interface SoakOptions {
   readonly log?: (line: string) => void;
 }
 
-interface LogRecord {
-  readonly level: number;
-  readonly time?: number;
-  readonly msg: string;
-  readonly position?: string;
-  readonly type?: string;
-}
+type LogRecord = EngineRecord;
 
 const COMMANDS = new Set(['placeStop', 'cancelStop', 'lookUpStop', 'closeAtMarket', 'lookUpClose']);
 const ANSWERS = new Set([
@@ -72,14 +75,18 @@ class Engine {
   up = false;
   done = false;
 
-  constructor(config: string, em: Emulator, onRecord: (r: LogRecord) => void) {
-    this.child = spawn('node', [BIN, 'run', '--config', config], {
+  /** Set once the engine said it halted because a step could not be recorded. */
+  halted = false;
+
+  constructor(config: string, em: Emulator, storeFlag: string, onRecord: (r: LogRecord) => void) {
+    this.child = spawn('node', ['--import', STORE_FAULT, BIN, 'run', '--config', config], {
       cwd: ROOT,
       env: {
         ...process.env,
         RATCHET_API_KEY: em.apiKey,
         RATCHET_API_SECRET: em.secret,
         RATCHET_LOG_LEVEL: 'info',
+        RATCHET_SOAK_STORE_FAULT: storeFlag,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -111,6 +118,7 @@ class Engine {
         return;
       }
       const { position, type } = record;
+      if (record.alert === 'storeFailed') this.halted = true;
       if (position !== undefined && type !== undefined) {
         if (COMMANDS.has(type)) this.pending.set(position, type);
         else if (ANSWERS.has(type)) this.pending.delete(position);
@@ -130,8 +138,18 @@ class Engine {
   }
 
   kill(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    this.up = false;
     if (!this.done) this.child.kill(signal);
     return this.exited;
+  }
+
+  /** Stops it as a supervisor would: SIGTERM, then SIGKILL if it has not exited in `boundMs`. */
+  async stop(boundMs: number): Promise<void> {
+    this.up = false;
+    if (!this.done) this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), boundMs);
+    await this.exited;
+    clearTimeout(timer);
   }
 }
 
@@ -221,10 +239,13 @@ export function lastDesiredStops(table: string, jsonl: string): Map<string, stri
   return new Map([...bySymbol].map(([symbol, v]) => [symbol, v.stop]));
 }
 
+/** What the engine is doing, for the attribution of naked time. */
+type EngineState = 'running' | 'down' | 'halted';
+
 /**
  * Runs one chaos soak: an in-process emulator whose prices walk (seeded, with spikes and
  * gaps), positions opened and closed over time, the real `ratchet run` as a child process, and
- * the seeded fault schedule including SIGKILLs; returns the report.
+ * the seeded fault schedule including SIGKILLs and a failing store; returns the report.
  */
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const { seed, durationMs } = options;
@@ -237,6 +258,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const settleBound = options.settleBoundMs ?? 30_000;
   const dir = mkdtempSync(join(tmpdir(), 'ratchet-soak-'));
   const dataDir = join(dir, 'data');
+  const storeFlag = join(dir, 'disk-full');
   const em = await startEmulator({
     port: 0,
     symbols,
@@ -255,17 +277,26 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   };
   const alerts: Record<string, number> = {};
   const latencies: number[] = [];
+  /** Decision latencies finished since the last sample, for the latency chart. */
+  let sampleLatencyMax = 0;
   /** Per symbol: wall time of the first price set since its stop last rested. */
   const movedAt = new Map<string, number>();
+  const acknowledged = new AcknowledgedStops();
   let closedByEngine = 0;
   const onRecord = (r: LogRecord) => {
-    if (r.level >= 50) alerts[r.msg] = (alerts[r.msg] ?? 0) + 1;
+    if (r.level >= 50) {
+      const key = r.alert ?? r.msg;
+      alerts[key] = (alerts[key] ?? 0) + 1;
+    }
+    acknowledged.record(r);
     if (r.type === 'closedAtMarket') closedByEngine += 1;
     if (r.type === 'stopResting' && r.position !== undefined) {
       const symbol = symbols.find((s) => r.position?.includes(`:${s}:`));
       const since = symbol === undefined ? undefined : movedAt.get(symbol);
       if (symbol !== undefined && since !== undefined && typeof r.time === 'number') {
-        if (latencies.length < 200_000) latencies.push(Math.max(0, r.time - since));
+        const ms = Math.max(0, r.time - since);
+        if (latencies.length < 200_000) latencies.push(ms);
+        sampleLatencyMax = Math.max(sampleLatencyMax, ms);
         movedAt.delete(symbol);
       }
     }
@@ -274,15 +305,23 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   let engine = undefined as unknown as Engine;
   let restarting: Promise<void> | undefined;
   let kills = 0;
+  let supervisorRestarts = 0;
+  let storeHalts = 0;
+  let ordersWhileHalted = 0;
   const prices = new Map<string, Decimal>(book.map((b) => [b.symbol, new Decimal(b.price)]));
   const frozenUntil = new Map<string, number>();
+  /** Per symbol: soak time until which an injected frozen market lets nothing trade. */
+  const marketFrozenUntil = new Map<string, number>();
   /** Per symbol: when the test closes its position, or reopens one when flat. */
   const plan = new Map<string, { open: boolean; atMs: number }>();
   let opened = 0;
   let closedByTest = 0;
   let closedFlat = 0;
   const naked = new Map<string, number>();
+  const nakedBy: Record<EngineState, number> = { running: 0, down: 0, halted: 0 };
   const samples: SoakReport['samples'] = [];
+  const faultLog: SoakReport['faultLog'] = [];
+  const injected = countByKind([]);
   let positionMs = 0;
   let lost = 0;
   let duplicates = 0;
@@ -290,6 +329,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   let unsettled = 0;
   let checkpoints = 0;
   let startFailures = 0;
+  let looserStops = 0;
 
   const tick = (symbol: string) => new Decimal(em.exchange.book(symbol).spec.tickSize);
   const setPrice = (symbol: string, price: Decimal) => {
@@ -300,25 +340,118 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     em.setPrice(symbol, rounded.toString());
   };
 
-  const nakedTotal = (state: AdminState): number => {
-    for (const p of state.protection) {
+  const engineState = (): EngineState =>
+    engine === undefined || !engine.up || restarting !== undefined
+      ? 'down'
+      : engine.halted
+        ? 'halted'
+        : 'running';
+  /** The engine's state at the previous look: a change in between is not "running". */
+  let lastState: EngineState = 'down';
+
+  /**
+   * Adds the naked ms every position gained since the last look, attributed to what the engine
+   * was doing: "running" only if it ran at both looks (the issue's target), else down or halted.
+   */
+  const lookAtNaked = (): number => {
+    const now = engineState();
+    const state: EngineState =
+      now === 'running' && lastState === 'running'
+        ? 'running'
+        : now === 'halted' || lastState === 'halted'
+          ? 'halted'
+          : 'down';
+    lastState = now;
+    for (const p of em.exchange.protection.records(em.exchange.clock.now())) {
       const key = `${p.symbol}:${p.openedAt}`;
       const before = naked.get(key) ?? 0;
-      if (p.unprotectedMsSinceFirstProtected > before) {
-        if (engine.up)
-          problem(
-            `${p.symbol} (opened ${p.openedAt}) naked ${p.unprotectedMsSinceFirstProtected} ms while the engine ran`,
-          );
-        naked.set(key, p.unprotectedMsSinceFirstProtected);
-      }
+      if (p.unprotectedMsSinceFirstProtected <= before) continue;
+      const gained = p.unprotectedMsSinceFirstProtected - before;
+      nakedBy[state] += gained;
+      if (state === 'running')
+        problem(
+          `${p.symbol} (opened ${p.openedAt}) naked ${gained} ms more (${p.unprotectedMsSinceFirstProtected} ms in all) while the engine ran`,
+        );
+      naked.set(key, p.unprotectedMsSinceFirstProtected);
+      // Bounded: a closed position's record is final; forget the oldest ones.
+      if (naked.size > 5000) naked.delete(naked.keys().next().value as string);
     }
-    let sum = 0;
-    for (const v of naked.values()) sum += v;
-    return sum;
+    return nakedBy.running;
   };
 
-  // Standing faults (latency, error rates) last for their window; the others act once.
+  const ourStops = (): ExchangeStop[] =>
+    em.exchange
+      .openAlgos()
+      .filter((a) => a.clientAlgoId.startsWith(`${PREFIX}-`) && a.triggerPrice !== undefined)
+      .map((a) => ({
+        symbol: a.symbol,
+        algoId: String(a.algoId),
+        clientId: a.clientAlgoId,
+        stopPrice: (a.triggerPrice as Decimal).toString(),
+      }));
+  /** The exchange's position generation per symbol: side and opening time of the open one. */
+  const generation = (symbol: string): string | undefined => {
+    const r = em.exchange.protection.openRecord(symbol, em.exchange.clock.now());
+    return r === undefined ? undefined : `${r.side}:${r.openedAt}`;
+  };
+  /** Per position tag: the generation its first stop was seen in (a bounded map). */
+  const tagGeneration = new Map<string, string>();
+  /** Per position: since when its exchange stops have looked looser than acknowledged. */
+  const looserSince = new Map<string, number>();
+  const flaggedLooser = new Set<string>();
+  /**
+   * Every stop of ours must be at least as tight as the one the engine last acknowledged for
+   * its position; one seen looser for a second while the engine runs is a finding.
+   */
+  const lookAtStops = (nowMs: number) => {
+    const stops = ourStops();
+    for (const s of stops) {
+      const tag = tagOf(s.clientId);
+      const gen = generation(s.symbol);
+      if (tag === undefined || gen === undefined || tagGeneration.has(tag)) continue;
+      tagGeneration.set(tag, gen);
+      if (tagGeneration.size > 5000)
+        tagGeneration.delete(tagGeneration.keys().next().value as string);
+    }
+    if (engineState() !== 'running') {
+      looserSince.clear();
+      return;
+    }
+    const openSides = new Map<string, 'long' | 'short'>();
+    for (const b of book) {
+      const amount = em.exchange.position(b.symbol).amount;
+      if (!amount.isZero()) openSides.set(b.symbol, amount.isPos() ? 'long' : 'short');
+    }
+    const found = acknowledged.looser(openSides, stops, (position, tag) => {
+      const symbol = position.split(':')[1] ?? '';
+      const gen = tagGeneration.get(tag);
+      return gen === undefined || gen !== generation(symbol) || engine.pending.has(position);
+    });
+    const seen = new Set<string>();
+    for (const f of found) {
+      const key = `${f.position}|${f.acknowledged}`;
+      seen.add(key);
+      const since = looserSince.get(key) ?? nowMs;
+      looserSince.set(key, since);
+      if (nowMs - since >= 1000 && !flaggedLooser.has(key)) {
+        flaggedLooser.add(key);
+        looserStops += 1;
+        problem(
+          `${f.symbol}: our best stop on the exchange is ${f.onExchange}, looser than the ${f.acknowledged} the engine acknowledged (position ${f.position})`,
+        );
+      }
+    }
+    for (const key of [...looserSince.keys()]) if (!seen.has(key)) looserSince.delete(key);
+    if (flaggedLooser.size > 1000) flaggedLooser.clear();
+  };
+
+  // Standing faults (latency, error rates, skew, frozen streams) last for their window; the
+  // others act once.
   let active: ScheduledFault[] = [];
+  const symbolsOf = (f: ScheduledFault): string[] => {
+    const which = Number(f.params['symbol']);
+    return which < 0 ? symbols : [symbols[which % symbols.length] as string];
+  };
   const applyStanding = () => {
     const latency = Math.max(
       0,
@@ -332,7 +465,18 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         const key = String(f.params['endpoint']);
         errorRate[key] = Math.max(errorRate[key] ?? 0, Number(f.params['rate']));
       }
-    em.injectFaults({ latencyMs: latency, errorRate });
+    const skew = active.filter((f) => f.kind === 'clockSkew').at(-1);
+    const frozen = new Set(
+      active
+        .filter((f) => f.kind === 'frozenFeed' && f.params['mode'] === 'stream')
+        .flatMap(symbolsOf),
+    );
+    em.injectFaults({
+      latencyMs: latency,
+      errorRate,
+      clockSkewMs: skew === undefined ? 0 : Number(skew.params['ms']),
+      frozenStreams: [...frozen],
+    });
   };
 
   /**
@@ -341,7 +485,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
    */
   const startEngine = async () => {
     for (let attempt = 1; ; attempt++) {
-      engine = new Engine(configPath, em, onRecord);
+      engine = new Engine(configPath, em, storeFlag, onRecord);
       if (await engine.ready) return;
       startFailures += 1;
       const said = engine
@@ -368,13 +512,60 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     })();
   };
 
-  const inject = (f: ScheduledFault) => {
+  /** The disk is full until `untilMs` (soak time); order calls are counted from the halt on. */
+  let storeFault:
+    | {
+        untilMs: number;
+        pauseMs: number;
+        haltSeenAt: number | undefined;
+        ordersAtHalt: number | undefined;
+      }
+    | undefined;
+  const orderCalls = () => ORDER_ROUTES.reduce((n, r) => n + em.counter.servedOn(r), 0);
+  /**
+   * Ends a full disk: the flag goes, and an engine that halted is stopped and started again as
+   * a supervisor would (its restart is what lets it record and act again).
+   */
+  const endStoreFault = (): void => {
+    const fault = storeFault;
+    if (fault === undefined) return;
+    storeFault = undefined;
+    rmSync(storeFlag, { force: true });
+    if (!engine.halted) {
+      log('disk full ended; the engine wrote nothing meanwhile and did not halt');
+      return;
+    }
+    const after = orderCalls() - (fault.ordersAtHalt ?? orderCalls());
+    if (after > 0) {
+      ordersWhileHalted += after;
+      problem(`${after} order call(s) reached the exchange after the engine halted`);
+    }
+    supervisorRestarts += 1;
+    movedAt.clear();
+    const halted = engine;
+    restarting = (async () => {
+      await halted.stop(10_000);
+      log(`halted engine stopped; restarting in ${fault.pauseMs} ms`);
+      await delay(fault.pauseMs);
+      await startEngine();
+      restarting = undefined;
+    })();
+  };
+
+  const inject = (f: ScheduledFault): boolean => {
     switch (f.kind) {
       case 'latency':
       case 'errorRate':
+      case 'clockSkew':
         active.push(f);
         applyStanding();
-        return;
+        return true;
+      case 'frozenFeed':
+        if (f.params['mode'] === 'stream') {
+          active.push(f);
+          applyStanding();
+        } else for (const symbol of symbolsOf(f)) marketFrozenUntil.set(symbol, f.atMs + f.forMs);
+        return true;
       case 'burst429':
         em.injectFaults({
           burst429: {
@@ -382,7 +573,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
             retryAfterSec: Number(f.params['retryAfterSec']),
           },
         });
-        return;
+        return true;
       case 'lostResponse':
         em.injectFaults({
           lostResponse: {
@@ -390,13 +581,33 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
             mode: f.params['mode'] === 'reset' ? 'reset' : 'hold',
           },
         });
-        return;
+        return true;
+      case 'reject':
+        em.injectFaults({
+          reject: {
+            count: Number(f.params['count']),
+            code: Number(f.params['code']),
+            msg: String(f.params['msg']),
+          },
+        });
+        return true;
       case 'wsDisconnect':
         em.injectFaults({ wsDisconnect: true });
-        return;
+        return true;
       case 'kill':
-        if (restarting === undefined && engine.up) restart(Number(f.params['pauseMs']));
-        return;
+        if (restarting !== undefined || !engine.up) return false;
+        restart(Number(f.params['pauseMs']));
+        return true;
+      case 'storeFault':
+        if (restarting !== undefined || !engine.up || storeFault !== undefined) return false;
+        writeFileSync(storeFlag, '');
+        storeFault = {
+          untilMs: f.atMs + f.forMs,
+          pauseMs: Number(f.params['pauseMs']),
+          haltSeenAt: undefined,
+          ordersAtHalt: undefined,
+        };
+        return true;
     }
   };
 
@@ -404,7 +615,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const checkpoint = async (label: string) => {
     checkpoints += 1;
     active = [];
+    marketFrozenUntil.clear();
     em.injectFaults({ clear: true });
+    endStoreFault();
     if (restarting !== undefined) await restarting;
     if (!engine.up && !(await engine.ready)) await startEngine();
     const deadline = Date.now() + settleBound;
@@ -423,6 +636,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       inFlight(s).length === 0 && s.positions.every((p) => stopsOf(s, p.symbol).length === 1);
     while (!converged(state) && Date.now() < deadline && !engine.done) {
       await delay(100);
+      lookAtNaked();
+      lookAtStops(Date.now());
       state = em.state();
     }
     if (!converged(state)) {
@@ -431,20 +646,32 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         `${label}: not settled after ${settleBound} ms (pending ${[...engine.pending.values()].join(',')})`,
       );
     }
+    // The log may trail the exchange by a line or two: let it catch up before comparing.
+    await delay(200);
     for (const p of state.positions) {
-      const n = stopsOf(state, p.symbol).length;
+      const stops = stopsOf(state, p.symbol);
+      const n = stops.length;
       if (n === 0) {
         lost += 1;
         problem(`${label}: ${p.symbol} open with no stop of ours`);
       } else if (n > 1) {
         duplicates += 1;
         problem(`${label}: ${p.symbol} has ${n} stops of ours`);
+      } else {
+        // Settled: the one stop is exactly the one the engine last acknowledged for it.
+        const only = stops[0] as Record<string, unknown>;
+        const position = acknowledged.positionOfTag(tagOf(String(only['clientAlgoId'])) ?? '');
+        const resting = position === undefined ? null : acknowledged.resting(position);
+        if (resting === null || resting.id !== String(only['algoId']))
+          problem(
+            `${label}: ${p.symbol}'s stop ${String(only['algoId'])} at ${String(only['triggerPrice'])} is not the one the engine last acknowledged (${resting === null ? 'none' : `${resting.id} at ${resting.stopPrice}`})`,
+          );
       }
     }
     for (const symbol of symbols)
       if (!state.positions.some((p) => p.symbol === symbol) && stopsOf(state, symbol).length > 0)
         orphans += 1;
-    nakedTotal(state);
+    lookAtNaked();
     log(`${label}: settled, ${state.positions.length} position(s) each with one stop`);
   };
 
@@ -454,6 +681,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   let nextSample = 0;
   let nextCheckpoint = checkpointEvery;
   await startEngine();
+  lastState = engineState();
   let last = Date.now();
   while (soakMs < durationMs) {
     await delay(100);
@@ -462,11 +690,29 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     last = now;
     soakMs += dt;
 
-    while (next < schedule.length && (schedule[next] as ScheduledFault).atMs <= soakMs)
-      inject(schedule[next++] as ScheduledFault);
+    while (next < schedule.length && (schedule[next] as ScheduledFault).atMs <= soakMs) {
+      const f = schedule[next++] as ScheduledFault;
+      if (inject(f)) {
+        injected[f.kind] += 1;
+        if (faultLog.length < 5000) faultLog.push({ atMs: f.atMs, kind: f.kind, forMs: f.forMs });
+        log(`fault at ${Math.round(soakMs)} ms: ${f.kind} ${JSON.stringify(f.params)}`);
+      }
+    }
     const before = active.length;
     active = active.filter((f) => f.atMs + f.forMs > soakMs);
     if (active.length !== before) applyStanding();
+    if (storeFault !== undefined) {
+      if (engine.halted && storeFault.haltSeenAt === undefined) {
+        storeHalts += 1;
+        storeFault.haltSeenAt = soakMs;
+        log('the engine halted on the full disk');
+      }
+      // Calls sent before the halt may still be arriving: count from a moment later.
+      const seen = storeFault.haltSeenAt;
+      if (seen !== undefined && storeFault.ordersAtHalt === undefined && soakMs >= seen + 300)
+        storeFault.ordersAtHalt = orderCalls();
+      if (soakMs >= storeFault.untilMs) endStoreFault();
+    }
 
     for (const b of book) {
       const symbol = b.symbol;
@@ -484,8 +730,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         closedByTest += 1;
         plan.set(symbol, { open: false, atMs: soakMs + random.int(500, 4000) });
       }
-      // The walk: small steps, a rare spike of 1.5-3 %, a rare gap of a few seconds.
-      if ((frozenUntil.get(symbol) ?? 0) > soakMs || random.next() < 0.5) continue;
+      // The walk: small steps, a rare spike of 1.5-3 %, a rare gap of a few seconds; nothing
+      // trades on a symbol whose market an injected fault froze.
+      const frozen =
+        (frozenUntil.get(symbol) ?? 0) > soakMs || (marketFrozenUntil.get(symbol) ?? 0) > soakMs;
+      if (frozen || random.next() < 0.5) continue;
       const price = prices.get(symbol) as Decimal;
       const roll = random.next();
       if (roll < 0.002) frozenUntil.set(symbol, soakMs + random.int(2000, 6000));
@@ -495,24 +744,28 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       } else setPrice(symbol, price.times(1 + random.normal() * 0.001));
     }
     positionMs += dt * symbols.filter((s) => !em.exchange.position(s).amount.isZero()).length;
+    lookAtNaked();
+    lookAtStops(now);
 
     if (soakMs >= nextSample) {
       nextSample += 1000;
-      const state = em.state();
       samples.push({
         atMs: Math.round(soakMs),
-        openPositions: state.positions.length,
-        nakedMs: nakedTotal(state),
+        openPositions: symbols.filter((s) => !em.exchange.position(s).amount.isZero()).length,
+        nakedMs: nakedBy.running,
         requests: em.counter.served(),
         engineUp: engine.up,
+        engineState: engineState(),
+        latencyMaxMs: sampleLatencyMax,
       });
+      sampleLatencyMax = 0;
       // Bounded: past 2000 samples every other one is dropped.
       if (samples.length > 2000)
         for (let i = samples.length - 2; i > 0; i -= 2) samples.splice(i, 1);
       options.onProgress?.({
         atMs: soakMs,
         durationMs,
-        line: `${engine.up ? 'up' : 'DOWN'} · kills ${kills} · naked ${nakedTotal(state)} ms · lost ${lost} · dup ${duplicates}`,
+        line: `${engineState()} · faults ${faultLog.length} · kills ${kills} · naked ${nakedBy.running} ms · lost ${lost} · dup ${duplicates}`,
       });
     }
     if (soakMs >= nextCheckpoint && soakMs < durationMs) {
@@ -527,9 +780,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const endState = em.state();
   const openAtEnd = endState.positions.length;
   const requests = em.counter.served();
+  const firstProtection = endState.protection
+    .filter((p) => p.firstProtectedAt !== null)
+    .map((p) => (p.firstProtectedAt as number) - p.openedAt);
   const exit = await engine.kill('SIGINT');
   if (exit.code !== 0) problem(`ratchet run exited ${exit.code ?? exit.signal} on SIGINT`);
   await em.close();
+  if (existsSync(storeFlag)) rmSync(storeFlag);
   const journal = await runRatchet(['journal', '--data-dir', dataDir, '--format', 'table']);
   const { lines, gaps } = journalGaps(journal.stdout);
   if (journal.code !== 0) problem(`ratchet journal exited ${journal.code}`);
@@ -562,13 +819,21 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       openAtEnd,
       positionHours,
     },
-    faults: countByKind(schedule),
+    faults: injected,
+    faultsScheduled: countByKind(schedule),
+    faultLog,
     kills,
     startFailures,
+    supervisorRestarts,
+    storeHalts,
+    ordersWhileHalted,
     checkpoints,
-    nakedMs: nakedTotal(endState),
+    nakedMs: nakedBy.running,
+    nakedMsWhileDown: nakedBy.down,
+    nakedMsWhileHalted: nakedBy.halted,
     lost,
     duplicates,
+    looserStops,
     orphans,
     unsettled,
     journalContinuous: journal.code === 0 && gaps.length === 0 && lines > 0,
@@ -576,6 +841,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     requests,
     requestsPerPositionHour: positionHours === 0 ? 0 : requests / positionHours,
     decisionToRestingMs: percentilesOf(latencies),
+    openToProtectedMs: percentilesOf(firstProtection),
     alerts,
     problems,
     samples,

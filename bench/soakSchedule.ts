@@ -8,6 +8,10 @@ export const FAULT_KINDS = [
   'lostResponse',
   'wsDisconnect',
   'kill',
+  'reject',
+  'frozenFeed',
+  'storeFault',
+  'clockSkew',
 ] as const;
 
 /** One kind of fault. */
@@ -48,7 +52,21 @@ const WEIGHTS: Readonly<Record<FaultKind, number>> = {
   lostResponse: 2,
   wsDisconnect: 2,
   kill: 1,
+  reject: 2,
+  frozenFeed: 2,
+  storeFault: 1,
+  clockSkew: 1,
 };
+
+/** Refusals an order placement may meet: margin, an overloaded server, a price filter. */
+const REJECTIONS = [
+  { code: -2019, msg: 'Margin is insufficient.' },
+  { code: -1008, msg: 'Server is currently overloaded with other requests. Please try again.' },
+  {
+    code: -4131,
+    msg: "The counterparty's best price does not meet the PERCENT_PRICE filter limit.",
+  },
+] as const;
 
 function pick<T>(items: readonly T[], at: number): T {
   return items[Math.min(items.length - 1, Math.floor(at * items.length))] as T;
@@ -70,12 +88,19 @@ export function faultSchedule(
   const faults: ScheduledFault[] = [];
   // The first seconds let the engine start and place the first stops undisturbed.
   let at = 3000;
+  // Every kind comes once first, in a seeded order, so even a short soak meets each of them;
+  // then kinds are drawn by weight.
+  const tour: FaultKind[] = [...FAULT_KINDS];
+  for (let i = tour.length - 1; i > 0; i--) {
+    const j = Math.floor(random.next() * (i + 1));
+    [tour[i], tour[j]] = [tour[j] as FaultKind, tour[i] as FaultKind];
+  }
   for (;;) {
     // Exponential gaps: a Poisson process of faults, some overlapping, some far apart.
     at += Math.max(200, Math.round(-Math.log(1 - random.next()) * meanGap));
     if (at >= end) break;
     let draw = random.next() * total;
-    const kind = FAULT_KINDS.find((k) => (draw -= WEIGHTS[k]) < 0) ?? 'latency';
+    const kind = tour.shift() ?? FAULT_KINDS.find((k) => (draw -= WEIGHTS[k]) < 0) ?? 'latency';
     faults.push({ atMs: at, kind, ...faultBody(kind, random) });
   }
   return faults;
@@ -107,6 +132,28 @@ function faultBody(
       return { forMs: 0, params: {} };
     case 'kill':
       return { forMs: 0, params: { pauseMs: random.int(0, 3000) } };
+    case 'reject': {
+      const r = pick(REJECTIONS, random.next());
+      return { forMs: 0, params: { count: random.int(1, 3), code: r.code, msg: r.msg } };
+    }
+    case 'frozenFeed':
+      // `stream`: the WebSocket is silent while the market moves (REST still has prices);
+      // `market`: nothing trades at all. `symbol` -1 freezes every symbol, else one (mod count).
+      return {
+        forMs: random.int(2000, 8000),
+        params: {
+          mode: random.next() < 0.5 ? 'stream' : 'market',
+          symbol: random.next() < 0.3 ? -1 : random.int(0, 5),
+        },
+      };
+    case 'storeFault':
+      // The disk stays full for `forMs`; then the halted engine is restarted after `pauseMs`.
+      return { forMs: random.int(1000, 5000), params: { pauseMs: random.int(0, 3000) } };
+    case 'clockSkew':
+      return {
+        forMs: random.int(3000, 10_000),
+        params: { ms: random.next() < 0.5 ? -1500 : 1500 },
+      };
   }
 }
 

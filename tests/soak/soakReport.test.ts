@@ -8,6 +8,19 @@ import {
   type SoakReport,
 } from '../../bench/soakReport.ts';
 
+const FAULTS = {
+  latency: 3,
+  errorRate: 2,
+  burst429: 1,
+  lostResponse: 1,
+  wsDisconnect: 2,
+  kill: 1,
+  reject: 2,
+  frozenFeed: 1,
+  storeFault: 1,
+  clockSkew: 1,
+};
+
 const REPORT: SoakReport = {
   version: 1,
   seed: 7,
@@ -22,13 +35,25 @@ const REPORT: SoakReport = {
     openAtEnd: 2,
     positionHours: 0.05,
   },
-  faults: { latency: 3, errorRate: 2, burst429: 1, lostResponse: 1, wsDisconnect: 2, kill: 1 },
+  faults: FAULTS,
+  faultsScheduled: { ...FAULTS, kill: 2 },
+  faultLog: [
+    { atMs: 3000, kind: 'latency', forMs: 2000 },
+    { atMs: 9000, kind: 'storeFault', forMs: 3000 },
+    { atMs: 12_000, kind: 'kill', forMs: 0 },
+  ],
   kills: 1,
   startFailures: 0,
+  supervisorRestarts: 1,
+  storeHalts: 1,
+  ordersWhileHalted: 0,
   checkpoints: 4,
   nakedMs: 0,
+  nakedMsWhileDown: 12,
+  nakedMsWhileHalted: 0,
   lost: 0,
   duplicates: 0,
+  looserStops: 0,
   orphans: 0,
   unsettled: 0,
   journalContinuous: true,
@@ -36,9 +61,29 @@ const REPORT: SoakReport = {
   requests: 900,
   requestsPerPositionHour: 18000,
   decisionToRestingMs: { count: 10, p50: 40, p99: 300, max: 300 },
+  openToProtectedMs: { count: 5, p50: 120, p99: 900, max: 900 },
   alerts: {},
   problems: [],
-  samples: [{ atMs: 0, openPositions: 2, nakedMs: 0, requests: 0, engineUp: true }],
+  samples: [
+    {
+      atMs: 0,
+      openPositions: 2,
+      nakedMs: 0,
+      requests: 0,
+      engineUp: true,
+      engineState: 'running',
+      latencyMaxMs: 0,
+    },
+    {
+      atMs: 1000,
+      openPositions: 2,
+      nakedMs: 0,
+      requests: 40,
+      engineUp: false,
+      engineState: 'halted',
+      latencyMaxMs: 250,
+    },
+  ],
 };
 
 describe('the soak report', () => {
@@ -54,6 +99,11 @@ describe('the soak report', () => {
     expect(soakReportSchema.safeParse({ ...REPORT, lost: -1 }).success).toBe(false);
     expect(soakReportSchema.safeParse({ ...REPORT, faults: { meteor: 1 } }).success).toBe(false);
     expect(soakReportSchema.safeParse({ ...REPORT, version: 2 }).success).toBe(false);
+    const missingKind: Partial<typeof FAULTS> = { ...FAULTS };
+    delete missingKind.storeFault;
+    expect(soakReportSchema.safeParse({ ...REPORT, faults: missingKind }).success).toBe(false);
+    const badSample = { ...REPORT.samples[0], engineState: 'asleep' };
+    expect(soakReportSchema.safeParse({ ...REPORT, samples: [badSample] }).success).toBe(false);
   });
 
   it('passes only with nothing naked, lost or duplicated and a continuous journal', () => {
@@ -62,6 +112,10 @@ describe('the soak report', () => {
     expect(passed({ ...REPORT, lost: 1 })).toBe(false);
     expect(passed({ ...REPORT, duplicates: 1 })).toBe(false);
     expect(passed({ ...REPORT, journalContinuous: false })).toBe(false);
+    expect(passed({ ...REPORT, looserStops: 1 })).toBe(false);
+    expect(passed({ ...REPORT, ordersWhileHalted: 1 })).toBe(false);
+    // Naked time while the engine was down is reported, not a failure of the engine.
+    expect(passed({ ...REPORT, nakedMsWhileDown: 500 })).toBe(true);
   });
 
   it('computes nearest-rank percentiles', () => {
@@ -72,11 +126,19 @@ describe('the soak report', () => {
 
   it('summarises the figures in the terminal and in a self-contained page', () => {
     const text = summaryText(REPORT);
-    expect(text).toContain('naked       0 ms');
+    expect(text).toContain('naked       0 ms while running (12 ms while down, 0 ms while halted)');
+    expect(text).toContain('15 injected of 16 scheduled');
+    expect(text).toContain('store halts 1 (restarted 1, orders while halted 0)');
+    expect(text).toContain('first stop  opening → first stop resting p50 120 ms');
     expect(text).toContain('p50 40 ms, p99 300 ms, max 300 ms');
     expect(text).toContain('verdict     PASS');
     const html = reportHtml(REPORT);
     expect(html).toContain('<svg');
     expect(html).not.toMatch(/<script|src=|href=/);
+    // One strip per kind in the faults chart, and each injected fault marked on it.
+    for (const kind of Object.keys(FAULTS)) expect(html).toContain(`>${kind} (`);
+    expect(html).toContain('<title>storeFault at 9 s for 3000 ms</title>');
+    expect(html).toContain('price → stop resting, slowest per second');
+    expect(html).toContain('requests per second');
   });
 });

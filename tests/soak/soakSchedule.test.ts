@@ -38,6 +38,32 @@ describe('faultSchedule', () => {
     }
   });
 
+  it('meets every kind within a one-minute soak, each once before any repeats', () => {
+    const faults = faultSchedule(SEED, 60_000);
+    const firstKinds = faults.slice(0, FAULT_KINDS.length).map((f) => f.kind);
+    expect([...firstKinds].sort()).toEqual([...FAULT_KINDS].sort());
+    // The tour's order is the seed's: another seed visits the kinds in another order.
+    const other = faultSchedule(SEED + 1, 60_000)
+      .slice(0, FAULT_KINDS.length)
+      .map((f) => f.kind);
+    expect(other).not.toEqual(firstKinds);
+  });
+
+  it('gives the new kinds parameters in their ranges', () => {
+    for (const f of faultSchedule(SEED, 600_000)) {
+      if (f.kind === 'clockSkew') {
+        expect([-1500, 1500]).toContain(f.params['ms']);
+        expect(f.forMs).toBeGreaterThanOrEqual(3000);
+      }
+      if (f.kind === 'reject') expect([-2019, -1008, -4131]).toContain(f.params['code']);
+      if (f.kind === 'frozenFeed') {
+        expect(['stream', 'market']).toContain(f.params['mode']);
+        expect(f.forMs).toBeLessThanOrEqual(8000);
+      }
+      if (f.kind === 'storeFault') expect(f.forMs).toBeGreaterThanOrEqual(1000);
+    }
+  });
+
   it('spaces faults by the mean gap asked for', () => {
     const dense = faultSchedule(SEED, 600_000, { meanGapMs: 1000 }).length;
     const sparse = faultSchedule(SEED, 600_000, { meanGapMs: 10_000 }).length;

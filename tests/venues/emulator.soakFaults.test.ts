@@ -50,6 +50,12 @@ describe('soak faults: clock skew and frozen streams', () => {
     expect(em.state().faults['clockSkewMs']).toBe(-1500);
     em.injectFaults({ clear: true });
     expect(await ex.fetchTime()).toBe(clock.now());
+    // Requests are counted per route too, so a soak can tell order calls from reads.
+    const times = em.counter.servedOn('GET /fapi/v1/time');
+    expect(times).toBeGreaterThanOrEqual(2);
+    await ex.fetchTime();
+    expect(em.counter.servedOn('GET /fapi/v1/time')).toBe(times + 1);
+    expect(em.counter.servedOn('POST /fapi/v1/algoOrder')).toBe(0);
   });
 
   it('holds back a frozen symbol’s market payloads until it thaws, leaving the others', async () => {

@@ -4,10 +4,18 @@
  */
 export class RequestCounter {
   private total = 0;
+  // Bounded: keys are the served routes (a fixed table) plus "other".
+  private readonly perRoute = new Map<string, number>();
 
-  /** Records one request. */
-  count(): void {
+  /** Records one request, under `route` ("METHOD /path" of a served route) when given. */
+  count(route?: string): void {
     this.total += 1;
+    if (route !== undefined) this.perRoute.set(route, (this.perRoute.get(route) ?? 0) + 1);
+  }
+
+  /** Returns the requests counted under `route` so far. */
+  servedOn(route: string): number {
+    return this.perRoute.get(route) ?? 0;
   }
 
   /** Returns the number of Binance (non-admin) requests served so far. */

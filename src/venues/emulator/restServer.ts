@@ -91,8 +91,8 @@ export function createRestHandler(
           else send(res, reply.status, reply.body);
           return;
         }
-        deps.counter.count();
         const route = routes[`${method} ${path}`];
+        deps.counter.count(route === undefined ? 'other' : `${method} ${path}`);
         if (route === undefined) {
           send(res, 404, {
             code: -1000,
