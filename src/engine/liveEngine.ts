@@ -166,6 +166,8 @@ export class LiveEngine {
   private readonly fallback: FallbackSource;
   private markets: ReadonlyMap<string, VenueMarket> = new Map();
   private offset = 0;
+  private lastNow = 0;
+  private resyncing: Promise<void> | null = null;
   private clockTimer: NodeJS.Timeout | undefined;
   private reconcileTimer: NodeJS.Timeout | undefined;
   private reconcileDelay: number;
@@ -213,11 +215,13 @@ export class LiveEngine {
         this.options.metrics?.countExchangeRequest(command.type, kind);
         if (kind === undefined) this.options.metrics?.observeOrderAckSeconds(seconds);
       },
-      onFailure: (command, error) =>
+      onFailure: (command, error) => {
         this.log.warn(
           { command: command.type, kind: error.kind, err: error.message },
           'venue call failed',
-        ),
+        );
+        if (error.kind === 'clockSkew') void this.resyncClock();
+      },
     });
     const lanes = config.lanes;
     const pick = lanes.priceSource;
@@ -246,9 +250,40 @@ export class LiveEngine {
     });
   }
 
-  /** The engine's time: the wall clock corrected by the venue's offset. */
+  /**
+   * The engine's time: the wall clock corrected by the venue's offset, never earlier than a
+   * time it gave before (a resync may move the offset back).
+   */
   now(): number {
-    return (this.options.wallClock ?? Date.now)() + this.offset;
+    this.lastNow = Math.max(this.lastNow, (this.options.wallClock ?? Date.now)() + this.offset);
+    return this.lastNow;
+  }
+
+  /**
+   * Measures the venue's clock again after it refused a timestamp (-1021: its clock moved
+   * against ours): the adapter signs with the new offset from then on. One at a time.
+   */
+  private resyncClock(): Promise<void> {
+    this.resyncing ??= this.options.venue
+      .fetchTime()
+      .then((venueTime) => {
+        const offset = venueTime - (this.options.wallClock ?? Date.now)();
+        this.log.warn(
+          { offsetMs: offset, previousMs: this.offset },
+          'the venue refused our timestamp: its clock offset is measured again',
+        );
+        this.offset = offset;
+      })
+      .catch((error: unknown) =>
+        this.log.warn(
+          { err: String(error) },
+          'the venue clock could not be read; retried on the next refusal',
+        ),
+      )
+      .finally(() => {
+        this.resyncing = null;
+      });
+    return this.resyncing;
   }
 
   /** Counts of venue calls by command and of failures by command and class. */
@@ -861,6 +896,7 @@ export class LiveEngine {
       [positions, stops] = await Promise.all([venue.fetchPositions(), venue.fetchOpenStops()]);
     } catch (error) {
       this.log.warn({ err: String(error) }, 'reconciliation failed; retried soon');
+      if (error instanceof VenueError && error.kind === 'clockSkew') await this.resyncClock();
       this.reconcileDelay = this.options.reconcileMinMs ?? 6000;
       return;
     }
