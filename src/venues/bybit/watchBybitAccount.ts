@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Millis } from '../../domain/types.ts';
-import type { AccountEvent, VenueError, VenueErrorKind } from '../port.ts';
+import { watchAccountLoops } from '../ccxt/watchAccountLoops.ts';
+import type { AccountEvent, VenueError } from '../port.ts';
 import type { BybitClient } from './bybitClient.ts';
 import { positionFromRow, stopFromOrderRow, type RawRecord } from './bybitWire.ts';
 
@@ -16,20 +17,6 @@ export interface BybitAccountDeps {
   readonly positionClosed: (symbol: string) => void;
   readonly logger: Logger;
 }
-
-/** Failures that pass: the stream redials. Anything else (a refused key…) ends it. */
-const TRANSIENT: ReadonlySet<VenueErrorKind> = new Set([
-  'retryable',
-  'rateLimited',
-  'unknownOutcome',
-  'clockSkew',
-]);
-
-/**
- * Pauses between one loop's consecutive failures. The first retry is immediate: after a dropped
- * socket both loops must be listening again before the stream reopens, or changes are lost.
- */
-const BACKOFF_MS = [0, 250, 500, 1000, 2000, 5000, 10_000, 30_000] as const;
 
 const PRIVATE_STREAM = '/v5/private';
 
@@ -49,115 +36,57 @@ export function watchBybitAccount(
   listener: (event: AccountEvent) => void,
   onError: (error: VenueError) => void,
 ): () => void {
-  const { client, logger } = deps;
-  let stopped = false;
-  // The start counts as a gap too: changes before it reached no one.
-  let gap = true;
-  const listening = { positions: false, orders: false };
+  const { client, venueNow } = deps;
   // Topics Bybit confirmed on the current private socket: a change reaches us only after that.
   const confirmed = new Set<string>();
-  const timers = new Set<ReturnType<typeof setTimeout>>();
-
-  const privateOpen = (): boolean =>
-    Object.values(client.clients).some(
-      (c) =>
-        (c as { url?: string }).url?.includes(PRIVATE_STREAM) === true && c.isConnected === true,
-    );
-
-  const reportIfBack = (): void => {
-    if (stopped || !gap || !listening.positions || !listening.orders || !privateOpen()) return;
-    if (!confirmed.has('position') || !confirmed.has('order')) return;
-    gap = false;
-    logger.info('private stream open');
-    listener({ type: 'reconnected', ts: deps.venueNow() });
-  };
-  const onSocketOpened = (url: string): void => {
-    if (url.includes(PRIVATE_STREAM)) confirmed.clear();
-  };
-  const onSubscribed = (url: string, topics: readonly string[]): void => {
-    if (!url.includes(PRIVATE_STREAM)) return;
-    for (const t of topics) confirmed.add(t);
-    reportIfBack();
-  };
-  client.socketOpened.add(onSocketOpened);
-  client.subscribed.add(onSubscribed);
-
-  const stop = (): void => {
-    if (stopped) return;
-    stopped = true;
-    for (const t of timers) clearTimeout(t);
-    timers.clear();
-    client.socketOpened.delete(onSocketOpened);
-    client.subscribed.delete(onSubscribed);
-  };
-
-  const pause = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      if (ms <= 0) return resolve();
-      const t = setTimeout(() => {
-        timers.delete(t);
-        resolve();
-      }, ms);
-      timers.add(t);
-    });
-
-  const loop = async (name: keyof typeof listening, next: () => Promise<void>): Promise<void> => {
-    let failures = 0;
-    while (!stopped) {
-      try {
-        const pending = next();
-        listening[name] = true;
-        reportIfBack();
-        await pending;
-        failures = 0;
-      } catch (e) {
-        listening[name] = false;
-        if (stopped) return;
-        const error = deps.toVenueError(e);
-        if (!TRANSIENT.has(error.kind)) {
-          logger.error(
-            { kind: error.kind, code: error.details.code },
-            `${name} stream ended: ${error.message}`,
-          );
-          stop();
-          onError(error);
-          return;
-        }
-        gap = true;
-        const wait =
-          error.details.retryAfterMs ?? BACKOFF_MS[Math.min(failures, BACKOFF_MS.length - 1)] ?? 0;
-        failures += 1;
-        logger.warn(
-          { kind: error.kind, waitMs: wait },
-          `${name} stream interrupted: ${error.message}`,
-        );
-        await pause(wait);
-      }
-    }
-  };
-
-  void loop('positions', async () => {
-    const positions = await client.watchPositions();
-    if (stopped) return;
-    for (const p of positions) {
-      const raw = p.info as RawRecord;
-      const position = positionFromRow(raw);
-      if (position === undefined) continue;
-      const ts = p.lastUpdateTimestamp ?? p.timestamp ?? deps.venueNow();
-      if ('closed' in position) deps.positionClosed(position.symbol);
-      listener({ type: 'position', position, ts });
-    }
-  });
-  void loop('orders', async () => {
-    const orders = await client.watchOrders();
-    if (stopped) return;
-    for (const o of orders) {
-      const raw = o.info as RawRecord;
-      const symbol = typeof raw['symbol'] === 'string' ? raw['symbol'] : '';
-      const order = stopFromOrderRow(raw, deps.stopClientId(symbol));
-      if (order === undefined) continue;
-      listener({ type: 'stop', order, ts: order.updatedAt || deps.venueNow() });
-    }
-  });
-  return stop;
+  return watchAccountLoops(
+    {
+      client,
+      socketUrl: PRIVATE_STREAM,
+      name: 'private',
+      confirmed: () => confirmed.has('position') && confirmed.has('order'),
+      attach: (check) => {
+        const onSocketOpened = (url: string): void => {
+          if (url.includes(PRIVATE_STREAM)) confirmed.clear();
+        };
+        const onSubscribed = (url: string, topics: readonly string[]): void => {
+          if (!url.includes(PRIVATE_STREAM)) return;
+          for (const t of topics) confirmed.add(t);
+          check();
+        };
+        client.socketOpened.add(onSocketOpened);
+        client.subscribed.add(onSubscribed);
+        return () => {
+          client.socketOpened.delete(onSocketOpened);
+          client.subscribed.delete(onSubscribed);
+        };
+      },
+      positions: {
+        watch: () => client.watchPositions(),
+        toEvent: (p) => {
+          const position = positionFromRow(p.info as RawRecord);
+          if (position === undefined) return undefined;
+          const ts = p.lastUpdateTimestamp ?? p.timestamp ?? venueNow();
+          if ('closed' in position) deps.positionClosed(position.symbol);
+          return { type: 'position', position, ts };
+        },
+      },
+      orders: {
+        watch: () => client.watchOrders(),
+        toEvent: (o) => {
+          const raw = o.info as RawRecord;
+          const symbol = typeof raw['symbol'] === 'string' ? raw['symbol'] : '';
+          const order = stopFromOrderRow(raw, deps.stopClientId(symbol));
+          return order === undefined
+            ? undefined
+            : { type: 'stop', order, ts: order.updatedAt || venueNow() };
+        },
+      },
+      venueNow,
+      toVenueError: deps.toVenueError,
+      logger: deps.logger,
+    },
+    listener,
+    onError,
+  );
 }
