@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -8,7 +8,13 @@ import { startEmulator, type AdminState, type Emulator } from '../src/venues/emu
 import { createRandom, hashSeed } from '../src/venues/emulator/random.ts';
 import { percentilesOf, type SoakReport } from './soakReport.ts';
 import { countByKind, faultSchedule, type ScheduledFault } from './soakSchedule.ts';
-import { AcknowledgedStops, tagOf, type EngineRecord, type ExchangeStop } from './soakStops.ts';
+import {
+  AcknowledgedStops,
+  tagOf,
+  tighter,
+  type EngineRecord,
+  type ExchangeStop,
+} from './soakStops.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin/ratchet.mjs');
@@ -78,7 +84,13 @@ class Engine {
   /** Set once the engine said it halted because a step could not be recorded. */
   halted = false;
 
-  constructor(config: string, em: Emulator, storeFlag: string, onRecord: (r: LogRecord) => void) {
+  constructor(
+    config: string,
+    em: Emulator,
+    storeFlag: string,
+    logFile: string,
+    onRecord: (r: LogRecord) => void,
+  ) {
     this.child = spawn('node', ['--import', STORE_FAULT, BIN, 'run', '--config', config], {
       cwd: ROOT,
       env: {
@@ -108,8 +120,12 @@ class Engine {
       });
       void this.exited.then(() => resolve(false));
     });
+    // Every engine's log, one after another, for the post-mortem of a finding.
+    const saved = createWriteStream(logFile, { flags: 'a' });
+    void this.exited.then(() => saved.end());
     createInterface({ input: this.child.stderr as NodeJS.ReadableStream }).on('line', (line) => {
       this.tail(line);
+      saved.write(`${line}\n`);
       if (!line.startsWith('{')) return;
       let record: LogRecord;
       try {
@@ -259,6 +275,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const dir = mkdtempSync(join(tmpdir(), 'ratchet-soak-'));
   const dataDir = join(dir, 'data');
   const storeFlag = join(dir, 'disk-full');
+  const engineLog = join(dir, 'engine.log');
   const em = await startEmulator({
     port: 0,
     symbols,
@@ -268,7 +285,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   });
   const configPath = join(dir, 'engine.yaml');
   writeFileSync(configPath, engineConfig(em.restUrl, dataDir));
-  log(`soak seed ${seed}: data in ${dataDir}`);
+  log(`soak seed ${seed}: data in ${dataDir}, engine log in ${engineLog}`);
 
   const problems: string[] = [];
   const problem = (text: string) => {
@@ -485,7 +502,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
    */
   const startEngine = async () => {
     for (let attempt = 1; ; attempt++) {
-      engine = new Engine(configPath, em, storeFlag, onRecord);
+      engine = new Engine(configPath, em, storeFlag, engineLog, onRecord);
       if (await engine.ready) return;
       startFailures += 1;
       const said = engine
@@ -660,11 +677,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       } else {
         // Settled: the one stop is exactly the one the engine last acknowledged for it.
         const only = stops[0] as Record<string, unknown>;
-        const position = acknowledged.positionOfTag(tagOf(String(only['clientAlgoId'])) ?? '');
-        const resting = position === undefined ? null : acknowledged.resting(position);
-        if (resting === null || resting.id !== String(only['algoId']))
+        const id = String(only['algoId']);
+        if (acknowledged.ownerOf(id) === undefined)
           problem(
-            `${label}: ${p.symbol}'s stop ${String(only['algoId'])} at ${String(only['triggerPrice'])} is not the one the engine last acknowledged (${resting === null ? 'none' : `${resting.id} at ${resting.stopPrice}`})`,
+            `${label}: ${p.symbol}'s stop ${id} at ${String(only['triggerPrice'])} is not one the engine acknowledged as resting`,
           );
       }
     }
@@ -798,10 +814,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const stops = endState.openOrders
       .filter((o) => o['symbol'] === p.symbol && String(o['clientAlgoId']).startsWith(`${PREFIX}-`))
       .map((o) => String(o['triggerPrice']));
-    if (want === undefined || stops.length !== 1 || !new Decimal(want).eq(stops[0] as string))
+    // Equal, or tighter: a stop adopted from a predecessor across a restart is never loosened.
+    const only = stops[0];
+    const side = p.side === 'short' ? 'short' : 'long';
+    if (want === undefined || only === undefined || stops.length !== 1 || tighter(want, only, side))
       problem(
         `${p.symbol}: the exchange holds our stop(s) [${stops.join(', ')}] but the journal's last desired stop is ${want ?? 'none'}`,
       );
+    else if (!new Decimal(want).eq(only))
+      log(`${p.symbol}: our stop ${only} is tighter than the journal's last desired stop ${want}`);
   }
 
   const positionHours = positionMs / 3_600_000;

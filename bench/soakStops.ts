@@ -96,9 +96,9 @@ export class AcknowledgedStops {
     }
   }
 
-  /** Returns the position id of `tag` among the remembered ones, if any. */
-  positionOfTag(tag: string): string | undefined {
-    for (const [id, e] of this.positions) if (e.tag === tag) return id;
+  /** Returns the position whose acknowledged resting stop is the order `id`, if any. */
+  ownerOf(id: string): string | undefined {
+    for (const [position, e] of this.positions) if (e.resting?.id === id) return position;
     return undefined;
   }
 
@@ -120,7 +120,11 @@ export class AcknowledgedStops {
     for (const [id, e] of this.positions) {
       if (e.over || e.resting === null || openSides.get(e.symbol) !== e.side) continue;
       if (stale(id, e.tag)) continue;
-      const mine = stops.filter((s) => s.symbol === e.symbol && tagOf(s.clientId) === e.tag);
+      // Its own stops, and the one it adopted (a predecessor's, kept across a restart).
+      const adopted = e.resting.id;
+      const mine = stops.filter(
+        (s) => s.symbol === e.symbol && (tagOf(s.clientId) === e.tag || s.algoId === adopted),
+      );
       if (mine.length === 0) continue;
       let best = mine[0]?.stopPrice as string;
       for (const s of mine) if (tighter(s.stopPrice, best, e.side)) best = s.stopPrice;

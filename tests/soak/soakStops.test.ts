@@ -59,7 +59,34 @@ describe('AcknowledgedStops', () => {
     // After a restart the engine keeps stop 7: its price is known from when it rested.
     acks.record(rec(SHORT, 'reconciled', { resting: '7' }));
     expect(acks.resting(SHORT)).toEqual({ id: '7', stopPrice: '3050' });
-    expect(acks.positionOfTag(tagOf(cid(SHORT, 3)) ?? '')).toBe(SHORT);
+    expect(acks.ownerOf('7')).toBe(SHORT);
+    expect(acks.ownerOf('8')).toBeUndefined();
+    expect(tagOf(cid(SHORT, 3))).toBe(positionTag(SHORT));
+  });
+
+  it('checks a stop adopted from a predecessor as the position’s own', () => {
+    const acks = new AcknowledgedStops();
+    const before = 'binanceusdm:BTCUSDT:long:1';
+    acks.record(resting(before, '5', '59500'));
+    acks.record(rec(before, 'reconciled', { resting: null }));
+    // The new position takes in charge the predecessor's stop 5 after a restart.
+    acks.record(rec(LONG, 'reconciled', { resting: '5' }));
+    expect(acks.ownerOf('5')).toBe(LONG);
+    const open = new Map([['BTCUSDT', 'long' as const]]);
+    const inherited = {
+      symbol: 'BTCUSDT',
+      algoId: '5',
+      clientId: cid(before, 1),
+      stopPrice: '59500',
+    };
+    expect(acks.looser(open, [inherited], never)).toEqual([]);
+    const looserOwn = {
+      symbol: 'BTCUSDT',
+      algoId: '6',
+      clientId: cid(LONG, 1),
+      stopPrice: '59000',
+    };
+    expect(acks.looser(open, [looserOwn], never)).toHaveLength(1);
   });
 
   it('remembers at most a thousand positions', () => {
