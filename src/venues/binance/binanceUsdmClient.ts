@@ -1,4 +1,6 @@
 import ccxt from 'ccxt';
+import { adapterClient } from '../ccxt/adapterClient.ts';
+import { connectCcxtClient, type CcxtConnection } from '../ccxt/connectCcxtClient.ts';
 import { pointAtServer, webSocketBaseOf } from './pointAtServer.ts';
 
 type ProBinanceUsdm = InstanceType<typeof ccxt.pro.binanceusdm>;
@@ -36,55 +38,17 @@ export function retryAfterMs(header: unknown, now: number): number | undefined {
  * also cancels ccxt's delayed calls (the listen-key keep-alive would otherwise run every 20
  * minutes forever after close, and keep the process alive).
  */
-export class BinanceUsdmClient extends ccxt.pro.binanceusdm {
-  /** Called with the URL of every WebSocket that opens. */
-  readonly socketOpened = new Set<(url: string) => void>();
-  private readonly delayed = new Set<ReturnType<typeof setTimeout>>();
-  private closed = false;
-
-  override delay(timeout: number, method: unknown, ...args: unknown[]): void {
-    if (this.closed) return;
-    const timer = setTimeout(() => {
-      this.delayed.delete(timer);
-      void this.spawn(method, ...args);
-    }, timeout);
-    this.delayed.add(timer);
-  }
-
-  override async close(cleanInstanceCache?: boolean): Promise<void> {
-    this.closed = true;
-    for (const timer of this.delayed) clearTimeout(timer);
-    this.delayed.clear();
-    await super.close(cleanInstanceCache);
-  }
-
-  override handleErrors(
+export class BinanceUsdmClient extends adapterClient(ccxt.pro.binanceusdm) {
+  override rateLimitRefusal(
     code: number,
     reason: string,
-    url: string,
-    method: string,
     headers: Record<string, unknown>,
     body: string,
-    response: unknown,
-    requestHeaders: unknown,
-    requestBody: unknown,
-  ): undefined {
-    if (code === 418 || code === 429) {
-      throw new RateLimitedError(
-        `${this.id} ${code} ${reason} ${body}`,
-        retryAfterMs(headers['Retry-After'], Date.now()),
-      );
-    }
-    return super.handleErrors(
-      code,
-      reason,
-      url,
-      method,
-      headers,
-      body,
-      response,
-      requestHeaders,
-      requestBody,
+  ): Error | undefined {
+    if (code !== 418 && code !== 429) return undefined;
+    return new RateLimitedError(
+      `${this.id} ${code} ${reason} ${body}`,
+      retryAfterMs(headers['Retry-After'], Date.now()),
     );
   }
 
@@ -95,29 +59,14 @@ export class BinanceUsdmClient extends ccxt.pro.binanceusdm {
     }
     super.handleOrderUpdate(client, message);
   }
-
-  override onConnected(client: WsClient, message?: unknown): void {
-    super.onConnected(client, message);
-    const url = (client as { url: string }).url;
-    for (const listener of this.socketOpened) listener(url);
-  }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** How to reach the exchange. */
-export interface BinanceConnection {
-  readonly apiKey: string;
-  readonly secret: string;
-  /** A compatible server's REST base, e.g. `http://127.0.0.1:8787`; omitted: Binance itself. */
-  readonly url?: string | undefined;
-  /** Binance's futures testnet. */
-  readonly sandbox?: boolean | undefined;
-  /** Per-request timeout in milliseconds. */
-  readonly timeoutMs?: number | undefined;
-}
+/** How to reach Binance USDⓈ-M or a compatible server. */
+export type BinanceConnection = CcxtConnection;
 
 /**
  * Returns a configured client: ccxt's own retries off (the engine owns retries), currencies not
@@ -128,26 +77,19 @@ export interface BinanceConnection {
 export async function createBinanceUsdmClient(
   connection: BinanceConnection,
 ): Promise<BinanceUsdmClient> {
-  const client = new BinanceUsdmClient({
-    apiKey: connection.apiKey,
-    secret: connection.secret,
-    enableRateLimit: true,
-    ...(connection.timeoutMs === undefined ? {} : { timeout: connection.timeoutMs }),
-    options: {
-      fetchCurrencies: false,
-      maxRetriesOnFailure: 0,
-      adjustForTimeDifference: false,
-      warnOnFetchOpenOrdersWithoutSymbol: false,
-      fetchOpenOrders: { warnWithoutSymbol: false },
-      watchPositions: { fetchPositionsSnapshot: false, awaitPositionsSnapshot: false },
+  return connectCcxtClient(
+    (config) => new BinanceUsdmClient(config),
+    connection,
+    {
+      options: {
+        fetchCurrencies: false,
+        maxRetriesOnFailure: 0,
+        adjustForTimeDifference: false,
+        warnOnFetchOpenOrdersWithoutSymbol: false,
+        fetchOpenOrders: { warnWithoutSymbol: false },
+        watchPositions: { fetchPositionsSnapshot: false, awaitPositionsSnapshot: false },
+      },
     },
-  });
-  if (connection.sandbox === true) client.setSandboxMode(true);
-  if (connection.url !== undefined) {
-    const restUrl = connection.url.replace(/\/+$/, '');
-    pointAtServer(client, restUrl, webSocketBaseOf(restUrl));
-    // ccxt refuses plain ws:// until its HTTP agent is loaded.
-    await client.loadHttpProxyAgent();
-  }
-  return client;
+    (client, restUrl) => pointAtServer(client, restUrl, webSocketBaseOf(restUrl)),
+  );
 }

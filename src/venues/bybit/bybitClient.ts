@@ -1,4 +1,6 @@
 import ccxt from 'ccxt';
+import { adapterClient } from '../ccxt/adapterClient.ts';
+import { connectCcxtClient, type CcxtConnection } from '../ccxt/connectCcxtClient.ts';
 import { bybitWebSocketBaseOf, pointBybitAtServer } from './pointBybitAtServer.ts';
 
 type ProBybit = InstanceType<typeof ccxt.pro.bybit>;
@@ -33,58 +35,21 @@ function retCodeOf(response: unknown): string | undefined {
  * subscription (only then does a topic's next change reach the socket), and a `close` that also
  * cancels ccxt's delayed calls so nothing keeps the process alive after close.
  */
-export class BybitClient extends ccxt.pro.bybit {
-  /** Called with the URL of every WebSocket that opens. */
-  readonly socketOpened = new Set<(url: string) => void>();
+export class BybitClient extends adapterClient(ccxt.pro.bybit) {
   /** Called with a socket's URL and the topics of every subscription Bybit confirmed on it. */
   readonly subscribed = new Set<(url: string, topics: readonly string[]) => void>();
-  private readonly delayed = new Set<ReturnType<typeof setTimeout>>();
-  private closed = false;
 
-  override delay(timeout: number, method: unknown, ...args: unknown[]): void {
-    if (this.closed) return;
-    const timer = setTimeout(() => {
-      this.delayed.delete(timer);
-      void this.spawn(method, ...args);
-    }, timeout);
-    this.delayed.add(timer);
-  }
-
-  override async close(cleanInstanceCache?: boolean): Promise<void> {
-    this.closed = true;
-    for (const timer of this.delayed) clearTimeout(timer);
-    this.delayed.clear();
-    await super.close(cleanInstanceCache);
-  }
-
-  override handleErrors(
+  override rateLimitRefusal(
     code: number,
-    reason: string,
-    url: string,
-    method: string,
+    _reason: string,
     headers: Record<string, unknown>,
     body: string,
     response: unknown,
-    requestHeaders: unknown,
-    requestBody: unknown,
-  ): undefined {
-    if (code === 403 || retCodeOf(response) === '10006') {
-      const reset = Number(headers['X-Bapi-Limit-Reset-Timestamp']);
-      const wait =
-        Number.isFinite(reset) && reset > 0 ? Math.max(0, reset - Date.now()) : undefined;
-      throw new BybitRateLimitedError(`${this.id} ${code} ${body}`, wait);
-    }
-    return super.handleErrors(
-      code,
-      reason,
-      url,
-      method,
-      headers,
-      body,
-      response,
-      requestHeaders,
-      requestBody,
-    );
+  ): Error | undefined {
+    if (code !== 403 && retCodeOf(response) !== '10006') return undefined;
+    const reset = Number(headers['X-Bapi-Limit-Reset-Timestamp']);
+    const wait = Number.isFinite(reset) && reset > 0 ? Math.max(0, reset - Date.now()) : undefined;
+    return new BybitRateLimitedError(`${this.id} ${code} ${body}`, wait);
   }
 
   /**
@@ -132,25 +97,10 @@ export class BybitClient extends ccxt.pro.bybit {
     for (const listener of this.subscribed) listener(url, topics);
     return result;
   }
-
-  override onConnected(client: WsClient, message?: unknown): void {
-    super.onConnected(client, message);
-    const url = (client as { url: string }).url;
-    for (const listener of this.socketOpened) listener(url);
-  }
 }
 
-/** How to reach the exchange. */
-export interface BybitConnection {
-  readonly apiKey: string;
-  readonly secret: string;
-  /** A compatible server's REST base, e.g. `http://127.0.0.1:8787`; omitted: Bybit itself. */
-  readonly url?: string | undefined;
-  /** Bybit's testnet. */
-  readonly sandbox?: boolean | undefined;
-  /** Per-request timeout in milliseconds. */
-  readonly timeoutMs?: number | undefined;
-}
+/** How to reach Bybit or a compatible server. */
+export type BybitConnection = CcxtConnection;
 
 /**
  * Returns a configured client: a unified trading account declared up front (ccxt would otherwise
@@ -160,29 +110,22 @@ export interface BybitConnection {
  * reconciles over REST).
  */
 export async function createBybitClient(connection: BybitConnection): Promise<BybitClient> {
-  const client = new BybitClient({
-    apiKey: connection.apiKey,
-    secret: connection.secret,
-    enableRateLimit: true,
-    ...(connection.timeoutMs === undefined ? {} : { timeout: connection.timeoutMs }),
-    has: { fetchCurrencies: false },
-    options: {
-      enableUnifiedAccount: true,
-      enableUnifiedMargin: false,
-      fetchMarkets: { types: ['linear'] },
-      defaultType: 'swap',
-      defaultSubType: 'linear',
-      maxRetriesOnFailure: 0,
-      adjustForTimeDifference: false,
-      watchPositions: { fetchPositionsSnapshot: false, awaitPositionsSnapshot: false },
+  return connectCcxtClient(
+    (config) => new BybitClient(config),
+    connection,
+    {
+      has: { fetchCurrencies: false },
+      options: {
+        enableUnifiedAccount: true,
+        enableUnifiedMargin: false,
+        fetchMarkets: { types: ['linear'] },
+        defaultType: 'swap',
+        defaultSubType: 'linear',
+        maxRetriesOnFailure: 0,
+        adjustForTimeDifference: false,
+        watchPositions: { fetchPositionsSnapshot: false, awaitPositionsSnapshot: false },
+      },
     },
-  });
-  if (connection.sandbox === true) client.setSandboxMode(true);
-  if (connection.url !== undefined) {
-    const restUrl = connection.url.replace(/\/+$/, '');
-    pointBybitAtServer(client, restUrl, bybitWebSocketBaseOf(restUrl));
-    // ccxt refuses plain ws:// until its HTTP agent is loaded.
-    await client.loadHttpProxyAgent();
-  }
-  return client;
+    (client, restUrl) => pointBybitAtServer(client, restUrl, bybitWebSocketBaseOf(restUrl)),
+  );
 }
