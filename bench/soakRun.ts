@@ -298,7 +298,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   let sampleLatencyMax = 0;
   /** Per symbol: wall time of the first price set since its stop last rested. */
   const movedAt = new Map<string, number>();
-  const acknowledged = new AcknowledgedStops();
+  const acknowledged = new AcknowledgedStops((id) =>
+    em.exchange.findAlgo(Number(id), undefined)?.triggerPrice?.toString(),
+  );
   let closedByEngine = 0;
   const onRecord = (r: LogRecord) => {
     if (r.level >= 50) {
@@ -651,11 +653,22 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       );
     const converged = (s: AdminState) =>
       inFlight(s).length === 0 && s.positions.every((p) => stopsOf(s, p.symbol).length === 1);
-    while (!converged(state) && Date.now() < deadline && !engine.done) {
-      await delay(100);
-      lookAtNaked();
-      lookAtStops(Date.now());
+    const orderIds = (s: AdminState) => s.openOrders.map((o) => String(o['algoId'])).join(',');
+    // Settled means converged twice, 300 ms apart, with the same orders: an engine still
+    // catching up on earlier prices passes through converged states between two moves. The
+    // pause also lets the engine's log catch up with the exchange before comparing the two.
+    for (;;) {
+      while (!converged(state) && Date.now() < deadline && !engine.done) {
+        await delay(100);
+        lookAtNaked();
+        lookAtStops(Date.now());
+        state = em.state();
+      }
+      if (!converged(state) || Date.now() >= deadline || engine.done) break;
+      const seen = orderIds(state);
+      await delay(300);
       state = em.state();
+      if (converged(state) && orderIds(state) === seen) break;
     }
     if (!converged(state)) {
       unsettled += 1;
@@ -663,8 +676,6 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         `${label}: not settled after ${settleBound} ms (pending ${[...engine.pending.values()].join(',')})`,
       );
     }
-    // The log may trail the exchange by a line or two: let it catch up before comparing.
-    await delay(200);
     for (const p of state.positions) {
       const stops = stopsOf(state, p.symbol);
       const n = stops.length;

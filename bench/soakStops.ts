@@ -64,6 +64,13 @@ export class AcknowledgedStops {
   /** Stop prices by order id, to resolve `reconciled` (which names only the kept id). */
   private readonly prices = new Map<string, string>();
 
+  /**
+   * Returns a tracker; `priceOf` reads an order's stop price from the exchange, for a stop the
+   * engine adopts at a restart without having acknowledged it before (its answer was never
+   * recorded: a kill or a full disk came first).
+   */
+  constructor(private readonly priceOf: (id: string) => string | undefined = () => undefined) {}
+
   /** Takes one engine log record into account; records about other things are ignored. */
   record(r: EngineRecord): void {
     const id = r.position;
@@ -84,7 +91,8 @@ export class AcknowledgedStops {
         return;
       case 'reconciled': {
         const kept = typeof r.resting === 'string' ? r.resting : undefined;
-        const price = kept === undefined ? undefined : this.prices.get(kept);
+        const price =
+          kept === undefined ? undefined : (this.prices.get(kept) ?? this.priceOf(kept));
         entry.resting =
           kept === undefined || price === undefined ? null : { id: kept, stopPrice: price };
         return;

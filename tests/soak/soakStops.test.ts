@@ -89,6 +89,15 @@ describe('AcknowledgedStops', () => {
     expect(acks.looser(open, [looserOwn], never)).toHaveLength(1);
   });
 
+  it('reads from the exchange the price of a stop adopted before it was ever acknowledged', () => {
+    const acks = new AcknowledgedStops((id) => (id === '14' ? '150.97' : undefined));
+    acks.record(resting(SHORT, '12', '151.02'));
+    // Stop 14's answer was never recorded (the disk was full); the restart adopts it.
+    acks.record(rec(SHORT, 'reconciled', { resting: '14' }));
+    expect(acks.resting(SHORT)).toEqual({ id: '14', stopPrice: '150.97' });
+    expect(acks.ownerOf('14')).toBe(SHORT);
+  });
+
   it('remembers at most a thousand positions', () => {
     const acks = new AcknowledgedStops();
     for (let i = 0; i < 1500; i++)

@@ -1,0 +1,64 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Emulator } from '../../src/venues/emulator/index.ts';
+import { allSettled, startEngine, startTestEmulator, type EngineRig } from './engineHarness.ts';
+
+// The chaos soak's question: a position closed elsewhere and reopened on the same side while the
+// predecessor's leftover stop is still being cancelled. The leftover (reduce-only, same size)
+// protects the new position at first; when its slow cancel lands, the new position must already
+// have its own stop, or it is naked until the engine places one.
+
+let em: Emulator | undefined;
+let rig: EngineRig | undefined;
+afterEach(async () => {
+  await rig?.shutdown();
+  await em?.close();
+  rig = undefined;
+  em = undefined;
+});
+
+const CANCEL = 'DELETE /fapi/v1/algoOrder';
+const PLACE = 'POST /fapi/v1/algoOrder';
+
+const CASES = [
+  // Guards: the new position's own stop lands before the slow cancel of the predecessor's.
+  { side: 'long', cancelMs: 800, placeMs: 0 },
+  { side: 'short', cancelMs: 800, placeMs: 0 },
+  // Found by the soak (seed 25, a 314 ms latency fault): the cancel, sent while the symbol was
+  // flat, lands before the new position's first stop, which leaves it naked in between.
+  { side: 'long', cancelMs: 300, placeMs: 900 },
+] as const;
+
+describe('a same-side reopen while the leftover cancel is in flight', () => {
+  it.each(CASES)(
+    '$side, cancel $cancelMs ms, place $placeMs ms: the new position is never naked once protected',
+    async ({ side, cancelMs, placeMs }) => {
+      em = await startTestEmulator({ startPrices: { BTCUSDT: '60000.0' } });
+      em.openPosition('BTCUSDT', side, '0.010');
+      rig = await startEngine(em, { config: { symbols: ['BTCUSDT'] } });
+      await rig.until(() => allSettled(rig as EngineRig), 'first stop rests');
+      await rig.feedReady('BTCUSDT');
+      em.injectFaults({ latencyMs: { [CANCEL]: cancelMs, [PLACE]: placeMs } });
+      const cancels = em.counter.servedOn(CANCEL);
+      em.closePosition('BTCUSDT');
+      // The engine saw the position flat and sent the leftover's cancel: reopen now.
+      await em.counter.whenServed(CANCEL, cancels + 1);
+      const e = em;
+      e.openPosition('BTCUSDT', side, '0.010');
+      // The protection record of the position open now (the predecessor's record is closed).
+      const current = () => e.state().protection.find((p) => p.closedAt === null);
+      const r = rig;
+      await r.until(
+        () =>
+          allSettled(r) &&
+          r.engine.status().length === 1 &&
+          e.state().openOrders.length === 1 &&
+          current()?.isProtected === true,
+        'the new position has its own stop and the leftover is gone',
+      );
+      const record = current();
+      expect(record?.firstProtectedAt).not.toBeNull();
+      expect(record?.unprotectedMsSinceFirstProtected).toBe(0);
+    },
+    60_000,
+  );
+});
