@@ -1,5 +1,6 @@
 import ccxt from 'ccxt';
-import { VenueError, type VenueErrorKind } from '../port.ts';
+import { toCcxtVenueError, type VenueErrorRules } from '../ccxt/toCcxtVenueError.ts';
+import type { VenueError, VenueErrorKind } from '../port.ts';
 import { RateLimitedError } from './binanceUsdmClient.ts';
 
 /**
@@ -25,53 +26,28 @@ const BY_CODE: Readonly<Record<string, VenueErrorKind>> = {
   '-4130': 'closePositionConflict', // a closePosition stop already rests in that direction
 };
 
-/** Order matters: a subclass before its parent (RequestTimeout and friends extend NetworkError). */
-const BY_CLASS: ReadonlyArray<readonly [abstract new (...args: never[]) => Error, VenueErrorKind]> =
-  [
-    [ccxt.RateLimitExceeded, 'rateLimited'],
-    [ccxt.DDoSProtection, 'rateLimited'],
-    [ccxt.InvalidNonce, 'clockSkew'],
-    [ccxt.ExchangeNotAvailable, 'retryable'],
-    [ccxt.RequestTimeout, 'unknownOutcome'],
-    [ccxt.NetworkError, 'unknownOutcome'],
-    [ccxt.BadResponse, 'unknownOutcome'],
-    [ccxt.OperationFailed, 'retryable'],
-    [ccxt.AuthenticationError, 'auth'],
-    [ccxt.OrderNotFound, 'notFound'],
-    [ccxt.OrderImmediatelyFillable, 'immediatelyTriggers'],
-    [ccxt.InsufficientFunds, 'insufficientFunds'],
-    [ccxt.InvalidOrder, 'invalid'],
-    [ccxt.BadRequest, 'invalid'],
-    [ccxt.ArgumentsRequired, 'invalid'],
-    [ccxt.NotSupported, 'invalid'],
-  ];
-
 /** Returns Binance's error code in a ccxt message (`binanceusdm {"code":-2021,…}`), if any. */
 function binanceCode(message: string): string | undefined {
   return /"code"\s*:\s*"?(-\d+)/.exec(message)?.[1];
 }
+
+const RULES: VenueErrorRules = {
+  codeOf: binanceCode,
+  retryAfterMs: (error) => (error instanceof RateLimitedError ? error.retryAfterMs : undefined),
+  first: (error, message, code) => {
+    // A 429 is a rate limit whatever code its body carries (-2015 during a temporary ban).
+    if (error instanceof ccxt.DDoSProtection) return 'rateLimited';
+    if (code === undefined && /ReduceOnly Order is rejected/i.test(message)) return 'noPosition';
+    return undefined;
+  },
+  byCode: BY_CODE,
+  byClass: [[ccxt.OrderImmediatelyFillable, 'immediatelyTriggers']],
+};
 
 /**
  * Returns the VenueError for a failed ccxt call, its message passed through `redact` so no
  * credential reaches a log. A VenueError passes through unchanged.
  */
 export function toVenueError(error: unknown, redact: (text: string) => string): VenueError {
-  if (error instanceof VenueError) return error;
-  const raw = error instanceof Error ? error.message : String(error);
-  const message = redact(raw);
-  const code = binanceCode(raw);
-  const retryAfter = error instanceof RateLimitedError ? error.retryAfterMs : undefined;
-  const details = {
-    ...(code === undefined ? {} : { code }),
-    ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }),
-  };
-  // A 429 is a rate limit whatever code its body carries (-2015 during a temporary ban).
-  if (error instanceof ccxt.DDoSProtection) return new VenueError('rateLimited', message, details);
-  if (code === undefined && /ReduceOnly Order is rejected/i.test(raw))
-    return new VenueError('noPosition', message, details);
-  const byCode = code === undefined ? undefined : BY_CODE[code];
-  if (byCode !== undefined) return new VenueError(byCode, message, details);
-  for (const [type, kind] of BY_CLASS)
-    if (error instanceof type) return new VenueError(kind, message, details);
-  return new VenueError('exchange', message, details);
+  return toCcxtVenueError(error, redact, RULES);
 }

@@ -1,5 +1,5 @@
-import ccxt from 'ccxt';
-import { VenueError, type VenueErrorKind } from '../port.ts';
+import { toCcxtVenueError, type VenueErrorRules } from '../ccxt/toCcxtVenueError.ts';
+import type { VenueError, VenueErrorKind } from '../port.ts';
 import { BybitRateLimitedError } from './bybitClient.ts';
 
 /**
@@ -35,30 +35,26 @@ const BY_CODE: Readonly<Record<string, VenueErrorKind>> = {
   '110072': 'unknownOutcome',
 };
 
-/** Order matters: a subclass before its parent (RequestTimeout and friends extend NetworkError). */
-const BY_CLASS: ReadonlyArray<readonly [abstract new (...args: never[]) => Error, VenueErrorKind]> =
-  [
-    [ccxt.RateLimitExceeded, 'rateLimited'],
-    [ccxt.DDoSProtection, 'rateLimited'],
-    [ccxt.InvalidNonce, 'clockSkew'],
-    [ccxt.ExchangeNotAvailable, 'retryable'],
-    [ccxt.RequestTimeout, 'unknownOutcome'],
-    [ccxt.NetworkError, 'unknownOutcome'],
-    [ccxt.BadResponse, 'unknownOutcome'],
-    [ccxt.OperationFailed, 'retryable'],
-    [ccxt.AuthenticationError, 'auth'],
-    [ccxt.OrderNotFound, 'notFound'],
-    [ccxt.InsufficientFunds, 'insufficientFunds'],
-    [ccxt.InvalidOrder, 'invalid'],
-    [ccxt.BadRequest, 'invalid'],
-    [ccxt.ArgumentsRequired, 'invalid'],
-    [ccxt.NotSupported, 'invalid'],
-  ];
-
 /** Returns Bybit's retCode in a ccxt message (`bybit {"retCode":10001,…}`), if any. */
 export function bybitCode(message: string): string | undefined {
   return /"ret_?[cC]ode"\s*:\s*"?(-?\d+)/.exec(message)?.[1];
 }
+
+const RULES: VenueErrorRules = {
+  codeOf: bybitCode,
+  retryAfterMs: (error) =>
+    error instanceof BybitRateLimitedError ? error.retryAfterMs : undefined,
+  first: (error, message, code) => {
+    if (error instanceof BybitRateLimitedError) return 'rateLimited';
+    if (code === '10001' && /should (?:lower|greater|higher)(?: than)? base_price/i.test(message))
+      return 'immediatelyTriggers';
+    if (code === '10001' && /zero position/i.test(message)) return 'noPosition';
+    // The private stream's refused `auth` op arrives as a bare ExchangeError.
+    if (code === undefined && /not authorized|authentication failed/i.test(message)) return 'auth';
+    return undefined;
+  },
+  byCode: BY_CODE,
+};
 
 /**
  * Returns the VenueError for a failed ccxt call, its message passed through `redact` so no
@@ -67,27 +63,5 @@ export function bybitCode(message: string): string | undefined {
  * flat position (noPosition).
  */
 export function toBybitVenueError(error: unknown, redact: (text: string) => string): VenueError {
-  if (error instanceof VenueError) return error;
-  const raw = error instanceof Error ? error.message : String(error);
-  const message = redact(raw);
-  const code = bybitCode(raw);
-  const retryAfter = error instanceof BybitRateLimitedError ? error.retryAfterMs : undefined;
-  const details = {
-    ...(code === undefined ? {} : { code }),
-    ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }),
-  };
-  if (error instanceof BybitRateLimitedError)
-    return new VenueError('rateLimited', message, details);
-  if (code === '10001' && /should (?:lower|greater|higher)(?: than)? base_price/i.test(raw))
-    return new VenueError('immediatelyTriggers', message, details);
-  if (code === '10001' && /zero position/i.test(raw))
-    return new VenueError('noPosition', message, details);
-  // The private stream's refused `auth` op arrives as a bare ExchangeError.
-  if (code === undefined && /not authorized|authentication failed/i.test(raw))
-    return new VenueError('auth', message, details);
-  const byCode = code === undefined ? undefined : BY_CODE[code];
-  if (byCode !== undefined) return new VenueError(byCode, message, details);
-  for (const [type, kind] of BY_CLASS)
-    if (error instanceof type) return new VenueError(kind, message, details);
-  return new VenueError('exchange', message, details);
+  return toCcxtVenueError(error, redact, RULES);
 }
