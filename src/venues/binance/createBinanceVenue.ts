@@ -2,6 +2,9 @@ import { Decimal } from 'decimal.js';
 import type { Logger } from 'pino';
 import type { Millis } from '../../domain/types.ts';
 import { createLogger } from '../../telemetry/logger.ts';
+import { accountStreams } from '../ccxt/accountStreams.ts';
+import { marketCatalog } from '../ccxt/marketCatalog.ts';
+import { venueCall } from '../ccxt/venueCall.ts';
 import {
   VenueError,
   type CloseMarketRequest,
@@ -23,12 +26,7 @@ import {
   stopFromRest,
   type RawRecord,
 } from './binanceWire.ts';
-import {
-  gridFromExchangeInfo,
-  quantityOnStep,
-  stopPriceOnTick,
-  type ListedMarket,
-} from './marketGrid.ts';
+import { gridFromExchangeInfo, quantityOnStep, stopPriceOnTick } from './marketGrid.ts';
 import { redactCredentials } from './redactCredentials.ts';
 import { toVenueError } from './toVenueError.ts';
 import { validateBinanceOptions } from './validateBinanceOptions.ts';
@@ -38,15 +36,6 @@ import { watchAccountStream } from './watchAccountStream.ts';
 export interface BinanceVenueOptions extends BinanceConnection {
   /** Default: a `binance-venue` component logger. */
   readonly logger?: Logger | undefined;
-}
-
-/** The fields of a ccxt market the adapter reads. */
-interface LoadedMarket {
-  readonly id: string;
-  readonly symbol: string;
-  readonly contract?: boolean;
-  readonly linear?: boolean;
-  readonly info: unknown;
 }
 
 const CLIENT_ID = /^[.A-Za-z0-9:/_-]{1,36}$/;
@@ -79,59 +68,12 @@ export async function createBinanceVenue(options: BinanceVenueOptions): Promise<
   const orders: BinanceUsdmClient = await createBinanceUsdmClient(options);
   const redact = redactCredentials([options.apiKey, options.secret]);
   const mapError = (e: unknown): VenueError => toVenueError(e, redact);
-  const streams = new Set<() => void>();
-  let markets: Map<string, ListedMarket> | undefined;
-  let loadingMarkets: Promise<Map<string, ListedMarket>> | undefined;
+  const streams = accountStreams();
+  const markets = marketCatalog(client, orders, gridFromExchangeInfo, 'a listed USDⓈ-M contract');
   // Local clock minus the venue's, measured by fetchTime; ccxt signs with it too.
   let timeDifference = 0;
 
-  const call = async <T>(op: string, fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (e) {
-      const error = mapError(e);
-      logger[error.kind === 'notFound' ? 'debug' : 'warn'](
-        { op, kind: error.kind, code: error.details.code },
-        error.message,
-      );
-      throw error;
-    }
-  };
-
-  const ensureMarkets = (): Promise<Map<string, ListedMarket>> => {
-    if (markets !== undefined) return Promise.resolve(markets);
-    loadingMarkets ??= (async () => {
-      try {
-        await client.loadMarkets();
-        orders.setMarkets(client.markets);
-        const listed = new Map<string, ListedMarket>();
-        const loaded = (client.markets ?? {}) as Record<string, LoadedMarket | undefined>;
-        for (const m of Object.values(loaded)) {
-          if (m === undefined || m.contract !== true || m.linear !== true) continue;
-          const grid = gridFromExchangeInfo(m.id, m.symbol, m.info);
-          if (grid !== undefined) listed.set(grid.symbol, grid);
-        }
-        markets = listed;
-        return listed;
-      } finally {
-        loadingMarkets = undefined;
-      }
-    })();
-    return loadingMarkets;
-  };
-
-  const unknownSymbol = (symbol: string, listed: ReadonlyMap<string, unknown>): VenueError =>
-    new VenueError(
-      'invalid',
-      `The symbol "${symbol}" is not a listed USDⓈ-M contract; use the exchange's id such as ${[...listed.keys()].slice(0, 3).join(', ') || 'BTCUSDT'}.`,
-    );
-
-  const marketOf = async (symbol: string): Promise<ListedMarket> => {
-    const listed = await ensureMarkets();
-    const market = listed.get(symbol);
-    if (market === undefined) throw unknownSymbol(symbol, listed);
-    return market;
-  };
+  const call = venueCall(logger, mapError);
 
   const orNotFound = async <T>(fn: () => Promise<T>): Promise<T | undefined> => {
     try {
@@ -147,16 +89,7 @@ export async function createBinanceVenue(options: BinanceVenueOptions): Promise<
     capabilities: { atomicStopAmend: false },
     prices: client,
 
-    unifiedSymbol(symbol: string): string {
-      if (markets === undefined)
-        throw new VenueError(
-          'invalid',
-          `The markets are not loaded yet, so "${symbol}" cannot be mapped: call loadMarkets() first.`,
-        );
-      const market = markets.get(symbol);
-      if (market === undefined) throw unknownSymbol(symbol, markets);
-      return market.unifiedSymbol;
-    },
+    unifiedSymbol: markets.unifiedSymbol,
 
     fetchTime(): Promise<Millis> {
       return call('fetchTime', async () => {
@@ -174,7 +107,7 @@ export async function createBinanceVenue(options: BinanceVenueOptions): Promise<
     },
 
     loadMarkets(): Promise<ReadonlyMap<string, VenueMarket>> {
-      return call('loadMarkets', ensureMarkets);
+      return call('loadMarkets', markets.load);
     },
 
     fetchEquity(): Promise<string> {
@@ -192,7 +125,7 @@ export async function createBinanceVenue(options: BinanceVenueOptions): Promise<
 
     fetchPositions(): Promise<VenuePosition[]> {
       return call('fetchPositions', async () => {
-        await ensureMarkets();
+        await markets.load();
         const rows = await client.fetchPositions();
         return rows.map((r) => positionFromRest(r.info as RawRecord)).filter(present);
       });
@@ -200,7 +133,7 @@ export async function createBinanceVenue(options: BinanceVenueOptions): Promise<
 
     fetchOpenStops(): Promise<VenueStopOrder[]> {
       return call('fetchOpenStops', async () => {
-        await ensureMarkets();
+        await markets.load();
         const open = await client.fetchOpenOrders(undefined, undefined, undefined, {
           trigger: true,
         });
@@ -211,7 +144,7 @@ export async function createBinanceVenue(options: BinanceVenueOptions): Promise<
     fetchStopByClientId(symbol: string, clientId: string): Promise<VenueStopOrder | undefined> {
       return orNotFound(() =>
         call('fetchStopByClientId', async () => {
-          const market = await marketOf(symbol);
+          const market = await markets.marketOf(symbol);
           const order = await orders.fetchOrder('', market.unifiedSymbol, {
             trigger: true,
             clientAlgoId: clientId,
@@ -224,7 +157,7 @@ export async function createBinanceVenue(options: BinanceVenueOptions): Promise<
     placeStop(request: PlaceStopRequest): Promise<VenueStopOrder> {
       return call('placeStop', async () => {
         checkClientId(request.clientId);
-        const market = await marketOf(request.symbol);
+        const market = await markets.marketOf(request.symbol);
         const stopPrice = stopPriceOnTick(market, request.stopPrice, request.positionSide);
         const quantity = quantityOnStep(market, request.quantity);
         const order = await orders.createOrder(
@@ -263,7 +196,7 @@ export async function createBinanceVenue(options: BinanceVenueOptions): Promise<
 
     cancelStop(symbol: string, id: string): Promise<void> {
       return call('cancelStop', async () => {
-        const market = await marketOf(symbol);
+        const market = await markets.marketOf(symbol);
         await orders.cancelOrder(id, market.unifiedSymbol, { trigger: true });
       });
     },
@@ -271,7 +204,7 @@ export async function createBinanceVenue(options: BinanceVenueOptions): Promise<
     closeMarket(request: CloseMarketRequest): Promise<MarketOrderResult> {
       return call('closeMarket', async () => {
         checkClientId(request.clientId);
-        const market = await marketOf(request.symbol);
+        const market = await markets.marketOf(request.symbol);
         const quantity = quantityOnStep(market, request.quantity);
         const order = await orders.createOrder(
           market.unifiedSymbol,
@@ -297,7 +230,7 @@ export async function createBinanceVenue(options: BinanceVenueOptions): Promise<
     ): Promise<MarketOrderResult | undefined> {
       return orNotFound(() =>
         call('fetchMarketOrderByClientId', async () => {
-          const market = await marketOf(symbol);
+          const market = await markets.marketOf(symbol);
           const order = await orders.fetchOrder('', market.unifiedSymbol, {
             origClientOrderId: clientId,
           });
@@ -307,24 +240,19 @@ export async function createBinanceVenue(options: BinanceVenueOptions): Promise<
     },
 
     watchAccount(listener, onError): () => void {
-      const unsubscribe = (): void => {
-        streams.delete(unsubscribe);
-        stop();
-      };
-      const stop = watchAccountStream(
-        { client, venueNow: () => Date.now() - timeDifference, toVenueError: mapError, logger },
-        listener,
-        (error) => {
-          streams.delete(unsubscribe);
-          onError(error);
-        },
+      return streams.open(
+        (ended) =>
+          watchAccountStream(
+            { client, venueNow: () => Date.now() - timeDifference, toVenueError: mapError, logger },
+            listener,
+            ended,
+          ),
+        onError,
       );
-      streams.add(unsubscribe);
-      return unsubscribe;
     },
 
     async close(): Promise<void> {
-      for (const stop of [...streams]) stop();
+      streams.closeAll();
       await Promise.all([client.close(), orders.close()]);
     },
   };

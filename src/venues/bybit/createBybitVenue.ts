@@ -3,6 +3,9 @@ import type { Logger } from 'pino';
 import type { Millis } from '../../domain/types.ts';
 import { parseDecimal } from '../../domain/money.ts';
 import { createLogger } from '../../telemetry/logger.ts';
+import { accountStreams } from '../ccxt/accountStreams.ts';
+import { marketCatalog } from '../ccxt/marketCatalog.ts';
+import { venueCall } from '../ccxt/venueCall.ts';
 import { quantityOnStep, stopPriceOnTick, type ListedMarket } from '../binance/marketGrid.ts';
 import { redactCredentials } from '../binance/redactCredentials.ts';
 import {
@@ -38,15 +41,6 @@ export interface BybitVenueOptions extends BybitConnection {
   readonly clientIdPrefix: string;
   /** Default: a `bybit-venue` component logger. */
   readonly logger?: Logger | undefined;
-}
-
-/** The fields of a ccxt market the adapter reads. */
-interface LoadedMarket {
-  readonly id: string;
-  readonly symbol: string;
-  readonly contract?: boolean;
-  readonly linear?: boolean;
-  readonly info: unknown;
 }
 
 /** A raw v5 answer: `{ retCode, result: { list, nextPageCursor } }`. */
@@ -110,60 +104,18 @@ export async function createBybitVenue(options: BybitVenueOptions): Promise<Venu
   // never forgets one, as it may predate the place it would undo.
   const stopClientIds = new Map<string, string>();
   const clientIdOf = (symbol: string): string => stopClientIds.get(symbol) ?? fallbackClientId;
-  const streams = new Set<() => void>();
-  let markets: Map<string, ListedMarket> | undefined;
-  let loadingMarkets: Promise<Map<string, ListedMarket>> | undefined;
+  const streams = accountStreams();
+  const markets = marketCatalog(
+    client,
+    orders,
+    gridFromInstrument,
+    'a listed Bybit linear contract',
+  );
   let readingPositions: Promise<RawRecord[]> | undefined;
   // Local clock minus the venue's, measured by fetchTime; ccxt signs with it too.
   let timeDifference = 0;
 
-  const call = async <T>(op: string, fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (e) {
-      const error = mapError(e);
-      logger[error.kind === 'notFound' ? 'debug' : 'warn'](
-        { op, kind: error.kind, code: error.details.code },
-        error.message,
-      );
-      throw error;
-    }
-  };
-
-  const ensureMarkets = (): Promise<Map<string, ListedMarket>> => {
-    if (markets !== undefined) return Promise.resolve(markets);
-    loadingMarkets ??= (async () => {
-      try {
-        await client.loadMarkets();
-        orders.setMarkets(client.markets);
-        const listed = new Map<string, ListedMarket>();
-        const loaded = (client.markets ?? {}) as Record<string, LoadedMarket | undefined>;
-        for (const m of Object.values(loaded)) {
-          if (m === undefined || m.contract !== true || m.linear !== true) continue;
-          const grid = gridFromInstrument(m.id, m.symbol, m.info);
-          if (grid !== undefined) listed.set(grid.symbol, grid);
-        }
-        markets = listed;
-        return listed;
-      } finally {
-        loadingMarkets = undefined;
-      }
-    })();
-    return loadingMarkets;
-  };
-
-  const unknownSymbol = (symbol: string, listed: ReadonlyMap<string, unknown>): VenueError =>
-    new VenueError(
-      'invalid',
-      `The symbol "${symbol}" is not a listed Bybit linear contract; use the exchange's id such as ${[...listed.keys()].slice(0, 3).join(', ') || 'BTCUSDT'}.`,
-    );
-
-  const marketOf = async (symbol: string): Promise<ListedMarket> => {
-    const listed = await ensureMarkets();
-    const market = listed.get(symbol);
-    if (market === undefined) throw unknownSymbol(symbol, listed);
-    return market;
-  };
+  const call = venueCall(logger, mapError);
 
   /**
    * Every open position row of the account. Positions and stops are one list on Bybit, and the
@@ -213,7 +165,7 @@ export async function createBybitVenue(options: BybitVenueOptions): Promise<Venu
 
   const placeOrMove = (op: string, request: PlaceStopRequest): Promise<VenueStopOrder> =>
     call(op, async () => {
-      const market = await marketOf(request.symbol);
+      const market = await markets.marketOf(request.symbol);
       const stopPrice = stopPriceOnTick(market, request.stopPrice, request.positionSide);
       const quantity = quantityOnStep(market, request.quantity);
       // Named before the call: the stream may report the stop before the answer arrives.
@@ -272,16 +224,7 @@ export async function createBybitVenue(options: BybitVenueOptions): Promise<Venu
     capabilities: { atomicStopAmend: true },
     prices,
 
-    unifiedSymbol(symbol: string): string {
-      if (markets === undefined)
-        throw new VenueError(
-          'invalid',
-          `The markets are not loaded yet, so "${symbol}" cannot be mapped: call loadMarkets() first.`,
-        );
-      const market = markets.get(symbol);
-      if (market === undefined) throw unknownSymbol(symbol, markets);
-      return market.unifiedSymbol;
-    },
+    unifiedSymbol: markets.unifiedSymbol,
 
     fetchTime(): Promise<Millis> {
       return call('fetchTime', async () => {
@@ -298,7 +241,7 @@ export async function createBybitVenue(options: BybitVenueOptions): Promise<Venu
     },
 
     loadMarkets(): Promise<ReadonlyMap<string, VenueMarket>> {
-      return call('loadMarkets', ensureMarkets);
+      return call('loadMarkets', markets.load);
     },
 
     fetchEquity(): Promise<string> {
@@ -321,7 +264,7 @@ export async function createBybitVenue(options: BybitVenueOptions): Promise<Venu
 
     fetchPositions(): Promise<VenuePosition[]> {
       return call('fetchPositions', async () => {
-        await ensureMarkets();
+        await markets.load();
         return (await positionRows())
           .map(positionFromRow)
           .filter((p): p is VenuePosition => p !== undefined && !('closed' in p));
@@ -330,7 +273,7 @@ export async function createBybitVenue(options: BybitVenueOptions): Promise<Venu
 
     fetchOpenStops(): Promise<VenueStopOrder[]> {
       return call('fetchOpenStops', async () => {
-        await ensureMarkets();
+        await markets.load();
         return (await positionRows())
           .map((row) => stopFromRow(row, clientIdOf(String(row['symbol']))))
           .filter(present);
@@ -339,7 +282,7 @@ export async function createBybitVenue(options: BybitVenueOptions): Promise<Venu
 
     fetchStopByClientId(symbol: string, clientId: string): Promise<VenueStopOrder | undefined> {
       return call('fetchStopByClientId', async () => {
-        await marketOf(symbol);
+        await markets.marketOf(symbol);
         const answer = (await orders.privateGetV5PositionList({
           category: 'linear',
           symbol,
@@ -368,7 +311,7 @@ export async function createBybitVenue(options: BybitVenueOptions): Promise<Venu
       return call('cancelStop', async () => {
         if (id !== positionStopId(symbol))
           throw new VenueError('notFound', `No stop "${id}" on ${symbol}.`);
-        await marketOf(symbol);
+        await markets.marketOf(symbol);
         try {
           await orders.privatePostV5PositionTradingStop({
             category: 'linear',
@@ -391,7 +334,7 @@ export async function createBybitVenue(options: BybitVenueOptions): Promise<Venu
     closeMarket(request: CloseMarketRequest): Promise<MarketOrderResult> {
       return call('closeMarket', async () => {
         checkClientId(request.clientId);
-        const market = await marketOf(request.symbol);
+        const market = await markets.marketOf(request.symbol);
         const quantity = quantityOnStep(market, request.quantity);
         const answer = (await orders.privatePostV5OrderCreate({
           category: 'linear',
@@ -426,37 +369,32 @@ export async function createBybitVenue(options: BybitVenueOptions): Promise<Venu
       clientId: string,
     ): Promise<MarketOrderResult | undefined> {
       return call('fetchMarketOrderByClientId', async () => {
-        await marketOf(symbol);
+        await markets.marketOf(symbol);
         return findMarketOrder(symbol, clientId);
       });
     },
 
     watchAccount(listener, onError): () => void {
-      const unsubscribe = (): void => {
-        streams.delete(unsubscribe);
-        stop();
-      };
-      const stop = watchBybitAccount(
-        {
-          client,
-          venueNow: () => Date.now() - timeDifference,
-          toVenueError: mapError,
-          stopClientId: clientIdOf,
-          positionClosed: (symbol) => stopClientIds.delete(symbol),
-          logger,
-        },
-        listener,
-        (error) => {
-          streams.delete(unsubscribe);
-          onError(error);
-        },
+      return streams.open(
+        (ended) =>
+          watchBybitAccount(
+            {
+              client,
+              venueNow: () => Date.now() - timeDifference,
+              toVenueError: mapError,
+              stopClientId: clientIdOf,
+              positionClosed: (symbol) => stopClientIds.delete(symbol),
+              logger,
+            },
+            listener,
+            ended,
+          ),
+        onError,
       );
-      streams.add(unsubscribe);
-      return unsubscribe;
     },
 
     async close(): Promise<void> {
-      for (const stop of [...streams]) stop();
+      streams.closeAll();
       await Promise.all([client.close(), orders.close()]);
     },
   };
