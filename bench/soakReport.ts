@@ -261,7 +261,7 @@ export function reportHtml(r: SoakReport): string {
       : Math.max(0, s.requests - prev.requests) / Math.max(1, (s.atMs - prev.atMs) / 1000);
   });
   return `<!doctype html><html><head><meta charset="utf-8"><title>Ratchet soak ${r.seed}</title>
-<style>body{font:14px system-ui,sans-serif;margin:2em;max-width:${W + 40}px}pre{background:#f4f4f4;padding:1em;overflow:auto}figure{margin:1.2em 0}figcaption{font-weight:600;margin-bottom:.3em}</style></head><body>
+<style>body{font:14px system-ui,sans-serif;margin:2em;max-width:${W + 40}px}pre{background:#f4f4f4;padding:1em;white-space:pre-wrap}figure{margin:1.2em 0}figcaption{font-weight:600;margin-bottom:.3em}</style></head><body>
 <h1>Ratchet soak, seed ${r.seed}: ${passed(r) ? 'PASS' : 'FAIL'}</h1>
 <pre>${escape(summaryText(r))}</pre>
 ${stateBand(r, maxX)}

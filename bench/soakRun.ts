@@ -83,6 +83,8 @@ class Engine {
 
   /** Set once the engine said it halted because a step could not be recorded. */
   halted = false;
+  /** The signal that ended it, once it has ended (null: it exited by itself). */
+  exitSignal: NodeJS.Signals | null = null;
 
   constructor(
     config: string,
@@ -106,6 +108,7 @@ class Engine {
       this.child.on('close', (code, signal) => {
         this.done = true;
         this.up = false;
+        this.exitSignal = signal;
         resolve({ code, signal });
       }),
     );
@@ -563,8 +566,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     movedAt.clear();
     const halted = engine;
     restarting = (async () => {
+      const stopping = Date.now();
       await halted.stop(10_000);
-      log(`halted engine stopped; restarting in ${fault.pauseMs} ms`);
+      log(
+        `halted engine stopped in ${Date.now() - stopping} ms (${halted.exitSignal ?? 'exited'}); restarting in ${fault.pauseMs} ms`,
+      );
       await delay(fault.pauseMs);
       await startEngine();
       restarting = undefined;
