@@ -168,6 +168,10 @@ export class LiveEngine {
   private offset = 0;
   private lastNow = 0;
   private resyncing: Promise<void> | null = null;
+  /** The look at the exchange each flat position's leftovers wait for (until it is done). */
+  private readonly flatChecks = new Map<string, Promise<void>>();
+  /** Leftover cancels waiting for a newer position's first placement to be answered. */
+  private readonly placementWaiters = new Set<() => void>();
   private clockTimer: NodeJS.Timeout | undefined;
   private reconcileTimer: NodeJS.Timeout | undefined;
   private reconcileDelay: number;
@@ -377,6 +381,7 @@ export class LiveEngine {
    */
   async stop(graceMs = 10_000): Promise<{ settled: boolean; positions: number }> {
     this.stopping = true;
+    for (const wake of [...this.placementWaiters]) wake();
     clearInterval(this.clockTimer);
     clearTimeout(this.reconcileTimer);
     this.stopAccount?.();
@@ -502,6 +507,7 @@ export class LiveEngine {
       side: slot.meta.side,
       stem: slot.syncSnapshot.context.clientIdStem,
       entryPrice: slot.positionContext.position.entryPrice,
+      flat: this.seenFlat.has(slot.meta.positionId),
     };
   }
 
@@ -526,17 +532,23 @@ export class LiveEngine {
   private slotDeps() {
     return {
       sink: this.options.store,
-      execute: (meta: SlotMeta, command: Parameters<VenueExecutor['run']>[2]) =>
-        this.halted
-          ? Promise.resolve<SyncEvent>({
+      execute: async (
+        meta: SlotMeta,
+        command: Parameters<VenueExecutor['run']>[2],
+      ): Promise<SyncEvent> => {
+        if (command.type === 'cancelStop') await this.successorPlaced(meta);
+        return this.halted
+          ? {
               type: 'FAILED',
               ts: this.now(),
               kind: 'circuitOpen',
               message: 'the engine is halted',
               retryAfterMs: 60_000,
-            })
-          : this.executor.run(meta.symbol, meta.side, command),
+            }
+          : this.executor.run(meta.symbol, meta.side, command);
+      },
       onCommitted: (slot: PositionSlot, records: readonly SlotRecord[]) => {
+        for (const wake of [...this.placementWaiters]) wake();
         // Every decision goes to the symbol's own log (debug), and the notable ones to the root.
         const symbolLog = this.options.symbolLogger?.(slot.meta.symbol);
         for (const r of records) {
@@ -589,11 +601,45 @@ export class LiveEngine {
         this.crossedSince.delete(slot.meta.positionId);
         this.exitReasons.delete(slot.meta.positionId);
         this.seenFlat.delete(slot.meta.positionId);
+        this.flatChecks.delete(slot.meta.positionId);
         slot.dispose();
+        for (const wake of [...this.placementWaiters]) wake();
         this.inspect(() => this.options.inspection?.closed?.(slot.meta.positionId, this.now()));
         this.options.onClosed?.(slot);
       },
     };
+  }
+
+  /**
+   * Resolves once no newer position of ours on the same symbol and side is waiting for the
+   * answer to its first placement. Until then a flat position's leftover stop is the only thing
+   * on the exchange that would close that newer one (a reduce-only stop on the same side), so it
+   * is cancelled after that answer, not before: make-before-break across positions. The wait
+   * is one placement at most; whatever the answer, the cancel goes.
+   */
+  private async successorPlaced(meta: SlotMeta): Promise<void> {
+    await this.flatChecks.get(meta.positionId);
+    const waiting = (): boolean => {
+      const own = this.slots.get(meta.positionId)?.syncSnapshot.context;
+      if (own !== undefined && own.quantity !== null) return false;
+      for (const other of this.slots.values()) {
+        if (other.meta.positionId === meta.positionId) continue;
+        if (other.meta.symbol !== meta.symbol || other.meta.side !== meta.side) continue;
+        const c = other.syncSnapshot.context;
+        if (c.resting === null && c.quantity !== null && c.inflight?.type === 'placeStop')
+          return true;
+      }
+      return false;
+    };
+    while (waiting() && !this.stopping) {
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          this.placementWaiters.delete(wake);
+          resolve();
+        };
+        this.placementWaiters.add(wake);
+      });
+    }
   }
 
   /** Runs an inspection hook; the inspector must never break a live position. */
@@ -846,7 +892,7 @@ export class LiveEngine {
     // that it is flat, is what ends it.
     const slot = this.openSlotOf(p.symbol);
     if ('closed' in p) {
-      if (slot !== undefined) this.seenFlat.add(slot.meta.positionId);
+      if (slot !== undefined) this.markFlat(slot);
       slot?.send({ to: 'sync', event: { type: 'POSITION', ts: event.ts, quantity: null } });
       return;
     }
@@ -854,13 +900,33 @@ export class LiveEngine {
       slot.send({ to: 'sync', event: { type: 'POSITION', ts: event.ts, quantity: p.quantity } });
       return;
     }
-    if (slot !== undefined) this.seenFlat.add(slot.meta.positionId);
+    if (slot !== undefined) this.markFlat(slot);
     slot?.send({ to: 'sync', event: { type: 'POSITION', ts: event.ts, quantity: null } });
     void this.open(p, []).catch((error: unknown) =>
       this.alert(
         `could not take ${p.symbol} in charge: ${String(error)}`,
         `takeInCharge:${p.symbol}`,
       ),
+    );
+  }
+
+  /**
+   * Notes that `slot`'s position is flat and looks at the exchange afresh: a position opened on
+   * the same side at once may reach us only there (a stream can fold a close and a reopen into
+   * one change), and the flat one's leftovers wait for that look (see `successorPlaced`).
+   */
+  private markFlat(slot: PositionSlot): void {
+    const id = slot.meta.positionId;
+    this.seenFlat.add(id);
+    if (this.flatChecks.has(id)) return;
+    const pending = this.reconciling;
+    this.flatChecks.set(
+      id,
+      (async () => {
+        // A reconciliation already under way may have read the lists before the reopen.
+        await pending;
+        await this.reconcileNow();
+      })(),
     );
   }
 

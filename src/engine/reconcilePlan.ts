@@ -13,6 +13,11 @@ export interface HeldPosition {
   readonly stem: string;
   /** The entry price the actor was opened with; another one on the exchange is another position. */
   readonly entryPrice: string;
+  /**
+   * The account stream said this position is flat: whatever the exchange shows on its symbol
+   * and side now is another position, and this one keeps its stops to cancel them itself.
+   */
+  readonly flat?: boolean;
 }
 
 /** The exchange's truth for one held position: its size (null: flat) and our stops for it. */
@@ -65,12 +70,14 @@ export function reconcilePlan(
   const sameEntry = (a: string, b: string) => new Decimal(a).eq(b);
   const truths: HeldTruth[] = held.map((h) => {
     const position =
-      positions.find(
-        (p) =>
-          p.symbol === h.symbol &&
-          p.side === h.side &&
-          (!matchEntry || sameEntry(p.entryPrice, h.entryPrice)),
-      ) ?? null;
+      h.flat === true
+        ? null
+        : (positions.find(
+            (p) =>
+              p.symbol === h.symbol &&
+              p.side === h.side &&
+              (!matchEntry || sameEntry(p.entryPrice, h.entryPrice)),
+          ) ?? null);
     if (position !== null) usedPositions.add(position);
     const mine = ours.filter((s) => s.clientId.startsWith(h.stem));
     for (const s of mine) claimed.add(s);
@@ -91,8 +98,8 @@ export function reconcilePlan(
   const openedPositions = positions.filter((p) => !usedPositions.has(p));
   // A held position that is gone hands its stops to a new position on its symbol and side.
   const handedOver = new Set<VenueStopOrder>();
-  const released = withStrays.map((t) => {
-    if (t.position !== null) return t;
+  const released = withStrays.map((t, i) => {
+    if (t.position !== null || held[i]?.flat === true) return t;
     const kept = t.stops.filter((s) => !openedPositions.some((p) => fits(s, p)));
     for (const s of t.stops) if (!kept.includes(s)) handedOver.add(s);
     return kept.length === t.stops.length ? t : { ...t, stops: kept };
