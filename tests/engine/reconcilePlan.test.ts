@@ -79,6 +79,16 @@ describe('reconcilePlan', () => {
       orphans: [],
     },
     {
+      why: 'seen flat, then reopened on its side: a new position; the old actor keeps its stop to cancel after the new one rests',
+      flat: true,
+      positions: [position('3000')],
+      stops: [stop('rt-aaa-s1')],
+      matchEntry: false,
+      held: ['p1 flat rt-aaa-s1'],
+      opened: ['3000'],
+      orphans: [],
+    },
+    {
       why: 'an orphan of ours and a foreign order',
       positions: [],
       stops: [stop('rt-zzz-s9'), stop('other-1')],
@@ -87,8 +97,23 @@ describe('reconcilePlan', () => {
       opened: [],
       orphans: ['rt-zzz-s9'],
     },
-  ])('$why', ({ positions, stops, matchEntry, held: wantHeld, opened, orphans }) => {
-    const plan = reconcilePlan([held], positions, stops, 'rt', matchEntry);
+  ] as {
+    why: string;
+    flat?: boolean;
+    positions: VenuePosition[];
+    stops: VenueStopOrder[];
+    matchEntry: boolean;
+    held: string[];
+    opened: string[];
+    orphans: string[];
+  }[])('$why', ({ flat, positions, stops, matchEntry, held: wantHeld, opened, orphans }) => {
+    const plan = reconcilePlan(
+      [{ ...held, flat: flat ?? false }],
+      positions,
+      stops,
+      'rt',
+      matchEntry,
+    );
     expect(
       plan.held.map((t) =>
         [
