@@ -81,7 +81,7 @@ export const soakReportSchema = z
     lost: count,
     /** Settles that found more than one stop of ours on one position. Target 0. */
     duplicates: count,
-    /** Positions whose best stop of ours stayed looser than the acknowledged one for 1 s. Target 0. */
+    /** Positions whose best stop of ours stayed looser than the acknowledged one for 2 s. Target 0. */
     looserStops: count,
     /** Settles that found a stop of ours on a symbol with no position. */
     orphans: count,

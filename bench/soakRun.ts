@@ -38,6 +38,12 @@ const BOOK = [
   { symbol: 'ADAUSDT', price: '0.45', quantity: '1000' },
 ] as const;
 
+/**
+ * How long a position's best stop may look looser than the acknowledged one before it counts:
+ * the engine's log (what it acknowledged) may trail the exchange on a loaded machine.
+ */
+const LOOSER_FOR_MS = 2000;
+
 /** The most positions (symbols) a soak can hold at once. */
 export const MAX_POSITIONS = BOOK.length;
 
@@ -455,7 +461,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       seen.add(key);
       const since = looserSince.get(key) ?? nowMs;
       looserSince.set(key, since);
-      if (nowMs - since >= 1000 && !flaggedLooser.has(key)) {
+      if (nowMs - since >= LOOSER_FOR_MS && !flaggedLooser.has(key)) {
         flaggedLooser.add(key);
         looserStops += 1;
         problem(
@@ -695,6 +701,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         // Settled: the one stop is exactly the one the engine last acknowledged for it.
         const only = stops[0] as Record<string, unknown>;
         const id = String(only['algoId']);
+        // The engine's log may trail the exchange on a loaded machine: wait for it, bounded.
+        const logDeadline = Math.max(deadline, Date.now() + 5000);
+        while (acknowledged.ownerOf(id) === undefined && Date.now() < logDeadline && !engine.done)
+          await delay(100);
         if (acknowledged.ownerOf(id) === undefined)
           problem(
             `${label}: ${p.symbol}'s stop ${id} at ${String(only['triggerPrice'])} is not one the engine acknowledged as resting`,
