@@ -559,6 +559,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     if (fault === undefined) return;
     storeFault = undefined;
     rmSync(storeFlag, { force: true });
+    if (restarting !== undefined) {
+      // A kill came meanwhile: the engine being started finds a disk with room.
+      log('disk full ended while the engine was restarting');
+      return;
+    }
     if (!engine.halted) {
       log('disk full ended; the engine wrote nothing meanwhile and did not halt');
       return;
@@ -744,6 +749,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const before = active.length;
     active = active.filter((f) => f.atMs + f.forMs > soakMs);
     if (active.length !== before) applyStanding();
+    if (restarting === undefined && engine.done) {
+      // Nothing of ours stopped it: an engine that ends by itself is a finding, then restarted.
+      const { code, signal } = await engine.exited;
+      problem(`the engine exited by itself (${code ?? signal}); restarting it`);
+      movedAt.clear();
+      restarting = (async () => {
+        await startEngine();
+        restarting = undefined;
+      })();
+    }
     if (storeFault !== undefined) {
       if (engine.halted && storeFault.haltSeenAt === undefined) {
         storeHalts += 1;
