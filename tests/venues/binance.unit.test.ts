@@ -17,7 +17,7 @@ import {
   type BinanceVenueOptions,
 } from '../../src/venues/binance/createBinanceVenue.ts';
 import { quantityOnStep, stopPriceOnTick } from '../../src/venues/binance/marketGrid.ts';
-import { redactCredentials } from '../../src/venues/binance/redactCredentials.ts';
+import { redactCredentials } from '../../src/venues/ccxt/redactCredentials.ts';
 import { toVenueError } from '../../src/venues/binance/toVenueError.ts';
 import { VenueError, type VenueErrorKind } from '../../src/venues/port.ts';
 

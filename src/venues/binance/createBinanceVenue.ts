@@ -1,10 +1,8 @@
 import { Decimal } from 'decimal.js';
 import type { Logger } from 'pino';
 import type { Millis } from '../../domain/types.ts';
-import { createLogger } from '../../telemetry/logger.ts';
-import { accountStreams } from '../ccxt/accountStreams.ts';
+import { adapterKit } from '../ccxt/adapterKit.ts';
 import { marketCatalog } from '../ccxt/marketCatalog.ts';
-import { venueCall } from '../ccxt/venueCall.ts';
 import {
   VenueError,
   type CloseMarketRequest,
@@ -15,11 +13,7 @@ import {
   type VenuePosition,
   type VenueStopOrder,
 } from '../port.ts';
-import {
-  createBinanceUsdmClient,
-  type BinanceConnection,
-  type BinanceUsdmClient,
-} from './binanceUsdmClient.ts';
+import { createBinanceUsdmClient, type BinanceConnection } from './binanceUsdmClient.ts';
 import {
   marketOrderFromRest,
   positionFromRest,
@@ -27,7 +21,6 @@ import {
   type RawRecord,
 } from './binanceWire.ts';
 import { gridFromExchangeInfo, quantityOnStep, stopPriceOnTick } from './marketGrid.ts';
-import { redactCredentials } from './redactCredentials.ts';
 import { toVenueError } from './toVenueError.ts';
 import { validateBinanceOptions } from './validateBinanceOptions.ts';
 import { watchAccountStream } from './watchAccountStream.ts';
@@ -60,20 +53,17 @@ function present<T>(value: T | undefined): value is T {
  */
 export async function createBinanceVenue(options: BinanceVenueOptions): Promise<Venue> {
   validateBinanceOptions(options);
-  const logger = options.logger ?? createLogger('binance-venue');
-  const client: BinanceUsdmClient = await createBinanceUsdmClient(options);
-  // Orders get their own ccxt instance, hence their own client-side throttle: ccxt queues every
-  // call of an instance behind the request weight of the calls before it (the account-wide
-  // openAlgoOrders weighs 40, i.e. 2 s), and an exit must not wait behind a reconciliation read.
-  const orders: BinanceUsdmClient = await createBinanceUsdmClient(options);
-  const redact = redactCredentials([options.apiKey, options.secret]);
-  const mapError = (e: unknown): VenueError => toVenueError(e, redact);
-  const streams = accountStreams();
+  // Orders get their own ccxt instance: ccxt queues every call of an instance behind the request
+  // weight of the calls before it (the account-wide openAlgoOrders weighs 40, i.e. 2 s).
+  const { logger, client, orders, mapError, call, streams } = await adapterKit(
+    options,
+    'binance-venue',
+    () => createBinanceUsdmClient(options),
+    toVenueError,
+  );
   const markets = marketCatalog(client, orders, gridFromExchangeInfo, 'a listed USDⓈ-M contract');
   // Local clock minus the venue's, measured by fetchTime; ccxt signs with it too.
   let timeDifference = 0;
-
-  const call = venueCall(logger, mapError);
 
   const orNotFound = async <T>(fn: () => Promise<T>): Promise<T | undefined> => {
     try {

@@ -2,12 +2,9 @@ import { Decimal } from 'decimal.js';
 import type { Logger } from 'pino';
 import type { Millis } from '../../domain/types.ts';
 import { parseDecimal } from '../../domain/money.ts';
-import { createLogger } from '../../telemetry/logger.ts';
-import { accountStreams } from '../ccxt/accountStreams.ts';
+import { adapterKit } from '../ccxt/adapterKit.ts';
 import { marketCatalog } from '../ccxt/marketCatalog.ts';
-import { venueCall } from '../ccxt/venueCall.ts';
 import { quantityOnStep, stopPriceOnTick, type ListedMarket } from '../binance/marketGrid.ts';
-import { redactCredentials } from '../binance/redactCredentials.ts';
 import {
   VenueError,
   type CloseMarketRequest,
@@ -19,7 +16,7 @@ import {
   type VenuePosition,
   type VenueStopOrder,
 } from '../port.ts';
-import { createBybitClient, type BybitClient, type BybitConnection } from './bybitClient.ts';
+import { createBybitClient, type BybitConnection } from './bybitClient.ts';
 import {
   marketOrderFromRow,
   positionFromRow,
@@ -91,20 +88,18 @@ function present<T>(value: T | undefined): value is T {
  */
 export async function createBybitVenue(options: BybitVenueOptions): Promise<Venue> {
   validateBybitOptions(options);
-  const logger = options.logger ?? createLogger('bybit-venue');
-  const client: BybitClient = await createBybitClient(options);
-  // Writes get their own ccxt instance, hence their own client-side throttle: an exit must not
-  // queue behind a reconciliation read.
-  const orders: BybitClient = await createBybitClient(options);
-  const redact = redactCredentials([options.apiKey, options.secret]);
-  const mapError = (e: unknown): VenueError => toBybitVenueError(e, redact);
+  const { logger, client, orders, mapError, call, streams } = await adapterKit(
+    options,
+    'bybit-venue',
+    () => createBybitClient(options),
+    toBybitVenueError,
+  );
   const fallbackClientId = `${options.clientIdPrefix}-sl`;
   // The client id of the engine's last place or move per symbol: one entry per listed market at
   // most. Forgotten when the stop is cancelled or the stream shows the position flat; a read
   // never forgets one, as it may predate the place it would undo.
   const stopClientIds = new Map<string, string>();
   const clientIdOf = (symbol: string): string => stopClientIds.get(symbol) ?? fallbackClientId;
-  const streams = accountStreams();
   const markets = marketCatalog(
     client,
     orders,
@@ -114,8 +109,6 @@ export async function createBybitVenue(options: BybitVenueOptions): Promise<Venu
   let readingPositions: Promise<RawRecord[]> | undefined;
   // Local clock minus the venue's, measured by fetchTime; ccxt signs with it too.
   let timeDifference = 0;
-
-  const call = venueCall(logger, mapError);
 
   /**
    * Every open position row of the account. Positions and stops are one list on Bybit, and the
