@@ -1,34 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { PlaceStopRequest, VenueError } from '../../src/venues/port.ts';
-import { emulator } from './emulatorHarness.ts';
-import { logLines, rejection, venueOn } from './binanceHarness.ts';
+import { failureRecorder } from './failureRecorder.ts';
+import { logLines, venueOn } from './binanceHarness.ts';
 
-const stop = (over: Partial<PlaceStopRequest> = {}): PlaceStopRequest => ({
-  symbol: 'BTCUSDT',
-  positionSide: 'long',
-  quantity: '0.01',
-  stopPrice: '59000',
-  clientId: 'rt-err-1',
-  workingType: 'CONTRACT_PRICE',
-  ...over,
-});
-
-/** Every error these tests saw, checked for credentials at the end. */
-const seen: VenueError[] = [];
-const secrets: string[] = [];
-
-async function failing(promise: Promise<unknown>): Promise<VenueError> {
-  const error = await rejection(promise);
-  seen.push(error);
-  return error;
-}
-
-async function setup(): Promise<Awaited<ReturnType<typeof emulator>>> {
-  const em = await emulator({ symbols: ['BTCUSDT'] });
-  secrets.push(em.apiKey, em.secret);
-  em.openPosition('BTCUSDT', 'long', '0.01');
-  return em;
-}
+const { secrets, stop, failing, setup, expectNoSecrets } = failureRecorder('rt-err-1');
 
 describe('Binance failures as the engine sees them', () => {
   it('a bad signature is auth', async () => {
@@ -86,9 +60,7 @@ describe('Binance failures as the engine sees them', () => {
   });
 
   it('a stop past the account limit of conditional orders is tooManyStops (-4045)', async () => {
-    const em = await emulator({ symbols: ['BTCUSDT'], maxOpenAlgoOrders: 2 });
-    secrets.push(em.apiKey, em.secret);
-    em.openPosition('BTCUSDT', 'long', '0.01');
+    const em = await setup({ maxOpenAlgoOrders: 2 });
     const venue = await venueOn(em);
     await venue.placeStop(stop({ clientId: 'rt-limit-1', stopPrice: '59000' }));
     await venue.placeStop(stop({ clientId: 'rt-limit-2', stopPrice: '59100' }));
@@ -166,13 +138,9 @@ describe('Binance failures as the engine sees them', () => {
   });
 
   it('no error message or log line carries a credential or a signature', () => {
-    expect(seen.length).toBeGreaterThanOrEqual(12);
-    const texts = [...seen.map((e) => e.message), ...logLines];
-    expect(logLines.length).toBeGreaterThan(0);
-    for (const text of texts) {
+    for (const text of expectNoSecrets(logLines, 12)) {
       expect(text).not.toMatch(/signature=[0-9a-f]/i);
       expect(text).not.toMatch(/timestamp=\d/);
-      for (const secret of secrets) expect(text).not.toContain(secret);
     }
   });
 });

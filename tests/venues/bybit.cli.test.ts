@@ -1,43 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { exchangeCommand } from '../../src/cli/exchange.ts';
-import { UsageError } from '../../src/cli/usageError.ts';
-import type { Emulator } from '../../src/venues/emulator/index.ts';
 import { bybitClient } from './bybitHarness.ts';
-
-function io(): {
-  lines: string[];
-  io: { out: (l: string) => void; err: (l: string) => void; isTty: boolean };
-} {
-  const lines: string[] = [];
-  return { lines, io: { out: (l) => lines.push(l), err: (l) => lines.push(l), isTty: false } };
-}
+import { runExchange, usage } from './exchangeCliRun.ts';
 
 describe('ratchet exchange --venue bybit', () => {
   it('prints the v5 REST and WebSocket URLs, and ccxt bybit trades on them', async () => {
-    const { lines, io: cliIo } = io();
-    const stop = new AbortController();
-    let onReady: (em: Emulator) => void = () => undefined;
-    const ready = new Promise<Emulator>((resolve) => (onReady = resolve));
-    const done = exchangeCommand(cliIo, { signal: stop.signal, onReady })
-      .exitOverride()
-      .parseAsync(
-        [
-          '--venue',
-          'bybit',
-          '--port',
-          '0',
-          '--feed',
-          'none',
-          '--api-key',
-          'k123',
-          '--api-secret',
-          's456',
-          '--symbols',
-          'BTCUSDT',
-        ],
-        { from: 'user' },
-      );
-    const em = await ready;
+    const { lines, em, stop } = await runExchange([
+      '--venue',
+      'bybit',
+      '--port',
+      '0',
+      '--feed',
+      'none',
+      '--api-key',
+      'k123',
+      '--api-secret',
+      's456',
+      '--symbols',
+      'BTCUSDT',
+    ]);
     const text = lines.join('\n');
     expect(text).toContain('Bybit v5 linear compatible');
     const rest = /REST\s+(\S+)\s+\(endpoints under \/v5\)/.exec(text)?.[1];
@@ -51,21 +31,11 @@ describe('ratchet exchange --venue bybit', () => {
       ['BTC/USDT:USDT', 0.002],
     ]);
     expect(em.state().feed).toMatchObject({ kind: 'none' });
-    stop.abort();
-    await done;
+    await stop();
     expect(lines.at(-1)).toMatch(/stopped \(abort\)/);
   });
 
   it('refuses an unknown venue in one paragraph naming both that exist', async () => {
-    const { io: cliIo } = io();
-    const err = await exchangeCommand(cliIo)
-      .exitOverride()
-      .parseAsync(['--venue', 'kraken'], { from: 'user' })
-      .then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-    expect(err).toBeInstanceOf(UsageError);
-    expect((err as Error).message).toMatch(/^--venue kraken is not .*binance .*bybit/);
+    expect(await usage(['--venue', 'kraken'])).toMatch(/^--venue kraken is not .*binance .*bybit/);
   });
 });

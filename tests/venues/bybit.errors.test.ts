@@ -1,35 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/venues/emulator/index.ts';
-import type { PlaceStopRequest, VenueError } from '../../src/venues/port.ts';
-import { emulator } from './emulatorHarness.ts';
-import { bybitLogLines, bybitVenueOn, rejection } from './bybitHarness.ts';
+import { failureRecorder } from './failureRecorder.ts';
+import { bybitLogLines, bybitVenueOn } from './bybitHarness.ts';
 
-const stop = (over: Partial<PlaceStopRequest> = {}): PlaceStopRequest => ({
-  symbol: 'BTCUSDT',
-  positionSide: 'long',
-  quantity: '0.01',
-  stopPrice: '59000',
-  clientId: 'rt-err-s1',
-  workingType: 'CONTRACT_PRICE',
-  ...over,
-});
-
-/** Every error these tests saw, checked for credentials at the end. */
-const seen: VenueError[] = [];
-const secrets: string[] = [];
-
-async function failing(promise: Promise<unknown>): Promise<VenueError> {
-  const error = await rejection(promise);
-  seen.push(error);
-  return error;
-}
-
-async function setup(options: Parameters<typeof emulator>[0] = {}) {
-  const em = await emulator({ symbols: ['BTCUSDT'], ...options });
-  secrets.push(em.apiKey, em.secret);
-  em.openPosition('BTCUSDT', 'long', '0.01');
-  return em;
-}
+const { secrets, stop, failing, setup, expectNoSecrets } = failureRecorder('rt-err-s1');
 
 describe('Bybit failures as the engine sees them', () => {
   it('a bad signature is auth (10004), an unknown key auth (10003)', async () => {
@@ -195,10 +169,7 @@ describe('Bybit failures as the engine sees them', () => {
   });
 
   it('no error message or log line carries a credential', () => {
-    expect(seen.length).toBeGreaterThanOrEqual(14);
-    const texts = [...seen.map((e) => e.message), ...bybitLogLines];
-    expect(bybitLogLines.length).toBeGreaterThan(0);
+    const texts = expectNoSecrets(bybitLogLines, 14);
     expect(texts.some((t) => t.includes('origin_string'))).toBe(true);
-    for (const text of texts) for (const secret of secrets) expect(text).not.toContain(secret);
   });
 });

@@ -1,57 +1,24 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { exchangeCommand } from '../../src/cli/exchange.ts';
-import { UsageError } from '../../src/cli/usageError.ts';
-import type { Emulator } from '../../src/venues/emulator/index.ts';
-
-function io(): {
-  lines: string[];
-  io: { out: (l: string) => void; err: (l: string) => void; isTty: boolean };
-} {
-  const lines: string[] = [];
-  return { lines, io: { out: (l) => lines.push(l), err: (l) => lines.push(l), isTty: false } };
-}
-
-async function usage(args: string[]): Promise<string> {
-  const { io: cliIo } = io();
-  const err = await exchangeCommand(cliIo)
-    .exitOverride()
-    .parseAsync(args, { from: 'user' })
-    .then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-  expect(err).toBeInstanceOf(UsageError);
-  return (err as Error).message;
-}
+import { runExchange, usage } from './exchangeCliRun.ts';
 
 describe('ratchet exchange', () => {
   it('prints REST and WS URLs and the key pair, serves them, and stops cleanly', async () => {
-    const { lines, io: cliIo } = io();
-    const stop = new AbortController();
-    let onReady: (em: Emulator) => void = () => undefined;
-    const ready = new Promise<Emulator>((resolve) => (onReady = resolve));
-    const done = exchangeCommand(cliIo, { signal: stop.signal, onReady })
-      .exitOverride()
-      .parseAsync(
-        [
-          '--port',
-          '0',
-          '--api-key',
-          'k123',
-          '--api-secret',
-          's456',
-          '--symbols',
-          'btcusdt,SOLUSDT',
-          '--seed',
-          '9',
-          '--history',
-          '50',
-        ],
-        { from: 'user' },
-      );
-    const em = await ready;
+    const { lines, em, stop } = await runExchange([
+      '--port',
+      '0',
+      '--api-key',
+      'k123',
+      '--api-secret',
+      's456',
+      '--symbols',
+      'btcusdt,SOLUSDT',
+      '--seed',
+      '9',
+      '--history',
+      '50',
+    ]);
     const rest = /REST\s+(\S+)/.exec(lines.join('\n'))?.[1];
     expect(lines.join('\n')).toMatch(/WS\s+ws:\/\/127\.0\.0\.1:\d+\/ws/);
     expect(lines.join('\n')).toMatch(/API key\s+k123\n\s+secret\s+s456/);
@@ -65,21 +32,20 @@ describe('ratchet exchange', () => {
       algoOrders: 50,
       protectionRecords: 50,
     });
-    stop.abort();
-    await done;
+    await stop();
     expect(lines.at(-1)).toMatch(/stopped/);
     await expect(fetch(`${rest}/fapi/v1/time`)).rejects.toThrow();
   });
 
   it('--feed none leaves prices still until POST /admin/price moves them', async () => {
-    const { lines, io: cliIo } = io();
-    const stop = new AbortController();
-    let onReady: (em: Emulator) => void = () => undefined;
-    const ready = new Promise<Emulator>((resolve) => (onReady = resolve));
-    const done = exchangeCommand(cliIo, { signal: stop.signal, onReady })
-      .exitOverride()
-      .parseAsync(['--port', '0', '--feed', 'none', '--symbols', 'BTCUSDT'], { from: 'user' });
-    const em = await ready;
+    const { lines, em, stop } = await runExchange([
+      '--port',
+      '0',
+      '--feed',
+      'none',
+      '--symbols',
+      'BTCUSDT',
+    ]);
     expect(lines.join('\n')).toMatch(/feed\s+none: prices move only through POST \/admin\/price/);
     const state = async (): Promise<{ feed: unknown; prices: unknown }> =>
       (await (await fetch(`${em.restUrl}/admin/state`)).json()) as {
@@ -96,8 +62,7 @@ describe('ratchet exchange', () => {
       prices: { BTCUSDT: { last: '61234.5', mark: '61234.5' } },
     });
     expect(em.exchange.book('BTCUSDT').stats.count).toBe(1);
-    stop.abort();
-    await done;
+    await stop();
   });
 
   it.each([
