@@ -55,15 +55,13 @@ export async function createBinanceVenue(options: BinanceVenueOptions): Promise<
   validateBinanceOptions(options);
   // Orders get their own ccxt instance: ccxt queues every call of an instance behind the request
   // weight of the calls before it (the account-wide openAlgoOrders weighs 40, i.e. 2 s).
-  const { logger, client, orders, mapError, call, streams } = await adapterKit(
+  const { logger, client, orders, mapError, call, streams, clock } = await adapterKit(
     options,
     'binance-venue',
     () => createBinanceUsdmClient(options),
     toVenueError,
   );
   const markets = marketCatalog(client, orders, gridFromExchangeInfo, 'a listed USDⓈ-M contract');
-  // Local clock minus the venue's, measured by fetchTime; ccxt signs with it too.
-  let timeDifference = 0;
 
   const orNotFound = async <T>(fn: () => Promise<T>): Promise<T | undefined> => {
     try {
@@ -89,9 +87,7 @@ export async function createBinanceVenue(options: BinanceVenueOptions): Promise<
         // The server read its clock somewhere in the round trip: assume the latest instant, so a
         // request is never signed ahead of the venue's clock (Binance refuses that, -1021), only
         // behind it, which recvWindow tolerates.
-        timeDifference = after - serverTime;
-        client.options['timeDifference'] = timeDifference;
-        orders.options['timeDifference'] = timeDifference;
+        clock.adjust(after - serverTime);
         return serverTime;
       });
     },
@@ -233,7 +229,7 @@ export async function createBinanceVenue(options: BinanceVenueOptions): Promise<
       return streams.open(
         (ended) =>
           watchAccountStream(
-            { client, venueNow: () => Date.now() - timeDifference, toVenueError: mapError, logger },
+            { client, venueNow: clock.now, toVenueError: mapError, logger },
             listener,
             ended,
           ),

@@ -88,7 +88,7 @@ function present<T>(value: T | undefined): value is T {
  */
 export async function createBybitVenue(options: BybitVenueOptions): Promise<Venue> {
   validateBybitOptions(options);
-  const { logger, client, orders, mapError, call, streams } = await adapterKit(
+  const { logger, client, orders, mapError, call, streams, clock } = await adapterKit(
     options,
     'bybit-venue',
     () => createBybitClient(options),
@@ -107,8 +107,6 @@ export async function createBybitVenue(options: BybitVenueOptions): Promise<Venu
     'a listed Bybit linear contract',
   );
   let readingPositions: Promise<RawRecord[]> | undefined;
-  // Local clock minus the venue's, measured by fetchTime; ccxt signs with it too.
-  let timeDifference = 0;
 
   /**
    * Every open position row of the account. Positions and stops are one list on Bybit, and the
@@ -168,7 +166,7 @@ export async function createBybitVenue(options: BybitVenueOptions): Promise<Venu
         stopPrice,
         request.workingType === 'MARK_PRICE' ? 'MarkPrice' : 'LastPrice',
       );
-      const now = Date.now() - timeDifference;
+      const now = clock.now();
       return {
         id: positionStopId(request.symbol),
         clientId: request.clientId,
@@ -226,9 +224,7 @@ export async function createBybitVenue(options: BybitVenueOptions): Promise<Venu
         const after = Date.now();
         if (serverTime === undefined) throw new VenueError('unknownOutcome', 'no server time');
         // The server read its clock about halfway through the round trip.
-        timeDifference = Math.round((before + after) / 2) - serverTime;
-        client.options['timeDifference'] = timeDifference;
-        orders.options['timeDifference'] = timeDifference;
+        clock.adjust(Math.round((before + after) / 2) - serverTime);
         return serverTime;
       });
     },
@@ -373,7 +369,7 @@ export async function createBybitVenue(options: BybitVenueOptions): Promise<Venu
           watchBybitAccount(
             {
               client,
-              venueNow: () => Date.now() - timeDifference,
+              venueNow: clock.now,
               toVenueError: mapError,
               stopClientId: clientIdOf,
               positionClosed: (symbol) => stopClientIds.delete(symbol),

@@ -5,6 +5,7 @@ import type { VenueError } from '../port.ts';
 import { accountStreams, type AccountStreams } from './accountStreams.ts';
 import { redactCredentials } from './redactCredentials.ts';
 import { venueCall, type VenueCall } from './venueCall.ts';
+import { venueClock, type VenueClock } from './venueClock.ts';
 
 /** What every ccxt adapter is built from. */
 export interface AdapterKit<C extends Exchange> {
@@ -20,6 +21,8 @@ export interface AdapterKit<C extends Exchange> {
   readonly mapError: (error: unknown) => VenueError;
   readonly call: VenueCall;
   readonly streams: AccountStreams;
+  /** Adjusted by fetchTime; both clients sign by it. */
+  readonly clock: VenueClock;
 }
 
 /**
@@ -49,5 +52,6 @@ export async function adapterKit<C extends Exchange>(
     mapError,
     call: venueCall(logger, mapError),
     streams: accountStreams(),
+    clock: venueClock([client, orders]),
   };
 }
