@@ -16,7 +16,7 @@ import {
   createBinanceVenue,
   type BinanceVenueOptions,
 } from '../../src/venues/binance/createBinanceVenue.ts';
-import { quantityOnStep, stopPriceOnTick } from '../../src/venues/binance/marketGrid.ts';
+import { quantityOnStep, stopPriceOnTick } from '../../src/venues/ccxt/marketGrid.ts';
 import { redactCredentials } from '../../src/venues/ccxt/redactCredentials.ts';
 import { toVenueError } from '../../src/venues/binance/toVenueError.ts';
 import { VenueError, type VenueErrorKind } from '../../src/venues/port.ts';

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Millis } from '../../domain/types.ts';
 import { adapterKit } from '../ccxt/adapterKit.ts';
 import { marketCatalog } from '../ccxt/marketCatalog.ts';
+import { quantityOnStep, stopPriceOnTick } from '../ccxt/marketGrid.ts';
 import {
   VenueError,
   type CloseMarketRequest,
@@ -20,7 +21,7 @@ import {
   stopFromRest,
   type RawRecord,
 } from './binanceWire.ts';
-import { gridFromExchangeInfo, quantityOnStep, stopPriceOnTick } from './marketGrid.ts';
+import { gridFromExchangeInfo } from './gridFromExchangeInfo.ts';
 import { toVenueError } from './toVenueError.ts';
 import { validateBinanceOptions } from './validateBinanceOptions.ts';
 import { watchAccountStream } from './watchAccountStream.ts';

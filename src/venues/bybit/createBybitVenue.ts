@@ -4,7 +4,7 @@ import type { Millis } from '../../domain/types.ts';
 import { parseDecimal } from '../../domain/money.ts';
 import { adapterKit } from '../ccxt/adapterKit.ts';
 import { marketCatalog } from '../ccxt/marketCatalog.ts';
-import { quantityOnStep, stopPriceOnTick, type ListedMarket } from '../binance/marketGrid.ts';
+import { quantityOnStep, stopPriceOnTick, type ListedMarket } from '../ccxt/marketGrid.ts';
 import {
   VenueError,
   type CloseMarketRequest,
