@@ -807,6 +807,7 @@ export class LiveEngine {
   }
 
   private async cancelOrphan(order: VenueStopOrder): Promise<void> {
+    if (this.halted) return;
     try {
       await this.options.venue.cancelStop(order.symbol, order.id);
       this.log.info({ symbol: order.symbol, clientId: order.clientId }, 'orphan stop cancelled');
@@ -967,6 +968,16 @@ export class LiveEngine {
       return;
     }
     if (this.stopping) return;
+    // Halted (the store refused a write), the engine reads but acts on nothing: whatever
+    // reconciliation would do — cancel an orphan, take a position in charge — could not be
+    // journaled.
+    if (this.halted) {
+      this.log.warn(
+        { positions: positions.length, stops: stops.length },
+        'halted: the exchange is read, nothing is changed',
+      );
+      return;
+    }
     const live = [...this.slots.values()].filter((s) => !s.stopped);
     const plan = reconcilePlan(
       live.map((s) => this.held(s)),

@@ -20,8 +20,13 @@ export interface VenueExecutorOptions {
   readonly onFailure?: (command: SyncCommand, error: VenueError) => void;
 }
 
-// Failures that say the venue is unwell (not that our request was wrong).
-const UNHEALTHY = new Set(['retryable', 'rateLimited', 'unknownOutcome']);
+// Failures that say the venue is unwell (not that our request was wrong). A rate limit is not
+// one: the venue answered, and said when to come back (the sync machine honours Retry-After);
+// opening the circuit for 30 s on it would hold back new positions' first stops for nothing.
+const UNHEALTHY = new Set(['retryable', 'unknownOutcome']);
+// A market close is what the virtual stop sends when the resting stop cannot protect: it is
+// tried even while the circuit is open.
+const ALWAYS_TRIED = new Set<SyncCommand['type']>(['closeAtMarket', 'lookUpClose']);
 
 const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
 
@@ -43,7 +48,9 @@ export class VenueExecutor {
 
   /** Returns the event answering `command` for the position on `symbol` with `side`. */
   async run(symbol: string, side: Side, command: SyncCommand): Promise<SyncEvent> {
-    const verdict = this.breaker.admit(this.options.now());
+    const verdict = ALWAYS_TRIED.has(command.type)
+      ? { allowed: true as const }
+      : this.breaker.admit(this.options.now());
     if (!verdict.allowed) {
       return {
         type: 'FAILED',
