@@ -219,6 +219,9 @@ export function exchangeCommand(
           : options.feed.kind === 'synthetic'
             ? `synthetic, seed ${options.seed ?? 1}, speed ${raw.speed}x`
             : 'none: prices move only through POST /admin/price';
+      // Listen for the signals before saying how to send one: a Ctrl-C (or a supervisor's
+      // SIGTERM) right after the line must stop the emulator cleanly, not kill the process.
+      const stopped = waitForStop(hooks.signal);
       printEndpoints(io, em, options.venue);
       io.out(`  API key  ${em.apiKey}`);
       io.out(`  secret   ${em.secret}`);
@@ -238,7 +241,7 @@ export function exchangeCommand(
         });
       }
       hooks.onReady?.(em);
-      const why = await waitForStop(hooks.signal);
+      const why = await stopped;
       stopping = true;
       await em.close();
       io.out(`Exchange emulator stopped (${why}).`);
