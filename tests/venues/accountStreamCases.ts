@@ -61,6 +61,33 @@ export function accountStreamCases({ venueOn, refused, opened }: AccountStreamVe
     expect(account.errors).toEqual([]);
   });
 
+  it('misses no change: a close and a same-side reopen in the same instant are both reported', async () => {
+    const em = await emulator({ symbols: ['BTCUSDT'] });
+    const venue = await venueOn(em);
+    const account = watch(venue);
+    await account.next(isReconnected);
+    em.setPrice('BTCUSDT', '60000.1');
+    em.openPosition('BTCUSDT', 'long', '0.010');
+    await account.next((e) => e.type === 'position' && !('closed' in e.position));
+    const mark = account.events.length;
+    // Three messages before the adapter can call again: only the first would meet a waiting call.
+    em.closePosition('BTCUSDT');
+    em.setPrice('BTCUSDT', '60100.1');
+    em.openPosition('BTCUSDT', 'long', '0.020');
+    const reopened = await account.next(
+      (e) => e.type === 'position' && !('closed' in e.position) && e.position.quantity === '0.02',
+      mark,
+    );
+    expect(reopened).toMatchObject({ position: { side: 'long', entryPrice: '60100.1' } });
+    const seen = account.events
+      .slice(mark)
+      .flatMap((e) =>
+        e.type !== 'position' ? [] : ['closed' in e.position ? 'closed' : e.position.quantity],
+      );
+    expect(seen).toEqual(['closed', '0.02']);
+    expect(account.errors).toEqual([]);
+  });
+
   it('reports reconnected after the socket drops, and delivers changes again', async () => {
     const em = await emulator({ symbols: ['BTCUSDT'] });
     const venue = await venueOn(em);

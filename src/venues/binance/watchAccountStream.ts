@@ -17,7 +17,7 @@ export interface AccountStreamDeps {
 const USER_STREAM = 'listenKey=';
 
 /**
- * Feeds `listener` from ccxt's `watchPositions` and `watchOrders` (one user-data socket) until
+ * Feeds `listener` from ccxt's position messages (every one: see PositionUpdates) and `watchOrders` (one user-data socket) until
  * the returned function is called. `reconnected` is reported whenever the user-data socket is
  * open with both loops listening after a gap — the first start, a dropped socket (the loops call
  * again and ccxt redials), a loop's failed call — so the engine reconciles over REST knowing that
@@ -43,7 +43,7 @@ export function watchAccountStream(
         return () => client.socketOpened.delete(onSocketOpened);
       },
       positions: {
-        watch: () => client.watchPositions(),
+        watch: () => client.nextPositions(),
         toEvent: (p) => {
           const ts = p.timestamp ?? venueNow();
           const position = positionFromStream(p.info as Record<string, unknown>, ts);

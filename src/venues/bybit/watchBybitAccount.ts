@@ -21,7 +21,7 @@ export interface BybitAccountDeps {
 const PRIVATE_STREAM = '/v5/private';
 
 /**
- * Feeds `listener` from ccxt's `watchPositions` and `watchOrders` (the `position` and `order`
+ * Feeds `listener` from ccxt's position messages (every one: see PositionUpdates) and `watchOrders` (the `position` and `order`
  * topics of one authenticated private socket) until the returned function is called. Position
  * rows become `position` events; the `StopLoss` conditional order of a position's stop becomes
  * `stop` events (fired, cleared); other orders are not reported. `reconnected` is reported
@@ -62,7 +62,7 @@ export function watchBybitAccount(
         };
       },
       positions: {
-        watch: () => client.watchPositions(),
+        watch: () => client.nextPositions(),
         toEvent: (p) => {
           const position = positionFromRow(p.info as RawRecord);
           if (position === undefined) return undefined;

@@ -1,4 +1,5 @@
-import type { Exchange } from 'ccxt';
+import type { Exchange, Position } from 'ccxt';
+import { PositionUpdates } from './positionUpdates.ts';
 
 // A mixin's base must be constructible from any arguments (TS2545).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -9,7 +10,7 @@ type ExchangeClass = new (...args: any[]) => Exchange;
  * its client: a hook when a socket opens, a `rateLimitRefusal` an adapter overrides to throw its
  * own error (carrying the wait) before ccxt handles an answer, and a `close` that also cancels
  * ccxt's delayed calls (a keep-alive would otherwise run forever after close and keep the process
- * alive).
+ * alive), and `nextPositions`, which misses no position change (see PositionUpdates).
  */
 export function adapterClient<TBase extends ExchangeClass>(Base: TBase) {
   return class AdapterClient extends Base {
@@ -17,6 +18,47 @@ export function adapterClient<TBase extends ExchangeClass>(Base: TBase) {
     readonly socketOpened = new Set<(url: string) => void>();
     readonly #delayed = new Set<ReturnType<typeof setTimeout>>();
     #closed = false;
+    /** Every position change parsed from the account socket, until `nextPositions` takes it. */
+    readonly positionUpdates = new PositionUpdates<Position>();
+
+    /**
+     * Returns the position changes that arrived since the last call, waiting for the next
+     * message when there are none (or ccxt's first snapshot, when it answers with one).
+     */
+    async nextPositions(): Promise<Position[]> {
+      if (this.positionUpdates.size === 0) {
+        const answer: unknown = await (
+          this as unknown as { watchPositions(): Promise<unknown> }
+        ).watchPositions();
+        if (this.positionUpdates.size === 0)
+          return Array.isArray(answer) ? (answer as Position[]) : [];
+      }
+      return this.positionUpdates.take();
+    }
+
+    /**
+     * ccxt's handler of a positions message, with every position it hands to a waiting
+     * `watchPositions` kept in `positionUpdates` as well — also when no call is waiting.
+     */
+    handlePositions(client: unknown, message: unknown): void {
+      const socket = client as { resolve: (result: unknown, hash?: string) => unknown };
+      const parent = Object.getPrototypeOf(AdapterClient.prototype) as {
+        handlePositions(client: unknown, message: unknown): void;
+      };
+      // Each exchange resolves the whole message's list under a hash ending in "positions"
+      // (binance `future:positions`, bybit `positions`); per-symbol hashes carry subsets.
+      const own = socket.resolve.bind(socket);
+      socket.resolve = (result: unknown, hash?: string): unknown => {
+        if (hash?.endsWith('positions') === true && Array.isArray(result))
+          this.positionUpdates.push(result as Position[]);
+        return own(result, hash);
+      };
+      try {
+        parent.handlePositions.call(this, client, message);
+      } finally {
+        delete (socket as { resolve?: unknown }).resolve;
+      }
+    }
 
     /**
      * Returns the error to throw for an HTTP answer that refuses for a rate limit, or undefined
