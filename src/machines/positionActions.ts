@@ -6,6 +6,7 @@ import {
   currentVerdict,
   inPlaceChanges,
   inPlaceEvents,
+  openedEvent,
   phasesOf,
   stepOf,
   verdictOf,
@@ -39,7 +40,7 @@ interface Pace {
 /** The position statechart's actions, in the order a step runs them. */
 export const positionActions = {
   emitOpened: action(({ context, enqueue }) => {
-    enqueue.emit({ type: 'opened', ts: context.position.openedAt, stop: context.stop });
+    enqueue.emit(openedEvent(context));
   }),
 
   // A quiet step: only its facts are written (a plain assign: no events to enqueue).

@@ -2,6 +2,7 @@ import type { AnyActorScope, AnyStateMachine, EventObject } from 'xstate';
 import type { Policy } from '../domain/types.ts';
 import type { PositionContext } from './positionContext.ts';
 import type { PositionMachineEvent } from './positionEvents.ts';
+import { emitThrough, reportMicrostep, type PositionScope } from './positionScope.ts';
 import { inPlaceChanges, inPlaceEvents, isQuiet, staysInState, stepOf } from './positionStep.ts';
 
 /** The fields of an XState machine snapshot the shortcut reads or writes. */
@@ -10,15 +11,6 @@ interface SnapshotLike {
   readonly machine: unknown;
   readonly context: PositionContext;
   readonly value: unknown;
-}
-
-/** XState's actor scope, with the inspection hook every microstep reports to. */
-interface ScopeLike {
-  readonly self: unknown;
-  readonly system: { _sendInspectionEvent: (event: object) => void };
-  readonly actionExecutor: (action: object) => void;
-  readonly defer: (fn: () => void) => void;
-  readonly emit: (event: EventObject) => void;
 }
 
 /** The state value of an open position: each region's active state. */
@@ -94,26 +86,14 @@ export function withInPlaceSteps<M extends AnyStateMachine>(machine: M): M {
   const transition = (snapshot: SnapshotLike, event: EventObject, actorScope: AnyActorScope) => {
     const selected = select(snapshot, event as PositionMachineEvent);
     if (selected === undefined) return full(snapshot, event, actorScope);
-    const scope = actorScope as unknown as ScopeLike;
+    const scope = actorScope as unknown as PositionScope;
     const { context } = snapshot;
     const changes = inPlaceChanges(context, selected.step);
     const next: SnapshotLike =
       changes === undefined ? snapshot : { ...snapshot, context: { ...context, ...changes } };
-    for (const emitted of inPlaceEvents(selected.step)) {
-      scope.actionExecutor({
-        type: 'xstate.emit',
-        info: { context: next.context, event, self: scope.self, system: scope.system },
-        params: { event: emitted },
-        exec: () => scope.defer(() => scope.emit(emitted)),
-      });
-    }
-    scope.system._sendInspectionEvent({
-      type: '@xstate.microstep',
-      actorRef: scope.self,
-      event,
-      snapshot: next,
-      _transitions: [selected.taken],
-    });
+    for (const emitted of inPlaceEvents(selected.step))
+      emitThrough(scope, emitted, next.context, event);
+    reportMicrostep(scope, event, next, [selected.taken]);
     return next;
   };
   (machine as { transition: unknown }).transition = transition;

@@ -9,6 +9,7 @@ import {
 import type { PositionMachineEvent } from './positionEvents.ts';
 import { positionGuards } from './positionGuards.ts';
 import { withInPlaceSteps } from './positionInPlaceSteps.ts';
+import { withKnownOpenings } from './positionOpening.ts';
 
 // The step's trailing distance depends on the momentum pace, which only the state knows.
 const ACCELERATED = stateIn('#position.open.distance.trailing.accelerated');
@@ -206,8 +207,9 @@ export function createPositionChart() {
  * `protection` run in parallel inside `open`; `exited` is final. Time comes only from the
  * `ts` of PRICE and CLOCK events: the machine has no timers. Emitted events are the SPEC's
  * event lines, in SPEC order. A step that leaves every region where it is skips XState's
- * search for transitions (see withInPlaceSteps) and is otherwise the same step.
+ * search for transitions (see withInPlaceSteps), and a position opens from the snapshot of
+ * the first one of its shape (see withKnownOpenings); both are otherwise the same steps.
  */
-export const positionMachine = withInPlaceSteps(createPositionChart());
+export const positionMachine = withKnownOpenings(withInPlaceSteps(createPositionChart()));
 
 export type PositionMachine = typeof positionMachine;

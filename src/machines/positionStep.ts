@@ -56,6 +56,11 @@ export function inPlaceChanges(
   return context.step === null ? step.changes : { ...step.changes, step: null };
 }
 
+/** Returns the event a position announces when it opens, its initial stop placed. */
+export function openedEvent(context: PositionContext): PositionEvent {
+  return { type: 'opened', ts: context.position.openedAt, stop: context.stop };
+}
+
 /** Returns the SPEC events a step that stays in state announces, in SPEC order. */
 export function inPlaceEvents(step: StepOutcome): PositionEvent[] {
   if (step.kind === 'rejected')

@@ -54,8 +54,8 @@ function observe(machine: AnyStateMachine, c: DifferentialCase): string[] {
   return seen;
 }
 
-describe('position machine, steps taken in place', () => {
-  it(`shows every observer what XState's full macrostep shows (seed ${seed}, ${numRuns} cases)`, () => {
+describe('position machine, openings and steps taken directly', () => {
+  it(`shows every observer what XState's own opening and macrosteps show (seed ${seed}, ${numRuns} cases)`, () => {
     let inPlace = 0;
     fc.assert(
       fc.property(differentialCaseArb, (c) => {
