@@ -10,6 +10,7 @@ import type { PositionMachineEvent } from './positionEvents.ts';
 import { positionGuards } from './positionGuards.ts';
 import { withInPlaceSteps } from './positionInPlaceSteps.ts';
 import { withKnownOpenings } from './positionOpening.ts';
+import { withKnownRestores } from './positionRestoring.ts';
 
 // The step's trailing distance depends on the momentum pace, which only the state knows.
 const ACCELERATED = stateIn('#position.open.distance.trailing.accelerated');
@@ -208,8 +209,11 @@ export function createPositionChart() {
  * `ts` of PRICE and CLOCK events: the machine has no timers. Emitted events are the SPEC's
  * event lines, in SPEC order. A step that leaves every region where it is skips XState's
  * search for transitions (see withInPlaceSteps), and a position opens from the snapshot of
- * the first one of its shape (see withKnownOpenings); both are otherwise the same steps.
+ * the first one of its shape (see withKnownOpenings) and restores from the first one restored
+ * with its state value (see withKnownRestores); all are otherwise XState's own steps.
  */
-export const positionMachine = withKnownOpenings(withInPlaceSteps(createPositionChart()));
+export const positionMachine = withKnownRestores(
+  withKnownOpenings(withInPlaceSteps(createPositionChart())),
+);
 
 export type PositionMachine = typeof positionMachine;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createActor, type AnyStateMachine, type InspectionEvent } from 'xstate';
+import { createActor, type AnyActor, type AnyStateMachine, type InspectionEvent } from 'xstate';
 import {
   describeTransition,
   type TransitionLike,
@@ -14,37 +14,61 @@ const numRuns = Number(process.env.RATCHET_TEST_RUNS ?? 600);
 /** The statechart with every step through XState's full macrostep. */
 const chart = createPositionChart();
 
+/** Returns the restored snapshot's fields as text: active state nodes, value, tags, status. */
+function describeSnapshot(snapshot: unknown): string {
+  const s = snapshot as { _nodes: { id: string }[]; tags: Set<string>; [key: string]: unknown };
+  return JSON.stringify([
+    s._nodes.map((n) => n.id),
+    [...s.tags],
+    Object.keys(s),
+    s.value,
+    s.status,
+    s.context,
+    s.historyValue,
+    s.children,
+  ]);
+}
+
 /**
  * Returns everything an observer of the actor sees, in order: each inspection event (microsteps
  * with the transitions they took, actions with their params, snapshots), each emitted event,
- * each snapshot `getSnapshot` returns and each persisted snapshot, as text.
+ * each snapshot `getSnapshot` returns and each persisted snapshot, as text. Halfway through the
+ * inputs the actor is persisted and a restored one takes over.
  */
 function observe(machine: AnyStateMachine, c: DifferentialCase): string[] {
   const seen: string[] = [];
-  const actor = createActor(machine, {
-    input: { market: c.market, position: c.position, policy: c.policy },
-    inspect: (e: InspectionEvent) => {
-      if (e.type === '@xstate.microstep') {
-        const taken = (e as unknown as { _transitions: TransitionLike[] })._transitions;
-        const ids = taken.map((t) => describeTransition(t).id);
-        seen.push(
-          `microstep ${JSON.stringify(e.event)} ${JSON.stringify(e.snapshot)} ${ids.join()}`,
-        );
-      } else if (e.type === '@xstate.action') {
-        seen.push(`action ${JSON.stringify(e.action)}`);
-      } else if (e.type === '@xstate.snapshot') {
-        seen.push(`snapshot ${JSON.stringify(e.event)} ${JSON.stringify(e.snapshot)}`);
-      } else if (e.type === '@xstate.event') {
-        seen.push(`event ${JSON.stringify(e.event)}`);
-      }
-    },
-  });
-  actor.on('*', (e: unknown) => seen.push(`emitted ${JSON.stringify(e)}`));
-  actor.subscribe((s) => seen.push(`observed ${s.status}`));
-  actor.start();
-  for (const input of c.inputs) {
-    if (actor.getSnapshot().status !== 'active') break;
-    actor.send(input);
+  const inspect = (e: InspectionEvent) => {
+    if (e.type === '@xstate.microstep') {
+      const taken = (e as unknown as { _transitions: TransitionLike[] })._transitions;
+      const ids = taken.map((t) => describeTransition(t).id);
+      seen.push(`microstep ${JSON.stringify(e.event)} ${JSON.stringify(e.snapshot)} ${ids.join()}`);
+    } else if (e.type === '@xstate.action') {
+      seen.push(`action ${JSON.stringify(e.action)}`);
+    } else if (e.type === '@xstate.snapshot') {
+      seen.push(`snapshot ${JSON.stringify(e.event)} ${JSON.stringify(e.snapshot)}`);
+    } else if (e.type === '@xstate.event') {
+      seen.push(`event ${JSON.stringify(e.event)}`);
+    }
+  };
+  const input = { market: c.market, position: c.position, policy: c.policy };
+  const watch = (actor: AnyActor) => {
+    actor.on('*', (e: unknown) => seen.push(`emitted ${JSON.stringify(e)}`));
+    actor.subscribe((s: unknown) => seen.push(`observed ${(s as { status: string }).status}`));
+    return actor.start();
+  };
+  let actor = watch(createActor(machine, { input, inspect }));
+  seen.push(`opened ${describeSnapshot(actor.getSnapshot())}`);
+  const half = Math.floor(c.inputs.length / 2);
+  for (const [i, event] of c.inputs.entries()) {
+    if (i === half) {
+      const persisted = actor.getPersistedSnapshot();
+      actor.stop();
+      actor = watch(createActor(machine, { input, inspect, snapshot: persisted }));
+      seen.push(`restored ${describeSnapshot(actor.getSnapshot())}`);
+    }
+    const before = actor.getSnapshot() as { status: string };
+    if (before.status !== 'active') break;
+    actor.send(event);
     const snapshot = actor.getSnapshot() as { value: unknown; status: string; context: unknown };
     seen.push(`value ${JSON.stringify(snapshot.value)} ${snapshot.status}`);
     seen.push(`context ${JSON.stringify(snapshot.context)}`);
