@@ -13,7 +13,7 @@ export class NotPlain extends Error {
 const MAX_HEADER = 1 << 20;
 // An element longer than this (huge whitespace, long literals) is left to the token walker.
 const MAX_ELEMENT = 256;
-const CHUNK = 1 << 20;
+const CHUNK = 1 << 16;
 
 // One `[ts, price]` element and what follows it: ts a plain integer literal of at most 15
 // digits (exact as a JS number, no sign of zero kept), price a string of plain characters (no
