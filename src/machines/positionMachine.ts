@@ -10,6 +10,7 @@ import type { PositionMachineEvent } from './positionEvents.ts';
 import { positionGuards } from './positionGuards.ts';
 import { withInPlaceSteps } from './positionInPlaceSteps.ts';
 import { withKnownOpenings } from './positionOpening.ts';
+import { withPlainPersistence } from './positionPersisting.ts';
 import { withKnownRestores } from './positionRestoring.ts';
 
 // The step's trailing distance depends on the momentum pace, which only the state knows.
@@ -210,10 +211,11 @@ export function createPositionChart() {
  * event lines, in SPEC order. A step that leaves every region where it is skips XState's
  * search for transitions (see withInPlaceSteps), and a position opens from the snapshot of
  * the first one of its shape (see withKnownOpenings) and restores from the first one restored
- * with its state value (see withKnownRestores); all are otherwise XState's own steps.
+ * with its state value (see withKnownRestores), and persists without XState's generic copy
+ * (see withPlainPersistence); all are otherwise XState's own steps.
  */
-export const positionMachine = withKnownRestores(
-  withKnownOpenings(withInPlaceSteps(createPositionChart())),
+export const positionMachine = withPlainPersistence(
+  withKnownRestores(withKnownOpenings(withInPlaceSteps(createPositionChart()))),
 );
 
 export type PositionMachine = typeof positionMachine;
