@@ -34,6 +34,28 @@ function restingOpen(value: unknown, policy: Policy): OpenValue | undefined {
   return open;
 }
 
+/** Returns `snapshot` with `context`: XState's snapshot fields in XState's order, one shape. */
+function withContext(snapshot: SnapshotLike, context: PositionContext): SnapshotLike {
+  const s = snapshot as unknown as Record<string, unknown>;
+  return {
+    status: s.status,
+    output: s.output,
+    error: s.error,
+    machine: s.machine,
+    context,
+    _nodes: s._nodes,
+    value: s.value,
+    tags: s.tags,
+    children: s.children,
+    historyValue: s.historyValue,
+    matches: s.matches,
+    hasTag: s.hasTag,
+    can: s.can,
+    getMeta: s.getMeta,
+    toJSON: s.toJSON,
+  } as unknown as SnapshotLike;
+}
+
 const isAccelerated = (open: OpenValue) =>
   (open.distance as { trailing?: unknown }).trailing === 'accelerated';
 
@@ -90,7 +112,7 @@ export function withInPlaceSteps<M extends AnyStateMachine>(machine: M): M {
     const { context } = snapshot;
     const changes = inPlaceChanges(context, selected.step);
     const next: SnapshotLike =
-      changes === undefined ? snapshot : { ...snapshot, context: { ...context, ...changes } };
+      changes === undefined ? snapshot : withContext(snapshot, { ...context, ...changes });
     for (const emitted of inPlaceEvents(selected.step))
       emitThrough(scope, emitted, next.context, event);
     reportMicrostep(scope, event, next, [selected.taken]);
