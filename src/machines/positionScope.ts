@@ -28,8 +28,26 @@ export function emitThrough(
     type: 'xstate.emit',
     info: { context, event, self: scope.self, system: scope.system },
     params: { event: emitted },
-    exec: () => scope.defer(() => scope.emit(emitted)),
+    exec: executorOf(scope),
   });
+}
+
+// One executor per actor scope, not two closures per emitted event: a moved stop is an
+// emitted event on most ticks of a trend.
+const executors = new WeakMap<PositionScope, (info: unknown, params: EmitParams) => void>();
+
+interface EmitParams {
+  readonly event: PositionEvent;
+}
+
+function executorOf(scope: PositionScope): (info: unknown, params: EmitParams) => void {
+  let exec = executors.get(scope);
+  if (exec === undefined) {
+    const emit = scope.emit;
+    exec = (_info, params) => scope.defer(emit.bind(null, params.event));
+    executors.set(scope, exec);
+  }
+  return exec;
 }
 
 /** Reports one microstep to inspection, as XState's macrostep does after taking `transitions`. */
