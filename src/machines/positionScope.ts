@@ -24,30 +24,28 @@ export function emitThrough(
   context: unknown,
   event: EventObject,
 ): void {
+  const info: EmitInfo = { context, event, self: scope.self, system: scope.system, scope };
   scope.actionExecutor({
     type: 'xstate.emit',
-    info: { context, event, self: scope.self, system: scope.system },
+    info,
     params: { event: emitted },
-    exec: executorOf(scope),
+    exec: emitLater,
   });
 }
 
-// One executor per actor scope, not two closures per emitted event: a moved stop is an
-// emitted event on most ticks of a trend.
-const executors = new WeakMap<PositionScope, (info: unknown, params: EmitParams) => void>();
-
-interface EmitParams {
-  readonly event: PositionEvent;
+/** XState's action arguments, with the scope the emit goes through. */
+interface EmitInfo {
+  readonly context: unknown;
+  readonly event: EventObject;
+  readonly self: unknown;
+  readonly system: unknown;
+  readonly scope: PositionScope;
 }
 
-function executorOf(scope: PositionScope): (info: unknown, params: EmitParams) => void {
-  let exec = executors.get(scope);
-  if (exec === undefined) {
-    const emit = scope.emit;
-    exec = (_info, params) => scope.defer(emit.bind(null, params.event));
-    executors.set(scope, exec);
-  }
-  return exec;
+// One shared executor, not two closures per emitted event (a moved stop is an emitted event on
+// most ticks of a trend) nor one kept per actor (memory for every position).
+function emitLater(info: EmitInfo, params: { readonly event: PositionEvent }): void {
+  info.scope.defer(info.scope.emit.bind(null, params.event));
 }
 
 /** Reports one microstep to inspection, as XState's macrostep does after taking `transitions`. */
