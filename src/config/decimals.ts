@@ -110,9 +110,13 @@ export function integerMillis() {
 /** What a timestamp must be, as messages say it. */
 export const MILLIS = 'an integer (milliseconds)';
 
+const PLAIN_MILLIS = /^-?\d{1,15}$/;
+
 /** Returns the value as a safe integer (from a JSON number or an integer string), or undefined. */
 export function millisOf(input: unknown): number | undefined {
   const text = numericText(input);
+  // Nearly every timestamp is a plain integer literal, exact as a JS number: no decimal parse.
+  if (text !== undefined && PLAIN_MILLIS.test(text)) return Number(text) + 0;
   const value = text === undefined ? undefined : parseDecimal(text);
   if (value === undefined || !value.isInteger() || !Number.isSafeInteger(value.toNumber()))
     return undefined;

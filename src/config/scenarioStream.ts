@@ -1,9 +1,11 @@
 import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { parserStream } from 'stream-json';
 import type { Market, Policy, PositionSpec, Tick } from '../domain/types.ts';
 import { ConfigError, type ConfigIssue } from './ConfigError.ts';
 import { parseScenario } from './loadScenarioFile.ts';
 import { NumberText, numericText } from './numberText.ts';
+import { NotPlain, plainTickBatches } from './plainTicks.ts';
 import { millisOf } from './decimals.ts';
 import { unreadableFile } from './readConfigFile.ts';
 import { toConfigIssues } from './strictObject.ts';
@@ -123,8 +125,10 @@ const BATCH = 8192;
  * syntax. Batches, because awaiting each of a file's millions of tokens would cost more than
  * parsing them.
  */
-async function* tokenBatchesOf(file: string): AsyncGenerator<Token[], void, undefined> {
-  const source = createReadStream(file);
+async function* tokenBatchesOf(
+  file: string,
+  source: Readable = createReadStream(file),
+): AsyncGenerator<Token[], void, undefined> {
   const parse = parserStream({ packValues: true, streamValues: false });
   let batch: Token[] = [];
   let ended = false;
@@ -259,35 +263,78 @@ class DocumentWalker {
 async function walk(
   file: string,
   onElement: (series: Series, index: number, element: unknown) => void,
+  source?: Readable,
 ): Promise<unknown> {
   const walker = new DocumentWalker(onElement);
-  for await (const batch of tokenBatchesOf(file)) {
+  for await (const batch of tokenBatchesOf(file, source)) {
     for (const token of batch) if (walker.push(token)) return walker.result;
   }
   return walker.result;
 }
 
 /**
+ * Returns the header of a plain scenario file (its ticks array emptied) and how many ticks it
+ * holds, or undefined when the file is not plain: its header is then read, and any error
+ * reported, by the token walker over the whole file.
+ */
+async function readPlain(file: string): Promise<{ header: unknown; count: number } | undefined> {
+  let count = 0;
+  let text: string;
+  try {
+    const batches = plainTickBatches(file);
+    for (;;) {
+      const next = await batches.next();
+      if (next.done === true) {
+        text = next.value;
+        break;
+      }
+      count += next.value.length;
+    }
+    const header = await walk(
+      file,
+      () => {
+        throw new NotPlain('another series');
+      },
+      Readable.from([text]),
+    );
+    return { header, count };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Returns a validated scenario from a JSON file without holding its ticks in memory: one
  * pass validates everything (every tick or candle included), and `ticks()` reads them again
  * when the replay runs. Throws ConfigError, with the same messages as the whole-file loader,
- * when anything is wrong; nothing is replayed from an invalid file.
+ * when anything is wrong; nothing is replayed from an invalid file. `options.plain: false`
+ * reads even a plain file with the token walker.
  */
-export async function openScenarioStream(file: string): Promise<ScenarioStream> {
+export async function openScenarioStream(
+  file: string,
+  options: { readonly plain?: boolean } = {},
+): Promise<ScenarioStream> {
   const elementIssues: ConfigIssue[] = [];
   let count = 0;
   let candlePath: CandlePath = 'auto';
-  const header = await walk(file, (series, index, element) => {
-    if (series === 'ticks' && quickTick(element) !== undefined) {
-      count += 1;
-      return;
-    }
-    const result =
-      series === 'ticks' ? tickSchema.safeParse(element) : candleSchema.safeParse(element);
-    if (result.success) count += series === 'ticks' ? 1 : 4;
-    else if (elementIssues.length < MAX_ELEMENT_ISSUES)
-      elementIssues.push(...toConfigIssues(result.error, element, [series, index]));
-  });
+  // Most scenario files are plain ticks: those are read without the walker's tokens
+  // (`plain: false` forces the walker, so tests can compare the two).
+  const plain = options.plain === false ? undefined : await readPlain(file);
+  if (plain !== undefined) count = plain.count;
+  const header =
+    plain !== undefined
+      ? plain.header
+      : await walk(file, (series, index, element) => {
+          if (series === 'ticks' && quickTick(element) !== undefined) {
+            count += 1;
+            return;
+          }
+          const result =
+            series === 'ticks' ? tickSchema.safeParse(element) : candleSchema.safeParse(element);
+          if (result.success) count += series === 'ticks' ? 1 : 4;
+          else if (elementIssues.length < MAX_ELEMENT_ISSUES)
+            elementIssues.push(...toConfigIssues(result.error, element, [series, index]));
+        });
   let scenario;
   try {
     scenario = parseScenario(header, file);
@@ -303,6 +350,25 @@ export async function openScenarioStream(file: string): Promise<ScenarioStream> 
   // The replay pass walks the document the same way the validating pass did, turning each
   // (already validated) element into ticks as it completes.
   async function* tickBatches(): AsyncGenerator<readonly Tick[], void, undefined> {
+    if (plain !== undefined) {
+      try {
+        yield* plainTickBatches(file);
+      } catch (error) {
+        if (!(error instanceof NotPlain)) throw syntaxError(file, error);
+        throw new ConfigError(
+          [
+            {
+              path: '',
+              value: '(document)',
+              allowed: 'the file as it was when validated',
+              message: 'the scenario file changed while it was replayed',
+            },
+          ],
+          file,
+        );
+      }
+      return;
+    }
     let out: Tick[] = [];
     const walker = new DocumentWalker((_series, _index, element) => {
       if (series === 'ticks') out.push(quickTick(element) ?? tickSchema.parse(element));

@@ -1,9 +1,16 @@
 import { assign, enqueueActions, type ParameterizedObject } from 'xstate';
-import { outcomePrice } from '../domain/stepPosition.ts';
 import { stepTicks } from '../domain/stepTicks.ts';
 import type { PositionEvent } from '../domain/types.ts';
 import type { PositionContext } from './positionContext.ts';
-import { currentVerdict, phasesOf, stepOf, verdictOf } from './positionStep.ts';
+import {
+  currentVerdict,
+  inPlaceChanges,
+  inPlaceEvents,
+  openedEvent,
+  phasesOf,
+  stepOf,
+  verdictOf,
+} from './positionStep.ts';
 import type { PositionMachineEvent } from './positionEvents.ts';
 
 // An action enqueues its context changes, emitted SPEC events and raised phases in one go:
@@ -33,37 +40,22 @@ interface Pace {
 /** The position statechart's actions, in the order a step runs them. */
 export const positionActions = {
   emitOpened: action(({ context, enqueue }) => {
-    enqueue.emit({ type: 'opened', ts: context.position.openedAt, stop: context.stop });
+    enqueue.emit(openedEvent(context));
   }),
 
   // A quiet step: only its facts are written (a plain assign: no events to enqueue).
   writeStep: assign<PositionContext, PositionMachineEvent, Pace, PositionMachineEvent, never>(
-    ({ context, event }, { accelerated }) => {
-      const changes = stepOf(context, event, accelerated).changes;
-      return context.step === null ? changes : { ...changes, step: null };
-    },
+    ({ context, event }, { accelerated }) =>
+      inPlaceChanges(context, stepOf(context, event, accelerated)) ?? {},
   ),
 
   // A step that leaves every region where it is — a quiet tick (bookkeeping only), a new
   // extreme, a moved lock or stop, a rejected tick — is written at once: one assign.
   takeStepInPlace: action<Pace>(({ context, event, enqueue }, { accelerated }) => {
     const step = stepOf(context, event, accelerated);
-    if (step.kind === 'rejected') {
-      enqueue.emit({ type: 'tickRejected', ts: step.ts, why: step.why ?? 'not a number' });
-      return;
-    }
-    enqueue.assign(context.step === null ? step.changes : { ...step.changes, step: null });
-    if (step.bigJumpLock !== undefined)
-      enqueue.emit({ type: 'bigJumpLocked', ts: step.ts, lock: step.bigJumpLock });
-    if (step.moved !== undefined) {
-      enqueue.emit({
-        type: 'stopMoved',
-        ts: step.ts,
-        price: outcomePrice(step),
-        stop: step.changes.stop as string,
-        source: step.moved,
-      });
-    }
+    const changes = inPlaceChanges(context, step);
+    if (changes !== undefined) enqueue.assign(changes);
+    for (const line of inPlaceEvents(step)) enqueue.emit(line);
   }),
 
   // A step that moves a region (or exits) writes its facts now and leaves its verdict for the

@@ -1,6 +1,6 @@
 import type { PositionContext } from './positionContext.ts';
 import type { PositionMachineEvent } from './positionEvents.ts';
-import { currentVerdict, staysInState, stepOf } from './positionStep.ts';
+import { currentVerdict, isQuiet, staysInState, stepOf } from './positionStep.ts';
 
 interface GuardArgs {
   readonly context: PositionContext;
@@ -22,15 +22,8 @@ export const positionGuards = {
   hasBreakeven: ({ context }: GuardArgs) => context.policy.breakeven !== undefined,
   hasElastic: ({ context }: GuardArgs) => context.policy.elastic !== undefined,
   // A quiet step: facts change (the last tick, the window), nothing is announced.
-  quietStep: ({ context, event }: GuardArgs, { accelerated }: Pace) => {
-    const step = stepOf(context, event, accelerated);
-    return (
-      step.kind === 'stepped' &&
-      !step.changesState &&
-      step.moved === undefined &&
-      step.bigJumpLock === undefined
-    );
-  },
+  quietStep: ({ context, event }: GuardArgs, { accelerated }: Pace) =>
+    isQuiet(stepOf(context, event, accelerated)),
   // A step whose regions all stay where they are: one transition, one assign.
   staysInState: ({ context, event }: GuardArgs, { accelerated }: Pace) =>
     staysInState(stepOf(context, event, accelerated)),

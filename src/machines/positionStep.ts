@@ -1,4 +1,5 @@
 import { outcomePrice, stepPosition, type StepOutcome } from '../domain/stepPosition.ts';
+import type { PositionEvent } from '../domain/types.ts';
 import type { PositionContext, StepVerdict } from './positionContext.ts';
 import type { PositionMachineEvent, StepPhaseEvent } from './positionEvents.ts';
 
@@ -31,6 +32,52 @@ export function stepOf(
   last.accelerated = accelerated;
   last.outcome = outcome;
   return outcome;
+}
+
+/** Returns whether the step is quiet: its facts change (the last tick, the window), nothing is announced. */
+export function isQuiet(step: StepOutcome): boolean {
+  return (
+    step.kind === 'stepped' &&
+    !step.changesState &&
+    step.moved === undefined &&
+    step.bigJumpLock === undefined
+  );
+}
+
+/**
+ * Returns what a step that stays in state writes into `context` (its facts, and the end of the
+ * previous step's verdict), or undefined for a rejected tick, which writes nothing.
+ */
+export function inPlaceChanges(
+  context: PositionContext,
+  step: StepOutcome,
+): Partial<PositionContext> | undefined {
+  if (step.kind === 'rejected') return undefined;
+  return context.step === null ? step.changes : { ...step.changes, step: null };
+}
+
+/** Returns the event a position announces when it opens, its initial stop placed. */
+export function openedEvent(context: PositionContext): PositionEvent {
+  return { type: 'opened', ts: context.position.openedAt, stop: context.stop };
+}
+
+/** Returns the SPEC events a step that stays in state announces, in SPEC order. */
+export function inPlaceEvents(step: StepOutcome): PositionEvent[] {
+  if (step.kind === 'rejected')
+    return [{ type: 'tickRejected', ts: step.ts, why: step.why ?? 'not a number' }];
+  const events: PositionEvent[] = [];
+  if (step.bigJumpLock !== undefined)
+    events.push({ type: 'bigJumpLocked', ts: step.ts, lock: step.bigJumpLock });
+  if (step.moved !== undefined) {
+    events.push({
+      type: 'stopMoved',
+      ts: step.ts,
+      price: outcomePrice(step),
+      stop: step.changes.stop as string,
+      source: step.moved,
+    });
+  }
+  return events;
 }
 
 /** Returns whether the step only moves facts: every region stays in its state (a quiet tick, a new extreme, a rejected tick). */
