@@ -967,6 +967,18 @@ export class LiveEngine {
       this.reconcileDelay = this.options.reconcileMinMs ?? 6000;
       return;
     }
+    // A position that ended while the lists were fetched cancelled its own stops meanwhile:
+    // the list may still show them, but they are no one's to adopt (a newer position on the
+    // symbol would keep one in place of its own, and cancel its own as a leftover).
+    const ended = [...before.keys()].filter((s) => !this.slots.has(s.meta.positionId));
+    const endedStems = ended.map((s) => s.syncSnapshot.context.clientIdStem);
+    const stopsNow = stops.filter((o) => !endedStems.some((stem) => o.clientId.startsWith(stem)));
+    if (stopsNow.length !== stops.length)
+      this.log.info(
+        { stops: stops.length - stopsNow.length },
+        'stops of positions that ended during reconciliation left out of it',
+      );
+    stops = stopsNow;
     if (this.stopping) return;
     // Halted (the store refused a write), the engine reads but acts on nothing: whatever
     // reconciliation would do — cancel an orphan, take a position in charge — could not be
