@@ -347,6 +347,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   let closedFlat = 0;
   const naked = new Map<string, number>();
   const nakedBy: Record<EngineState, number> = { running: 0, down: 0, halted: 0 };
+  /** Per position naked while running: its total so far and its line in `problems`. */
+  const nakedRunning = new Map<string, { ms: number; index: number }>();
   const samples: SoakReport['samples'] = [];
   const faultLog: SoakReport['faultLog'] = [];
   const injected = countByKind([]);
@@ -396,10 +398,22 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       if (p.unprotectedMsSinceFirstProtected <= before) continue;
       const gained = p.unprotectedMsSinceFirstProtected - before;
       nakedBy[state] += gained;
-      if (state === 'running')
-        problem(
-          `${p.symbol} (opened ${p.openedAt}) naked ${gained} ms more (${p.unprotectedMsSinceFirstProtected} ms in all) while the engine ran`,
-        );
+      if (state === 'running') {
+        // One problem per position, kept up to date: a long gap must not crowd out the others.
+        const running = (nakedRunning.get(key)?.ms ?? 0) + gained;
+        const text = `${p.symbol} (opened ${p.openedAt}) naked ${running} ms while the engine ran`;
+        const seen = nakedRunning.get(key);
+        if (seen === undefined) {
+          problem(text);
+          nakedRunning.set(key, { ms: running, index: problems.length - 1 });
+        } else {
+          seen.ms = running;
+          if (problems[seen.index]?.startsWith(`${p.symbol} (opened ${p.openedAt})`) === true)
+            problems[seen.index] = text;
+        }
+        if (nakedRunning.size > 1000)
+          nakedRunning.delete(nakedRunning.keys().next().value as string);
+      }
       naked.set(key, p.unprotectedMsSinceFirstProtected);
       // Bounded: a closed position's record is final; forget the oldest ones.
       if (naked.size > 5000) naked.delete(naked.keys().next().value as string);
