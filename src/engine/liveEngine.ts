@@ -508,6 +508,7 @@ export class LiveEngine {
       stem: slot.syncSnapshot.context.clientIdStem,
       entryPrice: slot.positionContext.position.entryPrice,
       flat: this.seenFlat.has(slot.meta.positionId),
+      fired: slot.syncSnapshot.context.fired,
     };
   }
 

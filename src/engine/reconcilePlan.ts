@@ -18,6 +18,11 @@ export interface HeldPosition {
    * and side now is another position, and this one keeps its stops to cancel them itself.
    */
   readonly flat?: boolean;
+  /**
+   * Its stop fired (the exchange said so), so the position is closed or closing: a position on
+   * its symbol and side with another entry price is a new one even in live reconciliation.
+   */
+  readonly fired?: boolean;
 }
 
 /** The exchange's truth for one held position: its size (null: flat) and our stops for it. */
@@ -76,7 +81,7 @@ export function reconcilePlan(
             (p) =>
               p.symbol === h.symbol &&
               p.side === h.side &&
-              (!matchEntry || sameEntry(p.entryPrice, h.entryPrice)),
+              (!(matchEntry || h.fired === true) || sameEntry(p.entryPrice, h.entryPrice)),
           ) ?? null);
     if (position !== null) usedPositions.add(position);
     const mine = ours.filter((s) => s.clientId.startsWith(h.stem));
@@ -99,7 +104,9 @@ export function reconcilePlan(
   // A held position that is gone hands its stops to a new position on its symbol and side.
   const handedOver = new Set<VenueStopOrder>();
   const released = withStrays.map((t, i) => {
-    if (t.position !== null || held[i]?.flat === true) return t;
+    // A position the stream saw end (flat, or its stop fired) may be cancelling its stops right
+    // now: they stay its own, for it to cancel once the new position's stop is answered.
+    if (t.position !== null || held[i]?.flat === true || held[i]?.fired === true) return t;
     const kept = t.stops.filter((s) => !openedPositions.some((p) => fits(s, p)));
     for (const s of t.stops) if (!kept.includes(s)) handedOver.add(s);
     return kept.length === t.stops.length ? t : { ...t, stops: kept };

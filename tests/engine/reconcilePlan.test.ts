@@ -89,6 +89,26 @@ describe('reconcilePlan', () => {
       orphans: [],
     },
     {
+      why: 'its stop fired, and a position with another entry is on its side: a new position; the old actor keeps its other stop to cancel',
+      fired: true,
+      positions: [position('3100')],
+      stops: [stop('rt-aaa-s2')],
+      matchEntry: false,
+      held: ['p1 flat rt-aaa-s2'],
+      opened: ['3100'],
+      orphans: [],
+    },
+    {
+      why: 'its stop fired, the same entry still open (the fire not yet filled): the same position',
+      fired: true,
+      positions: [position('3000')],
+      stops: [],
+      matchEntry: false,
+      held: ['p1 open'],
+      opened: [],
+      orphans: [],
+    },
+    {
       why: 'an orphan of ours and a foreign order',
       positions: [],
       stops: [stop('rt-zzz-s9'), stop('other-1')],
@@ -100,15 +120,16 @@ describe('reconcilePlan', () => {
   ] as {
     why: string;
     flat?: boolean;
+    fired?: boolean;
     positions: VenuePosition[];
     stops: VenueStopOrder[];
     matchEntry: boolean;
     held: string[];
     opened: string[];
     orphans: string[];
-  }[])('$why', ({ flat, positions, stops, matchEntry, held: wantHeld, opened, orphans }) => {
+  }[])('$why', ({ flat, fired, positions, stops, matchEntry, held: wantHeld, opened, orphans }) => {
     const plan = reconcilePlan(
-      [{ ...held, flat: flat ?? false }],
+      [{ ...held, flat: flat ?? false, fired: fired ?? false }],
       positions,
       stops,
       'rt',
