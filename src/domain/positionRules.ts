@@ -114,6 +114,9 @@ export function sharedRulesCount(policy: Policy): number {
 // One memo per position object (its market and policy are fixed with it); WeakMap: it goes
 // when the position goes. Made at the first step, not at opening: an idle position costs none.
 const memos = new WeakMap<PositionSpec, PositionMemo>();
+// Strong references to one position and its memo at most: the bound is one entry.
+let lastPosition: PositionSpec | undefined;
+let lastMemo: PositionMemo | undefined;
 
 /** Returns the memo of a position at `scale`, with its rules. Throws as {@link positionRules}. */
 export function positionMemo(
@@ -122,7 +125,19 @@ export function positionMemo(
   policy: Policy,
   scale: number,
 ): PositionMemo {
+  // The last memo asked for first: a run of steps of one position skips the WeakMap lookup.
+  const last = lastMemo;
+  if (
+    lastPosition === position &&
+    last !== undefined &&
+    last.rules.frame.scale === scale &&
+    last.policy === policy &&
+    last.market === market
+  )
+    return last;
   const known = memos.get(position);
+  lastPosition = position;
+  lastMemo = known;
   if (
     known !== undefined &&
     known.rules.frame.scale === scale &&
@@ -139,6 +154,7 @@ export function positionMemo(
     lock: undefined,
   };
   memos.set(position, memo);
+  lastMemo = memo;
   return memo;
 }
 

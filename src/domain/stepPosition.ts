@@ -318,12 +318,15 @@ function runRules(
   const scale = frame.scale;
   const price = sign * units;
   const stop = stopUnits(memo, p.stop);
+  // Most steps are price ticks at the position's scale: their changes start as one literal.
   const changes: { -readonly [K in keyof PositionState]?: PositionState[K] } =
-    rescaled === undefined ? {} : { ...rescaled };
+    rescaled !== undefined ? { ...rescaled } : clock ? {} : { lastTs: ts, last: units };
   if (clock) changes.clockTs = ts;
   else {
-    changes.lastTs = ts;
-    changes.last = units;
+    if (rescaled !== undefined) {
+      changes.lastTs = ts;
+      changes.last = units;
+    }
     // Step 1: the standing stop.
     if (price <= stop) {
       return { ...outcome('exits', ts, undefined), price: units, scale, changes };

@@ -45,9 +45,14 @@ export function pushWindow(
   keepMs: number,
 ): number[] {
   if (keepMs < 0) return [];
-  // A snapshot's window is never changed in place: each tick gets a copy (one native slice).
-  const next = window.slice(windowStart(window, ts, keepMs));
-  next.push(ts, units);
+  // A snapshot's window is never changed in place: each tick gets a copy. Sized once (a slice
+  // then a push would copy the kept ticks twice, when the push outgrows the slice).
+  const from = windowStart(window, ts, keepMs);
+  const length = window.length - from;
+  const next = new Array<number>(length + 2);
+  for (let i = 0; i < length; i++) next[i] = window[from + i] as number;
+  next[length] = ts;
+  next[length + 1] = units;
   return next;
 }
 

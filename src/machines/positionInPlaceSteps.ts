@@ -56,6 +56,32 @@ function withContext(snapshot: SnapshotLike, context: PositionContext): Snapshot
   } as unknown as SnapshotLike;
 }
 
+/**
+ * Returns `context` with `changes` written: one literal in the context's field order (what
+ * `{ ...context, ...changes }` makes for a position's context, without the generic copy). No
+ * change is ever `undefined`, so an absent field keeps the context's value.
+ */
+function changed(context: PositionContext, changes: Partial<PositionContext>): PositionContext {
+  return {
+    id: changes.id ?? context.id,
+    market: changes.market ?? context.market,
+    position: changes.position ?? context.position,
+    policy: changes.policy ?? context.policy,
+    scale: changes.scale ?? context.scale,
+    stop: changes.stop ?? context.stop,
+    stopSource: changes.stopSource ?? context.stopSource,
+    lastTs: changes.lastTs === undefined ? context.lastTs : changes.lastTs,
+    last: changes.last === undefined ? context.last : changes.last,
+    clockTs: changes.clockTs === undefined ? context.clockTs : changes.clockTs,
+    peak: changes.peak === undefined ? context.peak : changes.peak,
+    extreme: changes.extreme === undefined ? context.extreme : changes.extreme,
+    window: changes.window ?? context.window,
+    lock: changes.lock === undefined ? context.lock : changes.lock,
+    step: changes.step === undefined ? context.step : changes.step,
+    exit: changes.exit === undefined ? context.exit : changes.exit,
+  };
+}
+
 const isAccelerated = (open: OpenValue) =>
   (open.distance as { trailing?: unknown }).trailing === 'accelerated';
 
@@ -99,9 +125,10 @@ export function withInPlaceSteps<M extends AnyStateMachine>(machine: M): M {
       // A step that throws (a damaged snapshot) fails the way XState reports a guard's error.
       return undefined;
     }
-    if (event.type === 'CLOCK') return staysInState(step) ? { step, taken: clock[0] } : undefined;
-    if (isQuiet(step)) return { step, taken: price[accelerated ? 1 : 0] };
-    if (staysInState(step)) return { step, taken: price[accelerated ? 3 : 2] };
+    if (event.type === 'CLOCK')
+      return staysInState(step) ? { step, taken: clock[0], quiet: false } : undefined;
+    if (isQuiet(step)) return { step, taken: price[accelerated ? 1 : 0], quiet: true };
+    if (staysInState(step)) return { step, taken: price[accelerated ? 3 : 2], quiet: false };
     return undefined;
   };
 
@@ -112,9 +139,11 @@ export function withInPlaceSteps<M extends AnyStateMachine>(machine: M): M {
     const { context } = snapshot;
     const changes = inPlaceChanges(context, selected.step);
     const next: SnapshotLike =
-      changes === undefined ? snapshot : withContext(snapshot, { ...context, ...changes });
-    for (const emitted of inPlaceEvents(selected.step))
-      emitThrough(scope, emitted, next.context, event);
+      changes === undefined ? snapshot : withContext(snapshot, changed(context, changes));
+    // A quiet step announces nothing: no list of events to make.
+    if (!selected.quiet)
+      for (const emitted of inPlaceEvents(selected.step))
+        emitThrough(scope, emitted, next.context, event);
     reportMicrostep(scope, event, next, [selected.taken]);
     return next;
   };
