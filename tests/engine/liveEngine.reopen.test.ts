@@ -43,7 +43,7 @@ describe('a position reopened on the same side the moment its predecessor closed
           r.engine.status()[0]?.restingStop !== null,
         'the new position rests its own stop',
       );
-      const now = (em).state();
+      const now = em.state();
       const open = now.protection.filter((p) => p.symbol === 'BTCUSDT' && p.closedAt === null);
       expect(open).toHaveLength(1);
       expect(open[0]?.unprotectedMsSinceFirstProtected).toBe(0);
