@@ -21,6 +21,7 @@ import { loadPaperConfig, type PaperConfig } from './paperConfig.ts';
 import { PaperExchange } from './paperExchange.ts';
 import { createStatusBoard } from './paperStatus.ts';
 import { UsageError } from './usageError.ts';
+import { waitForStop } from './waitForStop.ts';
 
 /** The paper config `npm start` plays when none is named. */
 const DEFAULT_PAPER_CONFIG = fileURLToPath(new URL('../../examples/paper.yaml', import.meta.url));
@@ -72,25 +73,6 @@ function parseSymbols(text: string): string[] {
   if (symbols.some((s) => !/^[A-Z0-9]{2,15}USDT$/.test(s)))
     throw new InvalidArgumentError('symbols are comma-separated ids such as BTCUSDT,ETHUSDT.');
   return symbols;
-}
-
-function waitForStop(signal: AbortSignal | undefined): Promise<string> {
-  return new Promise((done) => {
-    if (signal !== undefined) {
-      if (signal.aborted) done('abort');
-      signal.addEventListener('abort', () => done('abort'), { once: true });
-      return;
-    }
-    const on = (name: string) => () => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-      done(name);
-    };
-    const onInt = on('SIGINT');
-    const onTerm = on('SIGTERM');
-    process.once('SIGINT', onInt);
-    process.once('SIGTERM', onTerm);
-  });
 }
 
 /**

@@ -16,6 +16,7 @@ import type { CliIo } from './io.ts';
 import { inspectorJournal } from './inspectorJournal.ts';
 import { OperationError } from './operationError.ts';
 import { UsageError } from './usageError.ts';
+import { waitForStop } from './waitForStop.ts';
 
 /** Hooks for running the engine inside a test instead of until a signal arrives. */
 export interface RunCommandHooks {
@@ -35,25 +36,6 @@ function venueProblem(where: string, error: VenueError): OperationError {
         ? `refused the API key (${error.message}). Check venue.apiKey and venue.secret, and that the key may trade futures.`
         : `cannot be reached (${error.message}). Check venue.url (or the network), then start again; no order was sent.`;
   return new OperationError(`the venue ${where} ${what}`);
-}
-
-function waitForStop(signal: AbortSignal | undefined): Promise<string> {
-  return new Promise((done) => {
-    if (signal !== undefined) {
-      if (signal.aborted) done('abort');
-      signal.addEventListener('abort', () => done('abort'), { once: true });
-      return;
-    }
-    const on = (name: string) => () => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-      done(name);
-    };
-    const onInt = on('SIGINT');
-    const onTerm = on('SIGTERM');
-    process.once('SIGINT', onInt);
-    process.once('SIGTERM', onTerm);
-  });
 }
 
 /**
