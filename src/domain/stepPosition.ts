@@ -29,6 +29,7 @@ import type {
   Market,
   Millis,
   Policy,
+  PositionEvent,
   PositionSpec,
   RejectReason,
   StopSource,
@@ -129,6 +130,24 @@ function outcome(
 /** Returns the step's price as decimal text (for event lines). */
 export function outcomePrice(step: StepOutcome): DecimalString {
   return unitsText(step.price, step.scale);
+}
+
+/**
+ * Appends to `events` what a step that stays in state announces, in SPEC order: a big-jump
+ * lock, then a moved stop. Appends, so a run of steps fills one array.
+ */
+export function announceInPlace(step: StepOutcome, events: PositionEvent[]): void {
+  if (step.bigJumpLock !== undefined)
+    events.push({ type: 'bigJumpLocked', ts: step.ts, lock: step.bigJumpLock });
+  if (step.moved !== undefined) {
+    events.push({
+      type: 'stopMoved',
+      ts: step.ts,
+      price: outcomePrice(step),
+      stop: step.changes.stop as string,
+      source: step.moved,
+    });
+  }
 }
 
 interface Rescaled {

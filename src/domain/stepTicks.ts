@@ -1,5 +1,5 @@
 import {
-  outcomePrice,
+  announceInPlace,
   stepOwnedWindow,
   trimWindow,
   type PositionSetup,
@@ -70,17 +70,7 @@ export function stepTicks(
     }
     Object.assign(state, step.changes);
     Object.assign(changes, step.changes);
-    if (step.bigJumpLock !== undefined)
-      events.push({ type: 'bigJumpLocked', ts: step.ts, lock: step.bigJumpLock });
-    if (step.moved !== undefined) {
-      events.push({
-        type: 'stopMoved',
-        ts: step.ts,
-        price: outcomePrice(step),
-        stop: step.changes.stop as string,
-        source: step.moved,
-      });
-    }
+    announceInPlace(step, events);
   }
   return { taken: ticks.length - from, changes: trimmed(), events, changing: undefined };
 }

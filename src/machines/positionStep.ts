@@ -1,4 +1,9 @@
-import { outcomePrice, stepPosition, type StepOutcome } from '../domain/stepPosition.ts';
+import {
+  announceInPlace,
+  outcomePrice,
+  stepPosition,
+  type StepOutcome,
+} from '../domain/stepPosition.ts';
 import type { PositionEvent } from '../domain/types.ts';
 import type { PositionContext, StepVerdict } from './positionContext.ts';
 import type { PositionMachineEvent, StepPhaseEvent } from './positionEvents.ts';
@@ -66,17 +71,7 @@ export function inPlaceEvents(step: StepOutcome): PositionEvent[] {
   if (step.kind === 'rejected')
     return [{ type: 'tickRejected', ts: step.ts, why: step.why ?? 'not a number' }];
   const events: PositionEvent[] = [];
-  if (step.bigJumpLock !== undefined)
-    events.push({ type: 'bigJumpLocked', ts: step.ts, lock: step.bigJumpLock });
-  if (step.moved !== undefined) {
-    events.push({
-      type: 'stopMoved',
-      ts: step.ts,
-      price: outcomePrice(step),
-      stop: step.changes.stop as string,
-      source: step.moved,
-    });
-  }
+  announceInPlace(step, events);
   return events;
 }
 
