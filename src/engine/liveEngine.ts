@@ -381,7 +381,7 @@ export class LiveEngine {
    */
   async stop(graceMs = 10_000): Promise<{ settled: boolean; positions: number }> {
     this.stopping = true;
-    for (const wake of [...this.placementWaiters]) wake();
+    this.wakePlacementWaiters();
     clearInterval(this.clockTimer);
     clearTimeout(this.reconcileTimer);
     this.stopAccount?.();
@@ -549,7 +549,7 @@ export class LiveEngine {
           : this.executor.run(meta.symbol, meta.side, command);
       },
       onCommitted: (slot: PositionSlot, records: readonly SlotRecord[]) => {
-        for (const wake of [...this.placementWaiters]) wake();
+        this.wakePlacementWaiters();
         // Every decision goes to the symbol's own log (debug), and the notable ones to the root.
         const symbolLog = this.options.symbolLogger?.(slot.meta.symbol);
         for (const r of records) {
@@ -604,7 +604,7 @@ export class LiveEngine {
         this.seenFlat.delete(slot.meta.positionId);
         this.flatChecks.delete(slot.meta.positionId);
         slot.dispose();
-        for (const wake of [...this.placementWaiters]) wake();
+        this.wakePlacementWaiters();
         this.inspect(() => this.options.inspection?.closed?.(slot.meta.positionId, this.now()));
         this.options.onClosed?.(slot);
       },
@@ -641,6 +641,11 @@ export class LiveEngine {
         this.placementWaiters.add(wake);
       });
     }
+  }
+
+  /** Lets every waiting leftover cancel look again (a step was committed, a slot ended, or the engine stops). */
+  private wakePlacementWaiters(): void {
+    for (const wake of [...this.placementWaiters]) wake();
   }
 
   /** Runs an inspection hook; the inspector must never break a live position. */
