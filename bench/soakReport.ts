@@ -34,7 +34,7 @@ const faultEntry = z.object({ atMs: ms, kind: z.enum(FAULT_KINDS), forMs: ms }).
  */
 export const soakReportSchema = z
   .object({
-    version: z.literal(1),
+    version: z.literal(2),
     seed: z.number().int(),
     /** Soak time asked for, ms (checkpoints pause it). */
     durationMs: ms,
@@ -69,14 +69,22 @@ export const soakReportSchema = z
     ordersWhileHalted: count,
     checkpoints: count,
     /**
-     * Positions' unprotected ms after their first stop rested, gained while the engine ran (up,
-     * not halted, at both of two looks 100 ms apart), summed. Target 0.
+     * Positions' unprotected ms after their own first stop rested (one placed while the position
+     * was open), gained while the engine ran (up, not halted, at both of two looks 100 ms apart),
+     * summed. Target 0.
      */
     nakedMs: ms,
     /** The same, gained while the engine was killed, restarting or not yet started. */
     nakedMsWhileDown: ms,
     /** The same, gained while the engine was halted by a failed store write. */
     nakedMsWhileHalted: ms,
+    /**
+     * Unprotected ms between losing cover borrowed from a predecessor's leftover stop (same side,
+     * placed before the opening, its cancel already sent) and the position's own first stop:
+     * opening time, reported apart from naked time, with the positions it touched.
+     */
+    borrowedCoverLostMs: ms,
+    borrowedCoverPositions: count,
     /** Positions open with no stop of ours after a settle or at the end. Target 0. */
     lost: count,
     /** Settles that found more than one stop of ours on one position. Target 0. */
@@ -147,6 +155,7 @@ export function summaryText(r: SoakReport): string {
     `  faults      ${injected} injected of ${scheduled} scheduled: ${faults}`,
     `  engine      kills ${r.kills}, start failures ${r.startFailures}, store halts ${r.storeHalts} (restarted ${r.supervisorRestarts}, orders while halted ${r.ordersWhileHalted}); checkpoints ${r.checkpoints}`,
     `  naked       ${r.nakedMs} ms while running (${r.nakedMsWhileDown} ms while down, ${r.nakedMsWhileHalted} ms while halted)`,
+    `  borrowed    ${r.borrowedCoverLostMs} ms unprotected after a predecessor's leftover stop went, before the own first stop (${r.borrowedCoverPositions} position(s); opening time, not naked)`,
     `  lost        ${r.lost}`,
     `  duplicates  ${r.duplicates} (orphans ${r.orphans}, unsettled ${r.unsettled})`,
     `  looser      ${r.looserStops} stop(s) looser than acknowledged`,

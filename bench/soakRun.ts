@@ -345,8 +345,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   let opened = 0;
   let closedByTest = 0;
   let closedFlat = 0;
-  const naked = new Map<string, number>();
+  /** Per position: the own-stop and first-cover unprotected ms seen at the last look. */
+  const naked = new Map<string, { own: number; any: number }>();
+  const borrowed = new Set<string>();
   const nakedBy: Record<EngineState, number> = { running: 0, down: 0, halted: 0 };
+  let borrowedMs = 0;
+  let borrowedPositions = 0;
   /** Per position naked while running: its total so far and its line in `problems`. */
   const nakedRunning = new Map<string, { ms: number; index: number }>();
   const samples: SoakReport['samples'] = [];
@@ -394,29 +398,42 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     lastState = now;
     for (const p of em.exchange.protection.records(em.exchange.clock.now())) {
       const key = `${p.symbol}:${p.openedAt}`;
-      const before = naked.get(key) ?? 0;
-      if (p.unprotectedMsSinceFirstProtected <= before) continue;
-      const gained = p.unprotectedMsSinceFirstProtected - before;
+      const seen = naked.get(key) ?? { own: 0, any: 0 };
+      const lostCover =
+        p.unprotectedMsSinceFirstProtected - p.unprotectedMsSinceOwnStop - (seen.any - seen.own);
+      if (lostCover > 0) {
+        if (!borrowed.has(key)) {
+          borrowedPositions += 1;
+          log(
+            `${p.symbol} (opened ${p.openedAt}) lost the cover of a predecessor's leftover stop before its own first stop rested`,
+          );
+        }
+        borrowed.add(key);
+        if (borrowed.size > 5000) borrowed.delete(borrowed.values().next().value as string);
+        borrowedMs += lostCover;
+      }
+      naked.set(key, { own: p.unprotectedMsSinceOwnStop, any: p.unprotectedMsSinceFirstProtected });
+      // Bounded: a closed position's record is final; forget the oldest ones.
+      if (naked.size > 5000) naked.delete(naked.keys().next().value as string);
+      if (p.unprotectedMsSinceOwnStop <= seen.own) continue;
+      const gained = p.unprotectedMsSinceOwnStop - seen.own;
       nakedBy[state] += gained;
       if (state === 'running') {
         // One problem per position, kept up to date: a long gap must not crowd out the others.
         const running = (nakedRunning.get(key)?.ms ?? 0) + gained;
         const text = `${p.symbol} (opened ${p.openedAt}) naked ${running} ms while the engine ran`;
-        const seen = nakedRunning.get(key);
-        if (seen === undefined) {
+        const shown = nakedRunning.get(key);
+        if (shown === undefined) {
           problem(text);
           nakedRunning.set(key, { ms: running, index: problems.length - 1 });
         } else {
-          seen.ms = running;
-          if (problems[seen.index]?.startsWith(`${p.symbol} (opened ${p.openedAt})`) === true)
-            problems[seen.index] = text;
+          shown.ms = running;
+          if (problems[shown.index]?.startsWith(`${p.symbol} (opened ${p.openedAt})`) === true)
+            problems[shown.index] = text;
         }
         if (nakedRunning.size > 1000)
           nakedRunning.delete(nakedRunning.keys().next().value as string);
       }
-      naked.set(key, p.unprotectedMsSinceFirstProtected);
-      // Bounded: a closed position's record is final; forget the oldest ones.
-      if (naked.size > 5000) naked.delete(naked.keys().next().value as string);
     }
     return nakedBy.running;
   };
@@ -853,8 +870,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const openAtEnd = endState.positions.length;
   const requests = em.counter.served();
   const firstProtection = endState.protection
-    .filter((p) => p.firstProtectedAt !== null)
-    .map((p) => (p.firstProtectedAt as number) - p.openedAt);
+    .filter((p) => p.firstOwnStopAt !== null)
+    .map((p) => (p.firstOwnStopAt as number) - p.openedAt);
   const exit = await engine.kill('SIGINT');
   if (exit.code !== 0) problem(`ratchet run exited ${exit.code ?? exit.signal} on SIGINT`);
   await em.close();
@@ -883,7 +900,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 
   const positionHours = positionMs / 3_600_000;
   return {
-    version: 1,
+    version: 2,
     seed,
     durationMs,
     wallMs: Date.now() - started,
@@ -908,6 +925,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     nakedMs: nakedBy.running,
     nakedMsWhileDown: nakedBy.down,
     nakedMsWhileHalted: nakedBy.halted,
+    borrowedCoverLostMs: borrowedMs,
+    borrowedCoverPositions: borrowedPositions,
     lost,
     duplicates,
     looserStops,

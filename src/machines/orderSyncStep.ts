@@ -64,9 +64,19 @@ function improvesBy(desired: string, resting: string, percent: string): boolean 
   return diff.times(100).gte(new Decimal(percent).times(resting));
 }
 
-function backoff(c: Ctx, ts: number, retryAfterMs: number | undefined): number {
+/** Failures that another identical request will not cure: they back off whatever is at stake. */
+const NEEDS_A_HUMAN: ReadonlySet<FailureKind> = new Set(['auth', 'invalid', 'tooManyStops']);
+
+function backoff(c: Ctx, ts: number, kind: FailureKind, retryAfterMs: number | undefined): number {
   const { retryBaseMs, retryMaxMs } = c.settings;
-  const exp = Math.min(retryMaxMs, retryBaseMs * 2 ** Math.min(20, Math.max(0, c.failures - 1)));
+  // A position with no stop on the exchange is the one thing worth request weight: it retries
+  // at the base interval instead of backing off (Retry-After still rules), so a burst of 5xx
+  // costs it a few hundred ms rather than seconds.
+  const naked = c.quantity !== null && c.resting === null && !c.fired && !c.done;
+  const exp =
+    naked && !NEEDS_A_HUMAN.has(kind)
+      ? retryBaseMs
+      : Math.min(retryMaxMs, retryBaseMs * 2 ** Math.min(20, Math.max(0, c.failures - 1)));
   return ts + Math.max(exp, retryAfterMs ?? 0);
 }
 
@@ -99,7 +109,7 @@ function fail(
   retryAfterMs?: number,
 ): void {
   c.failures += 1;
-  c.retryAt = backoff(c, ts, retryAfterMs);
+  c.retryAt = backoff(c, ts, kind, retryAfterMs);
   out.push({ type: 'requestFailed', ts, command: command.type, kind, message, retryAt: c.retryAt });
   if (kind === 'auth') {
     out.push({ type: 'alert', ts, reason: 'authRefused', message });

@@ -59,7 +59,9 @@ describe('a same-side reopen while the leftover cancel is in flight', () => {
         'the new position has its own stop and the leftover is gone',
       );
       const record = current();
-      expect(record?.firstProtectedAt).not.toBeNull();
+      expect(record?.firstOwnStopAt).not.toBeNull();
+      // Once its own stop rested, the position was never without one.
+      expect(record?.unprotectedMsSinceOwnStop).toBe(0);
       const own = e.state().openOrders[0] as { createTime: number };
       if (own.createTime >= cancelSentAt) {
         // The leftover's cancel left before the new position's own stop was asked for: any

@@ -339,6 +339,57 @@ describe.each(['long', 'short'] as const)('order sync, %s', (side) => {
     expect(t.actor.getSnapshot().context.leftovers).toEqual([]);
   });
 
+  // Three failures in a row: the retry times the machine sets, per situation.
+  it.each([
+    // No stop on the exchange: every retry at the base interval (500 ms).
+    { what: 'a naked position, 5xx', naked: true, kind: 'retryable', waits: [500, 500, 500] },
+    {
+      what: 'a naked position, exchange rejection',
+      naked: true,
+      kind: 'exchange',
+      waits: [500, 500, 500],
+    },
+    // A stop rests: the move backs off exponentially.
+    { what: 'a protected move, 5xx', naked: false, kind: 'retryable', waits: [500, 1000, 2000] },
+    // Another identical request will not cure these, naked or not.
+    { what: 'a naked position, auth refused', naked: true, kind: 'auth', waits: [500, 1000, 2000] },
+    {
+      what: 'a naked position, invalid order',
+      naked: true,
+      kind: 'invalid',
+      waits: [500, 1000, 2000],
+    },
+  ] as const)('retries $what after $waits ms', ({ naked, kind, waits }) => {
+    const t = naked ? startSync(side) : resting();
+    t.send({ type: 'DESIRED', ts: 2000, stop: naked ? s98 : s99 });
+    let ts = 2000;
+    const seen: number[] = [];
+    for (let i = 0; i < waits.length; i++) {
+      ts += 100;
+      const [failed] = t.send({ type: 'FAILED', ts, kind, message: 'no' });
+      if (failed?.type !== 'requestFailed' || failed.retryAt === null)
+        throw new Error(`expected a retry time, got ${JSON.stringify(failed)}`);
+      seen.push(failed.retryAt - ts);
+      expect(t.send({ type: 'CLOCK', ts: failed.retryAt - 1 })).toEqual([]);
+      ts = failed.retryAt;
+      expect(t.send({ type: 'CLOCK', ts })).toMatchObject([{ type: 'placeStop' }]);
+    }
+    expect(seen).toEqual(waits);
+  });
+
+  it('a naked position still waits out Retry-After', () => {
+    const t = startSync(side);
+    t.send({ type: 'DESIRED', ts: 1000, stop: s98 });
+    const [failed] = t.send({
+      type: 'FAILED',
+      ts: 1100,
+      kind: 'rateLimited',
+      message: '429',
+      retryAfterMs: 3000,
+    });
+    expect(failed).toMatchObject({ type: 'requestFailed', retryAt: 4100 });
+  });
+
   it('raises one alert when calls keep failing', () => {
     const t = startSync(side);
     t.send({ type: 'DESIRED', ts: 1000, stop: s98 });

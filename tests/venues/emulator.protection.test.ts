@@ -61,6 +61,8 @@ describe('unprotected time per position', () => {
         unprotectedMs: 340,
         firstProtectedAt: firstProtected,
         unprotectedMsSinceFirstProtected: 40,
+        firstOwnStopAt: firstProtected,
+        unprotectedMsSinceOwnStop: 40,
       },
     ]);
   });
@@ -82,6 +84,40 @@ describe('unprotected time per position', () => {
       unprotectedMs: 0,
       isProtected: true,
       firstProtectedAt: opened.openedAt,
+      firstOwnStopAt: null,
+    });
+  });
+
+  it('starts the own-stop clock only with a stop placed while the position is open', async () => {
+    const clock = new ManualClock();
+    const { em, ex } = await setup({ clock });
+    em.openPosition('BTCUSDT', 'long', '0.010');
+    em.closePosition('BTCUSDT');
+    const sellStop = (stopLossPrice: number): Promise<Order> =>
+      ex.createOrder(BTC, 'market', 'sell', 0.01, undefined, { stopLossPrice, reduceOnly: true });
+    const leftover = await sellStop(59000);
+    clock.advance(100);
+    em.openPosition('BTCUSDT', 'long', '0.010');
+    clock.advance(100);
+    // The borrowed cover goes before the position's own first stop: opening time, not naked time.
+    await ex.cancelOrder(leftover.id!, BTC, { trigger: true });
+    clock.advance(250);
+    expect(em.state().positions[0]).toMatchObject({
+      unprotectedMs: 250,
+      unprotectedMsSinceFirstProtected: 250,
+      firstOwnStopAt: null,
+      unprotectedMsSinceOwnStop: 0,
+    });
+    const own = await sellStop(59500);
+    const ownAt = clock.now();
+    clock.advance(100);
+    await ex.cancelOrder(own.id!, BTC, { trigger: true });
+    clock.advance(30);
+    expect(em.state().positions[0]).toMatchObject({
+      unprotectedMs: 280,
+      unprotectedMsSinceFirstProtected: 280,
+      firstOwnStopAt: ownAt,
+      unprotectedMsSinceOwnStop: 30,
     });
   });
 });

@@ -24,6 +24,10 @@ export interface PositionView {
   readonly firstProtectedAt: number | null;
   /** Unprotected time after firstProtectedAt: what a stop engine's moves left naked. */
   readonly unprotectedMsSinceFirstProtected: number;
+  /** When a stop placed while this position was open first protected it; null if none has yet. */
+  readonly firstOwnStopAt: number | null;
+  /** Unprotected time after firstOwnStopAt: naked time not counting borrowed cover lost before it. */
+  readonly unprotectedMsSinceOwnStop: number;
   /** The position's own stop (Bybit's trading-stop), or null when none is set. */
   readonly positionStop: {
     readonly stopPrice: string;
@@ -86,6 +90,8 @@ export function positionView(ex: EmulatedExchange, symbol: string): PositionView
     isProtected: record?.isProtected ?? false,
     firstProtectedAt: record?.firstProtectedAt ?? null,
     unprotectedMsSinceFirstProtected: record?.unprotectedMsSinceFirstProtected ?? 0,
+    firstOwnStopAt: record?.firstOwnStopAt ?? null,
+    unprotectedMsSinceOwnStop: record?.unprotectedMsSinceOwnStop ?? 0,
     positionStop:
       stop === undefined
         ? null

@@ -614,12 +614,13 @@ export class EmulatedExchange {
     const position = this.position(symbol);
     const side = position.amount.isZero() ? undefined : position.amount.isPos() ? 'long' : 'short';
     const closing: OrderSide = side === 'long' ? 'SELL' : 'BUY';
-    const isProtected =
-      this.positionStops.get(symbol)?.side === closing ||
-      this.openAlgos(symbol).some(
-        (a) => a.side === closing && a.orderType !== 'TAKE_PROFIT_MARKET',
-      );
-    this.protection.update(symbol, side, isProtected, this.clock.now());
+    let coverPlacedAt: number | undefined;
+    const stop = this.positionStops.get(symbol);
+    if (stop?.side === closing) coverPlacedAt = stop.updateTime;
+    for (const a of this.openAlgos(symbol))
+      if (a.side === closing && a.orderType !== 'TAKE_PROFIT_MARKET')
+        coverPlacedAt = Math.max(coverPlacedAt ?? a.createTime, a.createTime);
+    this.protection.update(symbol, side, coverPlacedAt, this.clock.now());
   }
 
   private emit(event: Record<string, unknown>): void {

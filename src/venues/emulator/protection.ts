@@ -19,6 +19,15 @@ export interface ProtectionRecord {
   readonly firstProtectedAt: number | null;
   /** Unprotected time after firstProtectedAt (0 before it): the naked time a stop engine caused. */
   readonly unprotectedMsSinceFirstProtected: number;
+  /**
+   * When a stop placed while this position was open first protected it; null if none has yet. A
+   * stop left from before the opening (a predecessor's reduce-only leftover) protects, but does
+   * not start this clock: losing such borrowed cover before the position's own first stop is
+   * opening time, not a broken promise.
+   */
+  readonly firstOwnStopAt: number | null;
+  /** Unprotected time after firstOwnStopAt (0 before it). */
+  readonly unprotectedMsSinceOwnStop: number;
 }
 
 interface Entry {
@@ -28,9 +37,12 @@ interface Entry {
   accumulated: number;
   /** The part of `accumulated` after firstProtectedAt. */
   accumulatedSinceFirst: number;
+  /** The part of `accumulated` after firstOwnStopAt. */
+  accumulatedSinceOwn: number;
   /** Start of the running unprotected span; undefined while protected. */
   since: number | undefined;
   firstProtectedAt: number | undefined;
+  firstOwnStopAt: number | undefined;
 }
 
 /**
@@ -48,15 +60,17 @@ export class ProtectionTracker {
   }
 
   /**
-   * Records the state of `symbol` at `now`: which side is open (undefined when flat) and whether
-   * a stop order protects it. A change of side closes the old record and starts a new one.
+   * Records the state of `symbol` at `now`: which side is open (undefined when flat) and, when a
+   * stop order protects it, when the newest protecting stop was placed (undefined when none
+   * does). A change of side closes the old record and starts a new one.
    */
   update(
     symbol: string,
     side: 'long' | 'short' | undefined,
-    isProtected: boolean,
+    coverPlacedAt: number | undefined,
     now: number,
   ): void {
+    const isProtected = coverPlacedAt !== undefined;
     const entry = this.open.get(symbol);
     if (entry !== undefined && entry.side !== side) {
       this.closed.set(this.closedSeq++, { ...this.record(symbol, entry, now), closedAt: now });
@@ -70,8 +84,10 @@ export class ProtectionTracker {
         openedAt: now,
         accumulated: 0,
         accumulatedSinceFirst: 0,
+        accumulatedSinceOwn: 0,
         since: isProtected ? undefined : now,
         firstProtectedAt: isProtected ? now : undefined,
+        firstOwnStopAt: coverPlacedAt !== undefined && coverPlacedAt >= now ? now : undefined,
       });
       return;
     }
@@ -79,11 +95,14 @@ export class ProtectionTracker {
       const span = now - current.since;
       current.accumulated += span;
       if (current.firstProtectedAt !== undefined) current.accumulatedSinceFirst += span;
+      if (current.firstOwnStopAt !== undefined) current.accumulatedSinceOwn += span;
       current.since = undefined;
       current.firstProtectedAt ??= now;
     } else if (!isProtected && current.since === undefined) {
       current.since = now;
     }
+    if (coverPlacedAt !== undefined && coverPlacedAt >= current.openedAt)
+      current.firstOwnStopAt ??= now;
   }
 
   /** Returns the record of the open position on `symbol`, or undefined if it is flat. */
@@ -106,6 +125,7 @@ export class ProtectionTracker {
   private record(symbol: string, e: Entry, now: number): ProtectionRecord {
     const running = e.since === undefined ? 0 : now - e.since;
     const runningSinceFirst = e.firstProtectedAt === undefined ? 0 : running;
+    const runningSinceOwn = e.firstOwnStopAt === undefined ? 0 : running;
     return {
       symbol,
       side: e.side,
@@ -115,6 +135,8 @@ export class ProtectionTracker {
       unprotectedMs: e.accumulated + running,
       firstProtectedAt: e.firstProtectedAt ?? null,
       unprotectedMsSinceFirstProtected: e.accumulatedSinceFirst + runningSinceFirst,
+      firstOwnStopAt: e.firstOwnStopAt ?? null,
+      unprotectedMsSinceOwnStop: e.accumulatedSinceOwn + runningSinceOwn,
     };
   }
 }
