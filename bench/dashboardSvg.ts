@@ -23,7 +23,11 @@ export interface DashboardPanel {
       readonly unit?: string;
       readonly decimals?: number;
       readonly thresholds?: { readonly steps: readonly { color: string; value: number | null }[] };
-      readonly custom?: { readonly drawStyle?: string };
+      readonly custom?: {
+        readonly drawStyle?: string;
+        /** Grafana draws each threshold step as a line when this is `line` or `dashed`. */
+        readonly thresholdsStyle?: { readonly mode: string };
+      };
     };
   };
 }
@@ -365,6 +369,18 @@ function drawTimeseries(
       `<text x="${tx.toFixed(1)}" y="${plotBottom + 16}" fill="${THEME.muted}" font-size="11" text-anchor="middle">${clock(t, every < 60)}</text>`,
     );
   }
+  // Threshold lines (an alert level) where Grafana would draw them; one outside the axis range
+  // is not drawn, and the range is not stretched to show it: the data keeps its scale.
+  const lineMode = defaults?.custom?.thresholdsStyle?.mode;
+  if (lineMode === 'line' || lineMode === 'dashed')
+    for (const step of defaults?.thresholds?.steps ?? []) {
+      if (step.value === null || step.value < lo || step.value > hi) continue;
+      const ty = py(step.value).toFixed(1);
+      const dash = lineMode === 'dashed' ? ' stroke-dasharray="6 4"' : '';
+      parts.push(
+        `<line x1="${plotLeft}" x2="${plotRight}" y1="${ty}" y2="${ty}" stroke="${NAMED[step.color] ?? step.color}" stroke-width="1"${dash}/>`,
+      );
+    }
   const bars = defaults?.custom?.drawStyle === 'bars';
   const barW = Math.max(1, ((plotRight - plotLeft) / Math.max(1, times.length)) * 0.6);
   for (const s of e.series) {

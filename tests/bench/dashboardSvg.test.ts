@@ -75,6 +75,43 @@ describe('the dashboard drawing', () => {
     ).toThrow(/piechart panel/);
   });
 
+  it('draws a dashed threshold line inside the axis range and none outside it', () => {
+    const { store: s, times } = store();
+    const panel = (threshold: number): Dashboard => ({
+      title: 'x',
+      panels: [
+        {
+          id: 3,
+          type: 'timeseries',
+          title: 'Memory',
+          gridPos: { x: 0, y: 0, w: 12, h: 8 },
+          targets: [{ expr: 'process_resident_memory_bytes' }],
+          fieldConfig: {
+            defaults: {
+              unit: 'bytes',
+              thresholds: {
+                steps: [
+                  { color: 'green', value: null },
+                  { color: 'red', value: threshold },
+                ],
+              },
+              custom: { thresholdsStyle: { mode: 'dashed' } },
+            },
+          },
+        },
+      ],
+    });
+    const draw = (threshold: number) =>
+      renderDashboardSvg(evaluatePanels(panel(threshold), s, times), times, 'x', '');
+    // 50 MiB resident on a 0–60 MiB axis: a 40 MiB alert level shows, a 1 GiB one does not.
+    expect(draw(40 * 1024 * 1024)).toMatch(
+      /<line [^>]*stroke="#F2495C"[^>]*stroke-dasharray="6 4"/,
+    );
+    expect(draw(1024 ** 3)).not.toContain('stroke-dasharray');
+    const latency = dashboard.panels.find((p) => p.title === 'Decision latency');
+    expect(latency?.fieldConfig?.defaults?.custom?.thresholdsStyle?.mode).toBe('dashed');
+  });
+
   it('formats values in the panel units as Grafana does', () => {
     expect(formatValue(0.0023, 's')).toBe('2.3 ms');
     expect(formatValue(0.00045, 's')).toBe('450 µs');
