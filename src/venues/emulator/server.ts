@@ -215,7 +215,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       ? {}
       : { markPriceIntervalMs: options.markPriceIntervalMs }),
   });
-  const bybitStreams = new BybitStreamServer(exchange, credentials);
+  const bybitStreams = new BybitStreamServer(exchange, credentials, {
+    isFrozen: (symbol) => faults.isFrozen(symbol),
+  });
   const disconnectAll = (): number => streams.disconnectAll() + bybitStreams.disconnectAll();
   const admin: AdminDeps = {
     exchange,

@@ -77,9 +77,9 @@ export function createBybitRestHandler(
           : send(res, e.status, e.body(ex.clock.now()), e.headers);
       try {
         const body = await readBody(req);
-        deps.counter.count();
-        deps.limiter.countIp();
         const route = bybitRoutes[key];
+        deps.counter.count(route === undefined ? 'other' : key);
+        deps.limiter.countIp();
         if (route === undefined) {
           send(res, 404, { retCode: 10017, retMsg: `The emulator does not implement ${key}.` });
           return;

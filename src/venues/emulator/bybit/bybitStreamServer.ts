@@ -36,6 +36,12 @@ const PRIVATE_PATH = '/v5/private';
 const PUBLIC_TOPIC = /^(tickers|publicTrade)\.([A-Z0-9]+)$/;
 const PRIVATE_TOPICS = new Set(['position', 'order', 'execution']);
 
+/** Options of a Bybit stream server. */
+export interface BybitStreamOptions {
+  /** Whether `symbol`'s public messages are held back (an injected frozen feed); never by default. */
+  readonly isFrozen?: (symbol: string) => boolean;
+}
+
 /**
  * Serves Bybit v5's WebSocket streams over the shared exchange: `tickers.<symbol>` and
  * `publicTrade.<symbol>` on `/v5/public/linear`; `position`, `order` and `execution` on
@@ -46,6 +52,7 @@ export class BybitStreamServer {
   private readonly conns = new Set<Conn>();
   private readonly waiters = new Set<Waiter>();
   private readonly unsubscribe: () => void;
+  private readonly isFrozen: (symbol: string) => boolean;
   private nextConn = 1;
   private nextMessage = 1;
 
@@ -53,7 +60,9 @@ export class BybitStreamServer {
   constructor(
     private readonly exchange: EmulatedExchange,
     private readonly credentials: Credentials,
+    options: BybitStreamOptions = {},
   ) {
+    this.isFrozen = options.isFrozen ?? (() => false);
     this.unsubscribe = exchange.subscribe({
       trade: (tick) => this.onTrade(tick),
       account: (change) => this.onAccount(change),
@@ -199,6 +208,8 @@ export class BybitStreamServer {
   }
 
   private onTrade(tick: TradeTick): void {
+    // Dropped, not queued: once thawed, the next trade tells the price of then, as on Binance.
+    if (this.isFrozen(tick.symbol)) return;
     const trades = `publicTrade.${tick.symbol}`;
     const tickers = `tickers.${tick.symbol}`;
     const spec = this.exchange.book(tick.symbol).spec;

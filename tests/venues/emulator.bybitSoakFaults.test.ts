@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { admin, emulator } from './emulatorHarness.ts';
+import { bybitClient } from './bybitHarness.ts';
+
+const NO_AMOUNT = undefined as unknown as number;
+
+/** One public message of the Bybit stream, by topic and the price it carries. */
+interface Published {
+  readonly topic: string;
+  readonly price: string;
+}
+
+/**
+ * Opens the Bybit public linear stream subscribed to `topics`; `next()` resolves with each
+ * published message in arrival order (subscription answers are skipped).
+ */
+async function publicStream(
+  url: string,
+  topics: readonly string[],
+): Promise<{ next: () => Promise<Published>; close: () => void }> {
+  const ws = new WebSocket(`${url}/v5/public/linear`);
+  const queue: Published[] = [];
+  const waiting: Array<(m: Published) => void> = [];
+  ws.on('message', (raw: Buffer) => {
+    const msg = JSON.parse(raw.toString('utf8')) as {
+      topic?: string;
+      data?: { lastPrice?: string } | Array<{ p?: string }>;
+    };
+    if (msg.topic === undefined) return;
+    const data = msg.data;
+    const price = Array.isArray(data) ? (data[0]?.p ?? '') : (data?.lastPrice ?? '');
+    const m = { topic: msg.topic, price };
+    const w = waiting.shift();
+    if (w === undefined) queue.push(m);
+    else w(m);
+  });
+  await new Promise((resolve) => ws.once('open', resolve));
+  ws.send(JSON.stringify({ op: 'subscribe', args: topics }));
+  return {
+    next: () => {
+      const head = queue.shift();
+      return head === undefined
+        ? new Promise((resolve) => waiting.push(resolve))
+        : Promise.resolve(head);
+    },
+    close: () => ws.close(),
+  };
+}
+
+describe('soak faults on the Bybit side of the emulator', () => {
+  it('sends a frozen symbol no ticker or trade until it thaws, leaving the others', async () => {
+    const em = await emulator({ symbols: ['BTCUSDT', 'ETHUSDT'] });
+    const topics = [
+      'publicTrade.BTCUSDT',
+      'tickers.BTCUSDT',
+      'publicTrade.ETHUSDT',
+      'tickers.ETHUSDT',
+    ];
+    const stream = await publicStream(em.bybitWsUrl, topics);
+    for (const topic of topics) await em.bybitStreams.whenSubscribed(topic);
+
+    em.injectFaults({ frozenStreams: ['btcusdt'] });
+    em.setPrice('BTCUSDT', '60100');
+    em.setPrice('ETHUSDT', '3010');
+    // BTC traded first, yet its trade and ticker were never sent: ETH's come first.
+    expect(await stream.next()).toEqual({ topic: 'publicTrade.ETHUSDT', price: '3010.00' });
+    expect(await stream.next()).toEqual({ topic: 'tickers.ETHUSDT', price: '3010.00' });
+    expect((await admin(em, 'GET', '/admin/state')).body.faults?.frozenStreams).toEqual([
+      'BTCUSDT',
+    ]);
+    // The exchange kept trading: REST has BTC's new price.
+    expect(em.state().prices['BTCUSDT']?.last).toBe('60100');
+
+    em.injectFaults({ frozenStreams: [] });
+    em.setPrice('BTCUSDT', '60200');
+    expect(await stream.next()).toEqual({ topic: 'publicTrade.BTCUSDT', price: '60200.0' });
+    expect(await stream.next()).toEqual({ topic: 'tickers.BTCUSDT', price: '60200.0' });
+
+    em.injectFaults({ frozenStreams: '*' });
+    em.setPrice('BTCUSDT', '60300');
+    em.setPrice('ETHUSDT', '3020');
+    em.injectFaults({ clear: true });
+    em.setPrice('ETHUSDT', '3030');
+    expect(await stream.next()).toEqual({ topic: 'publicTrade.ETHUSDT', price: '3030.00' });
+    stream.close();
+  });
+
+  it('counts Bybit requests per route, so a soak can tell stop calls from reads', async () => {
+    const em = await emulator({ symbols: ['BTCUSDT'] });
+    const ex = await bybitClient(em);
+    await ex.loadMarkets();
+    expect(em.counter.servedOn('GET /v5/market/instruments-info')).toBe(2);
+    em.openPosition('BTCUSDT', 'long', '0.010');
+    await ex.createOrder('BTC/USDT:USDT', 'market', 'sell', NO_AMOUNT, undefined, {
+      stopLossPrice: 59000,
+      tradingStopEndpoint: true,
+    });
+    expect(em.counter.servedOn('POST /v5/position/trading-stop')).toBe(1);
+    expect(em.counter.servedOn('POST /v5/order/create')).toBe(0);
+    expect(em.exchange.positionStop('BTCUSDT')?.triggerPrice.toString()).toBe('59000');
+    const before = em.counter.served();
+    await fetch(`${em.restUrl}/v5/nowhere`);
+    expect(em.counter.servedOn('other')).toBe(1);
+    expect(em.counter.served()).toBe(before + 1);
+  });
+});
