@@ -28,21 +28,47 @@ export interface ScheduledFault {
   readonly params: Readonly<Record<string, string | number>>;
 }
 
-/** What shapes a schedule: how often a fault starts on average. */
+/** The wire formats a soak can drive the engine through. */
+export const SOAK_VENUES = ['binance', 'bybit'] as const;
+
+/** One wire format of the emulator: Binance USDⓈ-M or Bybit v5. */
+export type SoakVenue = (typeof SOAK_VENUES)[number];
+
+/** What shapes a schedule: how often a fault starts on average, and in whose terms. */
 export interface ScheduleOptions {
   /** Mean gap between two faults, ms (default 4000). */
   readonly meanGapMs?: number;
   /** No fault starts in the last `quietTailMs` of the soak, so the end can settle (default 5000). */
   readonly quietTailMs?: number;
+  /**
+   * Whose endpoints and refusals the faults name (default binance); the times, kinds and every
+   * other parameter are the same for both, so one seed gives one soak on either.
+   */
+  readonly venue?: SoakVenue;
 }
 
-const ENDPOINTS = [
-  '*',
-  'POST /fapi/v1/algoOrder',
-  'DELETE /fapi/v1/algoOrder',
-  '/fapi/v1/openAlgoOrders',
-  '/fapi/v2/positionRisk',
-] as const;
+/**
+ * The endpoints an error rate may hit, by role, so a seed picks the same role on either venue:
+ * every endpoint, placing (and on Bybit moving and clearing) a stop, cancelling a stop (Bybit
+ * clears with the same call, so its slot is the market close), reading the stops (Bybit: its
+ * order look-ups), reading the positions (Bybit: positions and their stops, one list).
+ */
+const ENDPOINTS: Readonly<Record<SoakVenue, readonly string[]>> = {
+  binance: [
+    '*',
+    'POST /fapi/v1/algoOrder',
+    'DELETE /fapi/v1/algoOrder',
+    '/fapi/v1/openAlgoOrders',
+    '/fapi/v2/positionRisk',
+  ],
+  bybit: [
+    '*',
+    'POST /v5/position/trading-stop',
+    'POST /v5/order/create',
+    '/v5/order/realtime',
+    '/v5/position/list',
+  ],
+};
 
 /** The share of each kind in a schedule; kills are rarer because a restart takes seconds. */
 const WEIGHTS: Readonly<Record<FaultKind, number>> = {
@@ -58,15 +84,25 @@ const WEIGHTS: Readonly<Record<FaultKind, number>> = {
   clockSkew: 1,
 };
 
-/** Refusals an order placement may meet: margin, an overloaded server, a price filter. */
-const REJECTIONS = [
-  { code: -2019, msg: 'Margin is insufficient.' },
-  { code: -1008, msg: 'Server is currently overloaded with other requests. Please try again.' },
-  {
-    code: -4131,
-    msg: "The counterparty's best price does not meet the PERCENT_PRICE filter limit.",
-  },
-] as const;
+/**
+ * Refusals an order placement may meet, in each venue's own codes and words, one role per slot:
+ * margin (insufficient funds), an overloaded server (retryable), a price out of range (invalid).
+ */
+const REJECTIONS: Readonly<Record<SoakVenue, readonly { code: number; msg: string }[]>> = {
+  binance: [
+    { code: -2019, msg: 'Margin is insufficient.' },
+    { code: -1008, msg: 'Server is currently overloaded with other requests. Please try again.' },
+    {
+      code: -4131,
+      msg: "The counterparty's best price does not meet the PERCENT_PRICE filter limit.",
+    },
+  ],
+  bybit: [
+    { code: 110007, msg: 'ab not enough for new order' },
+    { code: 10016, msg: 'System error. Please try again later.' },
+    { code: 110003, msg: 'Order price is out of permissible range' },
+  ],
+};
 
 function pick<T>(items: readonly T[], at: number): T {
   return items[Math.min(items.length - 1, Math.floor(at * items.length))] as T;
@@ -82,6 +118,7 @@ export function faultSchedule(
   options: ScheduleOptions = {},
 ): ScheduledFault[] {
   const random = createRandom(seed);
+  const venue = options.venue ?? 'binance';
   const meanGap = options.meanGapMs ?? 4000;
   const end = durationMs - (options.quietTailMs ?? 5000);
   const total = FAULT_KINDS.reduce((sum, k) => sum + WEIGHTS[k], 0);
@@ -101,7 +138,7 @@ export function faultSchedule(
     if (at >= end) break;
     let draw = random.next() * total;
     const kind = tour.shift() ?? FAULT_KINDS.find((k) => (draw -= WEIGHTS[k]) < 0) ?? 'latency';
-    faults.push({ atMs: at, kind, ...faultBody(kind, random) });
+    faults.push({ atMs: at, kind, ...faultBody(kind, random, venue) });
   }
   return faults;
 }
@@ -109,6 +146,7 @@ export function faultSchedule(
 function faultBody(
   kind: FaultKind,
   random: ReturnType<typeof createRandom>,
+  venue: SoakVenue,
 ): Pick<ScheduledFault, 'forMs' | 'params'> {
   switch (kind) {
     case 'latency':
@@ -117,7 +155,7 @@ function faultBody(
       return {
         forMs: random.int(1000, 5000),
         params: {
-          endpoint: pick(ENDPOINTS, random.next()),
+          endpoint: pick(ENDPOINTS[venue], random.next()),
           rate: random.int(10, 60) / 100,
         },
       };
@@ -133,7 +171,7 @@ function faultBody(
     case 'kill':
       return { forMs: 0, params: { pauseMs: random.int(0, 3000) } };
     case 'reject': {
-      const r = pick(REJECTIONS, random.next());
+      const r = pick(REJECTIONS[venue], random.next());
       return { forMs: 0, params: { count: random.int(1, 3), code: r.code, msg: r.msg } };
     }
     case 'frozenFeed':

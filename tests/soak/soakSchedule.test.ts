@@ -69,4 +69,40 @@ describe('faultSchedule', () => {
     const sparse = faultSchedule(SEED, 600_000, { meanGapMs: 10_000 }).length;
     expect(dense).toBeGreaterThan(sparse * 5);
   });
+
+  it('gives Bybit the same soak in Bybit’s endpoints and refusal codes', () => {
+    const binance = faultSchedule(SEED, 600_000);
+    expect(faultSchedule(SEED, 600_000, { venue: 'binance' })).toEqual(binance);
+    const bybit = faultSchedule(SEED, 600_000, { venue: 'bybit' });
+    // The same times, kinds and durations: only the venue's own names differ.
+    const shape = (f: (typeof binance)[number]) => ({
+      ...f,
+      params: { ...f.params, endpoint: 0, code: 0, msg: 0 },
+    });
+    expect(bybit.map(shape)).toEqual(binance.map(shape));
+    const endpoints = new Set(
+      bybit.filter((f) => f.kind === 'errorRate').map((f) => f.params['endpoint']),
+    );
+    expect([...endpoints].sort()).toEqual(
+      [
+        '*',
+        'POST /v5/position/trading-stop',
+        'POST /v5/order/create',
+        '/v5/order/realtime',
+        '/v5/position/list',
+      ].sort(),
+    );
+    const codes = new Set(bybit.filter((f) => f.kind === 'reject').map((f) => f.params['code']));
+    expect([...codes].sort()).toEqual([10016, 110003, 110007]);
+    // Each slot keeps its role: where Binance refuses for margin, Bybit does too.
+    const roles = new Map([
+      [-2019, 110007],
+      [-1008, 10016],
+      [-4131, 110003],
+    ]);
+    bybit.forEach((f, i) => {
+      if (f.kind === 'reject')
+        expect(f.params['code']).toBe(roles.get(Number(binance[i]?.params['code'])));
+    });
+  });
 });
