@@ -14,7 +14,10 @@ export interface EngineRecord {
   readonly stop?: unknown;
 }
 
-/** One of our stops resting on the exchange, as `/admin/state` lists it. */
+/**
+ * One of our stops resting on the exchange: a conditional order with our client id, or a Bybit
+ * position's own stop, named as the engine's Bybit adapter names it (`<symbol>:sl`, no client id).
+ */
 export interface ExchangeStop {
   readonly symbol: string;
   readonly algoId: string;
@@ -55,8 +58,8 @@ export function tagOf(clientId: string): string | undefined {
 const CAPACITY = 1000;
 
 /**
- * Follows the engine's journaled stop records (its `stopResting`, `stopCancelled`, `stopFired`,
- * `reconciled`, `positionFlat` and `exited` log lines) to know, per position, the stop the engine
+ * Follows the engine's journaled stop records (its `stopResting`, `stopAmended`, `stopCancelled`,
+ * `stopFired`, `reconciled`, `positionFlat` and `exited` log lines) to know, per position, the stop the engine
  * last acknowledged, and compares that with the exchange's own stops.
  */
 export class AcknowledgedStops {
@@ -65,9 +68,9 @@ export class AcknowledgedStops {
   private readonly prices = new Map<string, string>();
 
   /**
-   * Returns a tracker; `priceOf` reads an order's stop price from the exchange, for a stop the
-   * engine adopts at a restart without having acknowledged it before (its answer was never
-   * recorded: a kill or a full disk came first).
+   * Returns a tracker; `priceOf` reads from the exchange the price of the stop the engine names
+   * `id`, for a stop it adopts at a restart (perhaps never acknowledged before: a kill or a full
+   * disk came before its answer was recorded).
    */
   constructor(private readonly priceOf: (id: string) => string | undefined = () => undefined) {}
 
@@ -78,7 +81,9 @@ export class AcknowledgedStops {
     const entry = this.entry(id);
     if (entry === undefined) return;
     switch (r.type) {
-      case 'stopResting': {
+      // A Bybit stop moves in place: its amend acknowledges the new price under the same id.
+      case 'stopResting':
+      case 'stopAmended': {
         const stop = r.stop as { id?: unknown; stopPrice?: unknown } | undefined;
         if (typeof stop?.id !== 'string' || typeof stop.stopPrice !== 'string') return;
         this.remember(stop.id, stop.stopPrice);
@@ -91,8 +96,11 @@ export class AcknowledgedStops {
         return;
       case 'reconciled': {
         const kept = typeof r.resting === 'string' ? r.resting : undefined;
+        // The exchange's price first: a Bybit position stop keeps one id across its moves and
+        // its symbol's positions, so the price last remembered under it may be stale; a Binance
+        // order's price never changes, so either source gives the same.
         const price =
-          kept === undefined ? undefined : (this.prices.get(kept) ?? this.priceOf(kept));
+          kept === undefined ? undefined : (this.priceOf(kept) ?? this.prices.get(kept));
         entry.resting =
           kept === undefined || price === undefined ? null : { id: kept, stopPrice: price };
         return;

@@ -106,4 +106,36 @@ describe('AcknowledgedStops', () => {
     expect(acks.resting('binanceusdm:BTCUSDT:long:0')).toBeNull();
     expect(acks.resting('binanceusdm:BTCUSDT:long:1499')).toEqual({ id: '1499', stopPrice: '1' });
   });
+
+  it('follows a Bybit position stop moved in place under one id', () => {
+    const acks = new AcknowledgedStops();
+    const position = 'bybit:BTCUSDT:long:1000';
+    const positionStop = (stopPrice: string) => ({
+      symbol: 'BTCUSDT',
+      algoId: 'BTCUSDT:sl',
+      clientId: '',
+      stopPrice,
+    });
+    acks.record(resting(position, 'BTCUSDT:sl', '59000'));
+    acks.record(rec(position, 'stopAmended', { stop: { id: 'BTCUSDT:sl', stopPrice: '59500' } }));
+    expect(acks.resting(position)).toEqual({ id: 'BTCUSDT:sl', stopPrice: '59500' });
+    const open = new Map([['BTCUSDT', 'long' as const]]);
+    expect(acks.looser(open, [positionStop('59500')], never)).toEqual([]);
+    expect(acks.looser(open, [positionStop('59600')], never)).toEqual([]);
+    // The amend was acknowledged, yet the exchange's stop stands where it was.
+    expect(acks.looser(open, [positionStop('59000')], never)).toEqual([
+      { position, symbol: 'BTCUSDT', acknowledged: '59500', onExchange: '59000' },
+    ]);
+  });
+
+  it('reads a reconciled Bybit stop’s price from the exchange, not from an older position', () => {
+    const before = 'bybit:BTCUSDT:long:1000';
+    const after = 'bybit:BTCUSDT:long:2000';
+    const acks = new AcknowledgedStops((id) => (id === 'BTCUSDT:sl' ? '58800' : undefined));
+    acks.record(resting(before, 'BTCUSDT:sl', '59500'));
+    acks.record(rec(before, 'positionFlat'));
+    // The new position's stop was set at 58800 before a kill; the restart adopts it.
+    acks.record(rec(after, 'reconciled', { resting: 'BTCUSDT:sl' }));
+    expect(acks.resting(after)).toEqual({ id: 'BTCUSDT:sl', stopPrice: '58800' });
+  });
 });
