@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FAULT_KINDS } from './soakSchedule.ts';
+import { FAULT_KINDS, SOAK_VENUES } from './soakSchedule.ts';
 
 const count = z.number().int().min(0);
 const ms = z.number().min(0);
@@ -15,7 +15,7 @@ const sample = z
     openPositions: count,
     /** Naked ms summed over every position so far. */
     nakedMs: ms,
-    /** Binance requests the emulator served so far. */
+    /** REST requests the emulator served so far. */
     requests: count,
     engineUp: z.boolean(),
     /** `running`, `down` (killed, restarting) or `halted` (its store failed). */
@@ -35,6 +35,8 @@ const faultEntry = z.object({ atMs: ms, kind: z.enum(FAULT_KINDS), forMs: ms }).
 export const soakReportSchema = z
   .object({
     version: z.literal(2),
+    /** The wire format the engine traded through: Binance USDⓈ-M or Bybit v5. */
+    venue: z.enum(SOAK_VENUES),
     seed: z.number().int(),
     /** Soak time asked for, ms (checkpoints pause it). */
     durationMs: ms,
@@ -150,7 +152,7 @@ export function summaryText(r: SoakReport): string {
   const injected = Object.values(r.faults).reduce((a, b) => a + b, 0);
   const p = r.positions;
   return [
-    `soak seed ${r.seed}: ${Math.round(r.durationMs / 1000)} s soak (${Math.round(r.wallMs / 1000)} s wall), ${r.symbols.length} symbol(s) ${r.symbols.join(',')}`,
+    `soak seed ${r.seed} on ${r.venue}: ${Math.round(r.durationMs / 1000)} s soak (${Math.round(r.wallMs / 1000)} s wall), ${r.symbols.length} symbol(s) ${r.symbols.join(',')}`,
     `  positions   opened ${p.opened}; closed by stop ${p.closedByStop}, by the test ${p.closedByTest}, by the engine ${p.closedByEngine}; open at end ${p.openAtEnd}; ${p.positionHours.toFixed(3)} position-hours`,
     `  faults      ${injected} injected of ${scheduled} scheduled: ${faults}`,
     `  engine      kills ${r.kills}, start failures ${r.startFailures}, store halts ${r.storeHalts} (restarted ${r.supervisorRestarts}, orders while halted ${r.ordersWhileHalted}); checkpoints ${r.checkpoints}`,
@@ -269,9 +271,9 @@ export function reportHtml(r: SoakReport): string {
       ? 0
       : Math.max(0, s.requests - prev.requests) / Math.max(1, (s.atMs - prev.atMs) / 1000);
   });
-  return `<!doctype html><html><head><meta charset="utf-8"><title>Ratchet soak ${r.seed}</title>
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Ratchet soak ${r.seed} on ${r.venue}</title>
 <style>body{font:14px system-ui,sans-serif;margin:2em;max-width:${W + 40}px}pre{background:#f4f4f4;padding:1em;white-space:pre-wrap}figure{margin:1.2em 0}figcaption{font-weight:600;margin-bottom:.3em}</style></head><body>
-<h1>Ratchet soak, seed ${r.seed}: ${passed(r) ? 'PASS' : 'FAIL'}</h1>
+<h1>Ratchet soak on ${r.venue}, seed ${r.seed}: ${passed(r) ? 'PASS' : 'FAIL'}</h1>
 <pre>${escape(summaryText(r))}</pre>
 ${stateBand(r, maxX)}
 ${chart(

@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Decimal } from 'decimal.js';
+import { positionStopId } from '../src/venues/bybit/bybitWire.ts';
 import { startEmulator, type AdminState, type Emulator } from '../src/venues/emulator/index.ts';
 import { createRandom, hashSeed } from '../src/venues/emulator/random.ts';
 import { percentilesOf, type SoakReport } from './soakReport.ts';
-import { countByKind, faultSchedule, type ScheduledFault } from './soakSchedule.ts';
+import { countByKind, faultSchedule, type ScheduledFault, type SoakVenue } from './soakSchedule.ts';
 import {
   AcknowledgedStops,
   tagOf,
@@ -20,12 +21,19 @@ const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin/ratchet.mjs');
 /** Preloaded into the engine: LevelDB writes fail while the flag file exists (a full disk). */
 const STORE_FAULT = join(ROOT, 'bench/soakStoreFault.mjs');
-/** The emulator's routes that place, cancel or close: none may be called by a halted engine. */
-const ORDER_ROUTES = [
-  'POST /fapi/v1/algoOrder',
-  'DELETE /fapi/v1/algoOrder',
-  'POST /fapi/v1/order',
-];
+/**
+ * The emulator's routes that place, move, cancel or close, per wire format: none may be called
+ * by a halted engine. On Bybit one trading-stop call sets, moves and clears a position's stop.
+ */
+const ORDER_ROUTES: Readonly<Record<SoakVenue, readonly string[]>> = {
+  binance: ['POST /fapi/v1/algoOrder', 'DELETE /fapi/v1/algoOrder', 'POST /fapi/v1/order'],
+  bybit: ['POST /v5/position/trading-stop', 'POST /v5/order/create', 'POST /v5/order/cancel'],
+};
+/** The engine's `venue.exchange` (a ccxt id) for each wire format. */
+const EXCHANGE_IDS: Readonly<Record<SoakVenue, string>> = {
+  binance: 'binanceusdm',
+  bybit: 'bybit',
+};
 const PREFIX = 'rtsoak';
 
 /** The symbols a soak trades, in order, with a start price and the size of one position. */
@@ -50,6 +58,8 @@ export const MAX_POSITIONS = BOOK.length;
 /** What a soak does. */
 export interface SoakOptions {
   readonly seed: number;
+  /** The wire format the engine trades through (default binance). */
+  readonly venue?: SoakVenue;
   /** Soak time: faults and trading run this long; checkpoints pause it. */
   readonly durationMs: number;
   /** Positions (one per symbol) open at once, 1..MAX_POSITIONS. */
@@ -66,9 +76,17 @@ export interface SoakOptions {
 
 type LogRecord = EngineRecord;
 
-const COMMANDS = new Set(['placeStop', 'cancelStop', 'lookUpStop', 'closeAtMarket', 'lookUpClose']);
+const COMMANDS = new Set([
+  'placeStop',
+  'amendStop',
+  'cancelStop',
+  'lookUpStop',
+  'closeAtMarket',
+  'lookUpClose',
+]);
 const ANSWERS = new Set([
   'stopResting',
+  'stopAmended',
   'stopCancelled',
   'stopFired',
   'requestFailed',
@@ -178,9 +196,9 @@ class Engine {
   }
 }
 
-function engineConfig(url: string, dataDir: string): string {
+function engineConfig(venue: SoakVenue, url: string, dataDir: string): string {
   return `venue:
-  exchange: binanceusdm
+  exchange: ${EXCHANGE_IDS[venue]}
   url: ${url}
   apiKey: \${RATCHET_API_KEY}
   secret: \${RATCHET_API_SECRET}
@@ -274,11 +292,12 @@ type EngineState = 'running' | 'down' | 'halted';
  */
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const { seed, durationMs } = options;
+  const venue = options.venue ?? 'binance';
   const log = options.log ?? (() => undefined);
   const random = createRandom(hashSeed(seed, 'soak'));
   const book = BOOK.slice(0, Math.max(1, Math.min(MAX_POSITIONS, options.positions)));
   const symbols: string[] = book.map((b) => b.symbol);
-  const schedule = faultSchedule(seed, durationMs);
+  const schedule = faultSchedule(seed, durationMs, { venue });
   const checkpointEvery = options.checkpointEveryMs ?? 15_000;
   const settleBound = options.settleBoundMs ?? 30_000;
   const dir = mkdtempSync(join(tmpdir(), 'ratchet-soak-'));
@@ -293,8 +312,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     feed: { kind: 'none' },
   });
   const configPath = join(dir, 'engine.yaml');
-  writeFileSync(configPath, engineConfig(em.restUrl, dataDir));
-  log(`soak seed ${seed}: data in ${dataDir}, engine log in ${engineLog}`);
+  writeFileSync(configPath, engineConfig(venue, em.restUrl, dataDir));
+  log(`soak seed ${seed} on ${venue}: data in ${dataDir}, engine log in ${engineLog}`);
 
   const problems: string[] = [];
   const problem = (text: string) => {
@@ -308,7 +327,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   /** Per symbol: wall time of the first price set since its stop last rested. */
   const movedAt = new Map<string, number>();
   const acknowledged = new AcknowledgedStops((id) =>
-    em.exchange.findAlgo(Number(id), undefined)?.triggerPrice?.toString(),
+    venue === 'bybit'
+      ? // The adapter names a position's stop `<symbol>:sl`.
+        em.exchange.positionStop(id.replace(/:sl$/, ''))?.triggerPrice.toString()
+      : em.exchange.findAlgo(Number(id), undefined)?.triggerPrice?.toString(),
   );
   let closedByEngine = 0;
   const onRecord = (r: LogRecord) => {
@@ -318,7 +340,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     }
     acknowledged.record(r);
     if (r.type === 'closedAtMarket') closedByEngine += 1;
-    if (r.type === 'stopResting' && r.position !== undefined) {
+    // A stop rests after a placement, or after an amend where the venue moves stops in place.
+    if ((r.type === 'stopResting' || r.type === 'stopAmended') && r.position !== undefined) {
       const symbol = symbols.find((s) => r.position?.includes(`:${s}:`));
       const since = symbol === undefined ? undefined : movedAt.get(symbol);
       if (symbol !== undefined && since !== undefined && typeof r.time === 'number') {
@@ -438,8 +461,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     return nakedBy.running;
   };
 
-  const ourStops = (): ExchangeStop[] =>
-    em.exchange
+  /**
+   * Our stops on the exchange now: conditional orders with our client id and, on Bybit, every
+   * position's own stop (the account is the engine's alone, and Bybit's stop has no client id).
+   */
+  const ourStops = (): ExchangeStop[] => {
+    const algos = em.exchange
       .openAlgos()
       .filter((a) => a.clientAlgoId.startsWith(`${PREFIX}-`) && a.triggerPrice !== undefined)
       .map((a) => ({
@@ -448,6 +475,47 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         clientId: a.clientAlgoId,
         stopPrice: (a.triggerPrice as Decimal).toString(),
       }));
+    if (venue !== 'bybit') return algos;
+    const own = symbols.flatMap((symbol) => {
+      const stop = em.exchange.positionStop(symbol);
+      return stop === undefined
+        ? []
+        : [
+            {
+              symbol,
+              algoId: positionStopId(symbol),
+              clientId: '',
+              stopPrice: stop.triggerPrice.toString(),
+            },
+          ];
+    });
+    return [...own, ...algos];
+  };
+  /** The same from an `/admin/state` snapshot, so one look sees positions and stops together. */
+  const stopsIn = (s: AdminState): ExchangeStop[] => [
+    ...(venue === 'bybit'
+      ? s.positions.flatMap((p) =>
+          p.positionStop === null
+            ? []
+            : [
+                {
+                  symbol: p.symbol,
+                  algoId: positionStopId(p.symbol),
+                  clientId: '',
+                  stopPrice: p.positionStop.stopPrice,
+                },
+              ],
+        )
+      : []),
+    ...s.openOrders
+      .filter((o) => String(o['clientAlgoId']).startsWith(`${PREFIX}-`))
+      .map((o) => ({
+        symbol: String(o['symbol']),
+        algoId: String(o['algoId']),
+        clientId: String(o['clientAlgoId']),
+        stopPrice: String(o['triggerPrice']),
+      })),
+  ];
   /** The exchange's position generation per symbol: side and opening time of the open one. */
   const generation = (symbol: string): string | undefined => {
     const r = em.exchange.protection.openRecord(symbol, em.exchange.clock.now());
@@ -482,9 +550,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       if (!amount.isZero()) openSides.set(b.symbol, amount.isPos() ? 'long' : 'short');
     }
     const found = acknowledged.looser(openSides, stops, (position, tag) => {
-      const symbol = position.split(':')[1] ?? '';
-      const gen = tagGeneration.get(tag);
-      return gen === undefined || gen !== generation(symbol) || engine.pending.has(position);
+      if (engine.pending.has(position)) return true;
+      const [, symbol = '', ...rest] = position.split(':');
+      // A Bybit position's id ends in its side and opening time, the exchange's generation;
+      // a Binance one is told by the generation its first stop was seen in.
+      const gen = venue === 'bybit' ? rest.join(':') : tagGeneration.get(tag);
+      return gen === undefined || gen !== generation(symbol);
     });
     const seen = new Set<string>();
     for (const f of found) {
@@ -580,7 +651,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         ordersAtHalt: number | undefined;
       }
     | undefined;
-  const orderCalls = () => ORDER_ROUTES.reduce((n, r) => n + em.counter.servedOn(r), 0);
+  const orderCalls = () => ORDER_ROUTES[venue].reduce((n, r) => n + em.counter.servedOn(r), 0);
   /**
    * Ends a full disk: the flag goes, and an engine that halted is stopped and started again as
    * a supervisor would (its restart is what lets it record and act again).
@@ -690,9 +761,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const deadline = Date.now() + settleBound;
     let state = em.state();
     const stopsOf = (s: AdminState, symbol: string) =>
-      s.openOrders.filter(
-        (o) => o['symbol'] === symbol && String(o['clientAlgoId']).startsWith(`${PREFIX}-`),
-      );
+      stopsIn(s).filter((o) => o.symbol === symbol);
     // A look-up that finds nothing to do logs no answer, so a command still "pending" on a
     // symbol with no position is not waited for.
     const inFlight = (s: AdminState) =>
@@ -701,8 +770,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       );
     const converged = (s: AdminState) =>
       inFlight(s).length === 0 && s.positions.every((p) => stopsOf(s, p.symbol).length === 1);
-    const orderIds = (s: AdminState) => s.openOrders.map((o) => String(o['algoId'])).join(',');
-    // Settled means converged twice, 300 ms apart, with the same orders: an engine still
+    // With prices: a Bybit stop moves in place, under the same id.
+    const orderIds = (s: AdminState) =>
+      stopsIn(s)
+        .map((o) => `${o.algoId}@${o.stopPrice}`)
+        .join(',');
+    // Settled means converged twice, 300 ms apart, with the same stops: an engine still
     // catching up on earlier prices passes through converged states between two moves. The
     // pause also lets the engine's log catch up with the exchange before comparing the two.
     for (;;) {
@@ -734,16 +807,26 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         duplicates += 1;
         problem(`${label}: ${p.symbol} has ${n} stops of ours`);
       } else {
-        // Settled: the one stop is exactly the one the engine last acknowledged for it.
-        const only = stops[0] as Record<string, unknown>;
-        const id = String(only['algoId']);
+        // Settled: the one stop is exactly the one the engine last acknowledged for it: by
+        // order id, or for a Bybit position's stop (one id for all its moves) by id and price
+        // under this very position (its id: venue, symbol, side, opening time).
+        const only = stops[0] as ExchangeStop;
+        const id = only.algoId;
+        const positionId = `bybit:${p.symbol}:${p.side}:${p.openedAt}`;
+        const isPositionStop = venue === 'bybit' && id === positionStopId(p.symbol);
+        const isAcknowledged = () => {
+          if (!isPositionStop) return acknowledged.ownerOf(id) !== undefined;
+          const ack = acknowledged.resting(positionId);
+          return ack?.id === id && new Decimal(ack.stopPrice).eq(only.stopPrice);
+        };
         // The engine's log may trail the exchange on a loaded machine: wait for it, bounded.
         const logDeadline = Math.max(deadline, Date.now() + 5000);
-        while (acknowledged.ownerOf(id) === undefined && Date.now() < logDeadline && !engine.done)
-          await delay(100);
-        if (acknowledged.ownerOf(id) === undefined)
+        while (!isAcknowledged() && Date.now() < logDeadline && !engine.done) await delay(100);
+        if (!isAcknowledged())
           problem(
-            `${label}: ${p.symbol}'s stop ${id} at ${String(only['triggerPrice'])} is not one the engine acknowledged as resting`,
+            isPositionStop
+              ? `${label}: ${p.symbol}'s position stop at ${only.stopPrice} is not the one the engine acknowledged for ${positionId} (${acknowledged.resting(positionId)?.stopPrice ?? 'none'})`
+              : `${label}: ${p.symbol}'s stop ${id} at ${only.stopPrice} is not one the engine acknowledged as resting`,
           );
       }
     }
@@ -884,9 +967,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const desired = lastDesiredStops(journal.stdout, jsonl.stdout);
   for (const p of endState.positions) {
     const want = desired.get(p.symbol);
-    const stops = endState.openOrders
-      .filter((o) => o['symbol'] === p.symbol && String(o['clientAlgoId']).startsWith(`${PREFIX}-`))
-      .map((o) => String(o['triggerPrice']));
+    const stops = stopsIn(endState)
+      .filter((o) => o.symbol === p.symbol)
+      .map((o) => o.stopPrice);
     // Equal, or tighter: a stop adopted from a predecessor across a restart is never loosened.
     const only = stops[0];
     const side = p.side === 'short' ? 'short' : 'long';
@@ -901,6 +984,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const positionHours = positionMs / 3_600_000;
   return {
     version: 2,
+    venue,
     seed,
     durationMs,
     wallMs: Date.now() - started,

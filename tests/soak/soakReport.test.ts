@@ -23,6 +23,7 @@ const FAULTS = {
 
 const REPORT: SoakReport = {
   version: 2,
+  venue: 'binance',
   seed: 7,
   durationMs: 60_000,
   wallMs: 75_000,
@@ -101,6 +102,11 @@ describe('the soak report', () => {
     expect(soakReportSchema.safeParse({ ...REPORT, lost: -1 }).success).toBe(false);
     expect(soakReportSchema.safeParse({ ...REPORT, faults: { meteor: 1 } }).success).toBe(false);
     expect(soakReportSchema.safeParse({ ...REPORT, version: 1 }).success).toBe(false);
+    expect(soakReportSchema.safeParse({ ...REPORT, venue: 'kraken' }).success).toBe(false);
+    const withoutVenue: Partial<SoakReport> = { ...REPORT };
+    delete withoutVenue.venue;
+    expect(soakReportSchema.safeParse(withoutVenue).success).toBe(false);
+    expect(soakReportSchema.parse({ ...REPORT, venue: 'bybit' }).venue).toBe('bybit');
     const missingKind: Partial<typeof FAULTS> = { ...FAULTS };
     delete missingKind.storeFault;
     expect(soakReportSchema.safeParse({ ...REPORT, faults: missingKind }).success).toBe(false);
@@ -128,6 +134,8 @@ describe('the soak report', () => {
 
   it('summarises the figures in the terminal and in a self-contained page', () => {
     const text = summaryText(REPORT);
+    expect(text.split('\n')[0]).toMatch(/^soak seed 7 on binance: 60 s soak/);
+    expect(summaryText({ ...REPORT, venue: 'bybit' })).toContain('soak seed 7 on bybit:');
     expect(text).toContain('naked       0 ms while running (12 ms while down, 0 ms while halted)');
     expect(text).toContain('15 injected of 16 scheduled');
     expect(text).toContain('store halts 1 (restarted 1, orders while halted 0)');
@@ -135,6 +143,8 @@ describe('the soak report', () => {
     expect(text).toContain('p50 40 ms, p99 300 ms, max 300 ms');
     expect(text).toContain('verdict     PASS');
     const html = reportHtml(REPORT);
+    expect(html).toContain('<h1>Ratchet soak on binance, seed 7: PASS</h1>');
+    expect(reportHtml({ ...REPORT, venue: 'bybit' })).toContain('Ratchet soak on bybit, seed 7');
     expect(html).toContain('<svg');
     expect(html).not.toMatch(/<script|src=|href=/);
     // One strip per kind in the faults chart, and each injected fault marked on it.
