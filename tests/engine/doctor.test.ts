@@ -1,37 +1,20 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runDoctor, doctorTable } from '../../src/cli/doctor.ts';
 import { serveControl } from '../../src/engine/controlServer.ts';
 import { engineControl } from '../../src/engine/engineControl.ts';
-import type { Emulator } from '../../src/venues/emulator/index.ts';
-import {
-  allSettled,
-  startEngine,
-  startTestEmulator,
-  testConfig,
-  type EngineRig,
-} from './engineHarness.ts';
+import { allSettled, liveRigs, testConfig } from './engineHarness.ts';
 
-let em: Emulator | undefined;
-let rig: EngineRig | undefined;
-let control: { close: () => Promise<void> } | undefined;
-afterEach(async () => {
-  await control?.close();
-  await rig?.shutdown();
-  await em?.close();
-  control = rig = em = undefined;
-});
+const live = liveRigs();
 
 describe('ratchet doctor', () => {
   it('finds a running engine consistent; a stopped one with a stop cancelled behind its back, a duplicate, a position closed and one opened while down inconsistent', async () => {
-    em = await startTestEmulator({ startPrices: { BTCUSDT: '60000.0', ETHUSDT: '3000.00' } });
+    const em = await live.emulator({ startPrices: { BTCUSDT: '60000.0', ETHUSDT: '3000.00' } });
     em.openPosition('BTCUSDT', 'long', '0.010');
     em.openPosition('ETHUSDT', 'short', '0.50');
-    rig = await startEngine(em);
-    control = await serveControl(rig.dataDir, engineControl(rig.engine));
-    await rig.until(
-      () => allSettled(rig as EngineRig) && rig!.engine.status().length === 2,
-      'both rest',
-    );
+    const rig = await live.engine(em);
+    const control = await serveControl(rig.dataDir, engineControl(rig.engine));
+    live.cleanup(() => control.close());
+    await rig.until(() => allSettled(rig) && rig.engine.status().length === 2, 'both rest');
     const config = testConfig(em, rig.dataDir);
 
     const running = await runDoctor(config, rig.dataDir);
@@ -44,9 +27,7 @@ describe('ratchet doctor', () => {
     const { dataDir, venue } = rig;
     const btcStop = (await venue.fetchOpenStops()).find((s) => s.symbol === 'BTCUSDT');
     await control.close();
-    control = undefined;
     await rig.shutdown();
-    rig = undefined;
     // While the engine is down: someone cancels its BTC stop and closes ETH elsewhere.
     const other = await (
       await import('../../src/venues/binance/createBinanceVenue.ts')

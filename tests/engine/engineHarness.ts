@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { afterEach } from 'vitest';
 import { parseEngineConfig } from '../../src/config/index.ts';
 import { LiveEngine, type LiveEngineOptions } from '../../src/engine/liveEngine.ts';
 import { openPositionStore, type PositionStore } from '../../src/store/positionStore.ts';
@@ -38,7 +39,7 @@ export interface EngineRig {
   until(predicate: () => boolean, what: string): Promise<void>;
   /** Resolves once the engine's price stream of `symbol` and its account stream are subscribed. */
   feedReady(symbol: string): Promise<void>;
-  /** Stops the engine and closes the venue and store (the emulator stays up). */
+  /** Stops the engine and closes the venue and store (the emulator stays up); once, however often called. */
   shutdown(): Promise<void>;
 }
 
@@ -72,18 +73,23 @@ export function startTestEmulator(options: EmulatorOptions = {}): Promise<Emulat
   return startEmulator({ symbols: ['BTCUSDT', 'ETHUSDT'], feed: { kind: 'none' }, ...options });
 }
 
+/** How {@link startEngine} sets up an engine; every field has a default. */
+export interface StartEngineOptions {
+  on?: TestVenue;
+  dataDir?: string;
+  /** Merged over {@link testConfig}'s engine config. */
+  config?: Record<string, unknown>;
+  /** Merged over the harness's engine options (short reconcile and retry intervals). */
+  engine?: Partial<LiveEngineOptions>;
+}
+
 /**
  * Starts an engine over `em` with its store in `dataDir` (a new temp dir by default), on the
  * venue `options.on` (Binance by default).
  */
 export async function startEngine(
   em: Emulator,
-  options: {
-    on?: TestVenue;
-    dataDir?: string;
-    config?: Record<string, unknown>;
-    engine?: Partial<LiveEngineOptions>;
-  } = {},
+  options: StartEngineOptions = {},
 ): Promise<EngineRig> {
   const on = options.on ?? 'binance';
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'ratchet-live-'));
@@ -117,6 +123,7 @@ export async function startEngine(
   });
   const unsubscribe = em.exchange.subscribe({ user: poke, account: poke, trade: poke });
   await engine.start();
+  let stopped: Promise<void> | undefined;
   return {
     em,
     on,
@@ -147,11 +154,49 @@ export async function startEngine(
       await em.streams.whenSubscribed(`${symbol.toLowerCase()}@trade`);
       await em.streams.whenUserStreamOpen();
     },
-    shutdown: async () => {
-      unsubscribe();
-      await engine.stop();
-      await venue.close();
-      await store.close();
+    // A test may stop its engine itself (a restart) before the teardown stops it again.
+    shutdown: () =>
+      (stopped ??= (async () => {
+        unsubscribe();
+        await engine.stop();
+        await venue.close();
+        await store.close();
+      })()),
+  };
+}
+
+/** Starters of emulators and engines whose teardown {@link liveRigs} owns. */
+export interface LiveRigs {
+  /** {@link startTestEmulator}, closed after the test. */
+  emulator(options?: EmulatorOptions): Promise<Emulator>;
+  /** {@link startEngine}, shut down after the test (before any emulator). */
+  engine(em: Emulator, options?: StartEngineOptions): Promise<EngineRig>;
+  /** Runs `close` after the test, in reverse order of everything started or registered. */
+  cleanup(close: () => unknown): void;
+}
+
+/**
+ * Registers one `afterEach` in the calling test file that shuts down every engine, closes every
+ * emulator and runs every cleanup the test started through the returned starters, last first.
+ */
+export function liveRigs(): LiveRigs {
+  const closers: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+  });
+  return {
+    emulator: async (options) => {
+      const em = await startTestEmulator(options);
+      closers.push(() => em.close());
+      return em;
+    },
+    engine: async (em, options) => {
+      const rig = await startEngine(em, options);
+      closers.push(() => rig.shutdown());
+      return rig;
+    },
+    cleanup: (close) => {
+      closers.push(close);
     },
   };
 }

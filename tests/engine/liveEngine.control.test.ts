@@ -2,41 +2,27 @@ import { mkdtempSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { controlSocketPath, sendControl, serveControl } from '../../src/engine/controlServer.ts';
 import { engineControl } from '../../src/engine/engineControl.ts';
 import type { PositionStatus } from '../../src/engine/liveEngine.ts';
-import type { Emulator } from '../../src/venues/emulator/index.ts';
-import {
-  allSettled,
-  openStops,
-  startEngine,
-  startTestEmulator,
-  type EngineRig,
-} from './engineHarness.ts';
+import { allSettled, liveRigs, openStops } from './engineHarness.ts';
 
-let em: Emulator | undefined;
-let rig: EngineRig | undefined;
-let control: { close: () => Promise<void> } | undefined;
-afterEach(async () => {
-  await control?.close();
-  await rig?.shutdown();
-  await em?.close();
-  control = rig = em = undefined;
-});
+const live = liveRigs();
 
 describe('controlling a running engine over its socket', () => {
   it('pauses (stops stay), resumes (stops follow), reports status and flattens', async () => {
-    em = await startTestEmulator({ startPrices: { BTCUSDT: '60000.0' } });
+    const em = await live.emulator({ startPrices: { BTCUSDT: '60000.0' } });
     em.openPosition('BTCUSDT', 'long', '0.010');
-    rig = await startEngine(em, { config: { symbols: ['BTCUSDT'] } });
-    control = await serveControl(rig.dataDir, engineControl(rig.engine));
-    await rig.until(() => allSettled(rig as EngineRig), 'stop rests');
+    const rig = await live.engine(em, { config: { symbols: ['BTCUSDT'] } });
+    const control = await serveControl(rig.dataDir, engineControl(rig.engine));
+    live.cleanup(() => control.close());
+    await rig.until(() => allSettled(rig), 'stop rests');
     await rig.feedReady('BTCUSDT');
 
     await sendControl(rig.dataDir, 'pause');
     em.setPrice('BTCUSDT', '61000.0');
-    await rig.until(() => rig!.engine.status()[0]?.desiredStop === '60390', 'desired moves');
+    await rig.until(() => rig.engine.status()[0]?.desiredStop === '60390', 'desired moves');
     expect(openStops(em, 'BTCUSDT').map((s) => s.stopPrice)).toEqual(['58800']);
     const status = (await sendControl(rig.dataDir, 'status')) as {
       paused: unknown;
@@ -46,11 +32,11 @@ describe('controlling a running engine over its socket', () => {
     expect(status.positions[0]).toMatchObject({ desiredStop: '60390', restingStop: '58800' });
 
     await sendControl(rig.dataDir, 'resume');
-    await rig.until(() => allSettled(rig as EngineRig), 'stop follows after resume');
+    await rig.until(() => allSettled(rig), 'stop follows after resume');
     expect(openStops(em, 'BTCUSDT').map((s) => s.stopPrice)).toEqual(['60390']);
 
     await sendControl(rig.dataDir, 'flatten');
-    await rig.until(() => rig!.engine.status().length === 0, 'flat and cleaned up');
+    await rig.until(() => rig.engine.status().length === 0, 'flat and cleaned up');
     expect(em.state().positions).toEqual([]);
     expect(em.state().openOrders).toEqual([]);
     expect(rig.engine.paused).toMatchObject({ reason: 'operator' });
@@ -69,7 +55,8 @@ describe('controlling a running engine over its socket', () => {
 
   it('answers garbage and unknown commands with a reason, and a missing engine clearly', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ratchet-control-'));
-    control = await serveControl(dir, () => Promise.resolve('unused'));
+    const control = await serveControl(dir, () => Promise.resolve('unused'));
+    live.cleanup(() => control.close());
     const ask = (line: string) =>
       new Promise<string>((resolve) => {
         let answer = '';

@@ -1,28 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { serveInspector, type ServedInspector } from '../../src/inspector/serveInspector.ts';
-import type { Emulator } from '../../src/venues/emulator/index.ts';
-import { allSettled, startEngine, startTestEmulator, type EngineRig } from './engineHarness.ts';
+import { describe, expect, it } from 'vitest';
+import { serveInspector } from '../../src/inspector/serveInspector.ts';
+import { allSettled, liveRigs } from './engineHarness.ts';
 
-let em: Emulator | undefined;
-let rig: EngineRig | undefined;
-let inspector: ServedInspector | undefined;
-afterEach(async () => {
-  await rig?.shutdown();
-  await em?.close();
-  await inspector?.close();
-  rig = undefined;
-  em = undefined;
-  inspector = undefined;
-});
+const live = liveRigs();
 
 describe('the inspector over a running engine', () => {
   it('lists live positions and receives each step of their statecharts', async () => {
-    em = await startTestEmulator({ startPrices: { BTCUSDT: '60000.0' } });
+    const em = await live.emulator({ startPrices: { BTCUSDT: '60000.0' } });
     em.openPosition('BTCUSDT', 'long', '0.010');
-    inspector = await serveInspector({ positions: [], port: 0 });
+    const inspector = await serveInspector({ positions: [], port: 0 });
+    live.cleanup(() => inspector.close());
     const hub = inspector.hub;
-    rig = await startEngine(em, { engine: { inspection: hub } });
-    await rig.until(() => allSettled(rig as EngineRig), 'stop rests');
+    const rig = await live.engine(em, { engine: { inspection: hub } });
+    await rig.until(() => allSettled(rig), 'stop rests');
     await rig.feedReady('BTCUSDT');
     const id = rig.engine.status()[0]?.id as string;
     const listed = (await (

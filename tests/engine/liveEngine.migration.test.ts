@@ -1,24 +1,11 @@
 import { Decimal } from 'decimal.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openPositionStore } from '../../src/store/positionStore.ts';
 import { snapshotKey } from '../../src/store/storeKeys.ts';
 import type { SnapshotEnvelope } from '../../src/store/envelope.ts';
-import type { Emulator } from '../../src/venues/emulator/index.ts';
-import {
-  allSettled,
-  openStops,
-  startEngine,
-  startTestEmulator,
-  type EngineRig,
-} from './engineHarness.ts';
+import { allSettled, liveRigs, openStops } from './engineHarness.ts';
 
-let em: Emulator | undefined;
-let rig: EngineRig | undefined;
-afterEach(async () => {
-  await rig?.shutdown();
-  await em?.close();
-  rig = em = undefined;
-});
+const live = liveRigs();
 
 /** Writes a version-2 position context back in the shape machine version 1 wrote: decimal text. */
 function asVersion1(context: Record<string, unknown>): Record<string, unknown> {
@@ -43,13 +30,12 @@ function asVersion1(context: Record<string, unknown>): Record<string, unknown> {
 
 describe('a live data directory written by an older build', () => {
   it('resumes its positions through the snapshot migrations and moves their stops on', async () => {
-    em = await startTestEmulator({ startPrices: { BTCUSDT: '60000.0' } });
+    const em = await live.emulator({ startPrices: { BTCUSDT: '60000.0' } });
     em.openPosition('BTCUSDT', 'long', '0.010');
-    rig = await startEngine(em, { config: { symbols: ['BTCUSDT'] } });
-    await rig.until(() => allSettled(rig as EngineRig), 'the first stop rests');
-    const { dataDir } = rig;
-    await rig.shutdown();
-    rig = undefined;
+    const first = await live.engine(em, { config: { symbols: ['BTCUSDT'] } });
+    await first.until(() => allSettled(first), 'the first stop rests');
+    const { dataDir } = first;
+    await first.shutdown();
 
     const store = await openPositionStore(dataDir);
     const { envelopes } = await store.listEnvelopes();
@@ -68,12 +54,12 @@ describe('a live data directory written by an older build', () => {
     }
     await store.close();
 
-    rig = await startEngine(em, { dataDir, config: { symbols: ['BTCUSDT'] } });
+    const rig = await live.engine(em, { dataDir, config: { symbols: ['BTCUSDT'] } });
     await rig.feedReady('BTCUSDT');
     expect(rig.engine.status()).toMatchObject([{ restingStop: '58800', desiredStop: '58800' }]);
     em.setPrice('BTCUSDT', '61000.0');
     await rig.until(
-      () => allSettled(rig as EngineRig) && rig!.engine.status()[0]?.restingStop === '60390',
+      () => allSettled(rig) && rig.engine.status()[0]?.restingStop === '60390',
       'the stop follows the new high',
     );
     expect(openStops(em, 'BTCUSDT').map((s) => s.stopPrice)).toEqual(['60390']);

@@ -1,21 +1,10 @@
 import { createServer, type IncomingMessage } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createAlerter, type Alerter } from '../../src/telemetry/createAlerter.ts';
+import { describe, expect, it } from 'vitest';
+import { createAlerter } from '../../src/telemetry/createAlerter.ts';
 import { createMetrics } from '../../src/telemetry/createMetrics.ts';
-import type { Emulator } from '../../src/venues/emulator/index.ts';
-import { allSettled, startEngine, startTestEmulator, type EngineRig } from './engineHarness.ts';
+import { allSettled, liveRigs } from './engineHarness.ts';
 
-let em: Emulator | undefined;
-let rig: EngineRig | undefined;
-let alerter: Alerter | undefined;
-const servers: { close: () => void }[] = [];
-afterEach(async () => {
-  await rig?.shutdown();
-  await em?.close();
-  await alerter?.close(0);
-  for (const s of servers.splice(0)) s.close();
-  rig = em = alerter = undefined;
-});
+const live = liveRigs();
 
 /** A local HTTP receiver recording every JSON body posted to it. */
 async function receiver() {
@@ -30,7 +19,7 @@ async function receiver() {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  servers.push(server);
+  live.cleanup(() => server.close());
   return { base: `http://127.0.0.1:${(server.address() as { port: number }).port}`, bodies };
 }
 
@@ -44,11 +33,11 @@ const value = (text: string, series: string) =>
 
 describe('engine telemetry against the emulator', () => {
   it('moves the metrics as the engine works: requests, moves, positions, decisions', async () => {
-    em = await startTestEmulator({ startPrices: { BTCUSDT: '60000.0' } });
+    const em = await live.emulator({ startPrices: { BTCUSDT: '60000.0' } });
     em.openPosition('BTCUSDT', 'long', '0.010');
     const metrics = createMetrics({ defaultMetrics: false });
-    rig = await startEngine(em, { config: { symbols: ['BTCUSDT'] }, engine: { metrics } });
-    await rig.until(() => allSettled(rig as EngineRig), 'stop rests');
+    const rig = await live.engine(em, { config: { symbols: ['BTCUSDT'] }, engine: { metrics } });
+    await rig.until(() => allSettled(rig), 'stop rests');
     await rig.feedReady('BTCUSDT');
     const before = await metrics.text();
     expect(value(before, 'ratchet_exchange_requests_total{endpoint="placeStop",class="ok"}')).toBe(
@@ -57,10 +46,10 @@ describe('engine telemetry against the emulator', () => {
     expect(value(before, 'ratchet_stop_moves_total{mode="make_before_break"}') || 0).toBe(0);
     em.setPrice('BTCUSDT', '61000.0');
     await rig.until(
-      () => allSettled(rig as EngineRig) && rig!.engine.status()[0]?.restingStop === '60390',
+      () => allSettled(rig) && rig.engine.status()[0]?.restingStop === '60390',
       'moved',
     );
-    await rig.until(() => rig!.engine.status()[0]?.state === 'resting', 'settled');
+    await rig.until(() => rig.engine.status()[0]?.state === 'resting', 'settled');
     const after = await metrics.text();
     expect(value(after, 'ratchet_stop_moves_total{mode="make_before_break"}')).toBe(1);
     expect(value(after, 'ratchet_exchange_requests_total{endpoint="placeStop",class="ok"}')).toBe(
@@ -74,29 +63,29 @@ describe('engine telemetry against the emulator', () => {
   }, 120_000);
 
   it('alerts a webhook and a Telegram-compatible receiver once each when the venue keeps failing', async () => {
-    em = await startTestEmulator({ startPrices: { BTCUSDT: '60000.0' } });
+    const em = await live.emulator({ startPrices: { BTCUSDT: '60000.0' } });
     em.openPosition('BTCUSDT', 'long', '0.010');
     const hook = await receiver();
     const telegram = await receiver();
-    alerter = createAlerter({
+    const alerter = createAlerter({
       webhook: { url: `${hook.base}/hook` },
       telegram: { botToken: '123:secret-bot-token', chatId: '42', apiBaseUrl: telegram.base },
     });
-    const sent = alerter;
+    live.cleanup(() => alerter.close(0));
     const raised: string[] = [];
     // Every placement fails: the position's calls keep failing and the circuit opens.
     em.injectFaults({ errorRate: { 'POST /fapi/v1/algoOrder': 1 } });
-    rig = await startEngine(em, {
+    const rig = await live.engine(em, {
       config: { symbols: ['BTCUSDT'] },
       engine: {
         onAlert: (message, key) => {
           raised.push(message);
-          sent.alert({ key, severity: 'critical', message });
+          alerter.alert({ key, severity: 'critical', message });
         },
       },
     });
     await rig.until(() => raised.some((a) => a.startsWith('circuit opened')), 'circuit opens');
-    await sent.idle();
+    await alerter.idle();
     const keys = (bodies: Record<string, unknown>[]) =>
       bodies.map((b) => String(b['key'] ?? b['text']));
     expect(keys(hook.bodies).filter((k) => k === 'circuit')).toHaveLength(1);

@@ -1,24 +1,8 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createBinanceVenue } from '../../src/venues/binance/createBinanceVenue.ts';
-import type { Emulator } from '../../src/venues/emulator/index.ts';
-import {
-  allSettled,
-  isOurs,
-  openStops,
-  startEngine,
-  startTestEmulator,
-  VENUES,
-  type EngineRig,
-} from './engineHarness.ts';
+import { allSettled, isOurs, liveRigs, openStops, VENUES } from './engineHarness.ts';
 
-let em: Emulator | undefined;
-let rig: EngineRig | undefined;
-afterEach(async () => {
-  await rig?.shutdown();
-  await em?.close();
-  rig = undefined;
-  em = undefined;
-});
+const live = liveRigs();
 
 /** What 100 moves cost on each venue, printed at the end (the issue's headline numbers). */
 const moves: Record<string, unknown> = {};
@@ -31,28 +15,25 @@ const stopOf = (side: 'long' | 'short', price: number) =>
 
 describe.each(VENUES)('ratchet run against the emulator on %s (real ccxt)', (on) => {
   it('places a stop for every position found at start, long and short', async () => {
-    em = await startTestEmulator({ startPrices: { BTCUSDT: '60000.0', ETHUSDT: '3000.00' } });
+    const em = await live.emulator({ startPrices: { BTCUSDT: '60000.0', ETHUSDT: '3000.00' } });
     em.openPosition('BTCUSDT', 'long', '0.010');
     em.openPosition('ETHUSDT', 'short', '0.50');
-    rig = await startEngine(em, { on });
-    await rig.until(
-      () => allSettled(rig as EngineRig) && rig!.engine.status().length === 2,
-      'both stops rest',
-    );
+    const rig = await live.engine(em, { on });
+    await rig.until(() => allSettled(rig) && rig.engine.status().length === 2, 'both stops rest');
     const btc = openStops(em, 'BTCUSDT');
     const eth = openStops(em, 'ETHUSDT');
     expect(btc.map((s) => s.stopPrice)).toEqual(['58800']);
     expect(eth.map((s) => s.stopPrice)).toEqual(['3060']);
-    expect([...btc, ...eth].every((s) => isOurs(rig as EngineRig, s))).toBe(true);
+    expect([...btc, ...eth].every((s) => isOurs(rig, s))).toBe(true);
   });
 
   it.each(['long', 'short'] as const)(
     'follows 100 moves with no naked time (%s)',
     async (side) => {
-      em = await startTestEmulator({ startPrices: { BTCUSDT: '60000.0' } });
+      const em = await live.emulator({ startPrices: { BTCUSDT: '60000.0' } });
       em.openPosition('BTCUSDT', side, '0.010');
-      rig = await startEngine(em, { on, config: { symbols: ['BTCUSDT'] } });
-      await rig.until(() => allSettled(rig as EngineRig), 'first stop rests');
+      const rig = await live.engine(em, { on, config: { symbols: ['BTCUSDT'] } });
+      await rig.until(() => allSettled(rig), 'first stop rests');
       await rig.feedReady('BTCUSDT');
       const servedBefore = em.counter.served();
       const sentBefore = new Map(rig.engine.requestCounts.requests);
@@ -63,9 +44,9 @@ describe.each(VENUES)('ratchet run against the emulator on %s (real ccxt)', (on)
         em.setPrice('BTCUSDT', text);
         await rig.until(
           () =>
-            rig!.engine.status()[0] !== undefined &&
-            allSettled(rig as EngineRig) &&
-            Number(rig!.engine.status()[0]?.desiredStop) === stopOf(side, price),
+            rig.engine.status()[0] !== undefined &&
+            allSettled(rig) &&
+            Number(rig.engine.status()[0]?.desiredStop) === stopOf(side, price),
           `stop follows ${text}`,
         );
       }
@@ -96,27 +77,23 @@ describe.each(VENUES)('ratchet run against the emulator on %s (real ccxt)', (on)
   );
 
   it('resumes after a restart: adopts the resting stop without placing another, then follows', async () => {
-    em = await startTestEmulator({ startPrices: { BTCUSDT: '60000.0' } });
+    const em = await live.emulator({ startPrices: { BTCUSDT: '60000.0' } });
     em.openPosition('BTCUSDT', 'long', '0.010');
-    rig = await startEngine(em, { on, config: { symbols: ['BTCUSDT'] } });
-    await rig.until(() => allSettled(rig as EngineRig), 'first stop rests');
-    const dataDir = rig.dataDir;
-    await rig.shutdown();
-    rig = undefined;
+    const first = await live.engine(em, { on, config: { symbols: ['BTCUSDT'] } });
+    await first.until(() => allSettled(first), 'first stop rests');
+    const dataDir = first.dataDir;
+    await first.shutdown();
     // While the engine is down the price rises; the stop stays where it rested.
     em.setPrice('BTCUSDT', '60500.0');
     expect(openStops(em, 'BTCUSDT').map((s) => s.stopPrice)).toEqual(['58800']);
-    rig = await startEngine(em, { on, dataDir, config: { symbols: ['BTCUSDT'] } });
-    await rig.until(
-      () => allSettled(rig as EngineRig),
-      'the stop follows the price seen at restart',
-    );
+    const rig = await live.engine(em, { on, dataDir, config: { symbols: ['BTCUSDT'] } });
+    await rig.until(() => allSettled(rig), 'the stop follows the price seen at restart');
     expect(rig.engine.requestCounts.requests.get('placeStop')).toBeUndefined();
     expect(rig.engine.status()).toHaveLength(1);
     await rig.feedReady('BTCUSDT');
     em.setPrice('BTCUSDT', '61000.0');
     await rig.until(
-      () => allSettled(rig as EngineRig) && rig!.engine.status()[0]?.desiredStop === '60390',
+      () => allSettled(rig) && rig.engine.status()[0]?.desiredStop === '60390',
       'stop follows after the restart',
     );
     expect(openStops(em, 'BTCUSDT').map((s) => s.stopPrice)).toEqual(['60390']);
@@ -124,22 +101,21 @@ describe.each(VENUES)('ratchet run against the emulator on %s (real ccxt)', (on)
   });
 
   it('a position closed while the engine was down leaves no stop behind after the restart', async () => {
-    em = await startTestEmulator({ startPrices: { BTCUSDT: '60000.0' } });
+    const em = await live.emulator({ startPrices: { BTCUSDT: '60000.0' } });
     em.openPosition('BTCUSDT', 'short', '0.010');
-    rig = await startEngine(em, { on, config: { symbols: ['BTCUSDT'] } });
-    await rig.until(() => allSettled(rig as EngineRig), 'first stop rests');
-    const dataDir = rig.dataDir;
-    await rig.shutdown();
-    rig = undefined;
+    const first = await live.engine(em, { on, config: { symbols: ['BTCUSDT'] } });
+    await first.until(() => allSettled(first), 'first stop rests');
+    const dataDir = first.dataDir;
+    await first.shutdown();
     em.closePosition('BTCUSDT');
-    rig = await startEngine(em, { on, dataDir, config: { symbols: ['BTCUSDT'] } });
-    await rig.until(() => rig!.engine.status().length === 0, 'the old position is cleaned up');
+    const rig = await live.engine(em, { on, dataDir, config: { symbols: ['BTCUSDT'] } });
+    await rig.until(() => rig.engine.status().length === 0, 'the old position is cleaned up');
     expect(em.state().positions).toEqual([]);
     expect(openStops(em, 'BTCUSDT')).toEqual([]);
   });
 
   it('adopts a stray stop of ours for a position it takes in charge, then moves on from it', async () => {
-    em = await startTestEmulator({ startPrices: { BTCUSDT: '60000.0' } });
+    const em = await live.emulator({ startPrices: { BTCUSDT: '60000.0' } });
     em.openPosition('BTCUSDT', 'long', '0.010');
     const other = await createBinanceVenue({
       apiKey: em.apiKey,
@@ -156,20 +132,20 @@ describe.each(VENUES)('ratchet run against the emulator on %s (real ccxt)', (on)
       workingType: 'CONTRACT_PRICE',
     });
     await other.close();
-    rig = await startEngine(em, { config: { symbols: ['BTCUSDT'] } });
+    const rig = await live.engine(em, { config: { symbols: ['BTCUSDT'] } });
     await rig.until(
-      () => allSettled(rig as EngineRig) && openStops(em as Emulator, 'BTCUSDT').length === 1,
+      () => allSettled(rig) && openStops(em, 'BTCUSDT').length === 1,
       'one stop at the desired price',
     );
     expect(openStops(em, 'BTCUSDT').map((s) => s.stopPrice)).toEqual(['58800']);
   });
 
   it('waits out a rate-limited venue at start instead of giving up', async () => {
-    em = await startTestEmulator({ startPrices: { BTCUSDT: '60000.0' } });
+    const em = await live.emulator({ startPrices: { BTCUSDT: '60000.0' } });
     em.openPosition('BTCUSDT', 'long', '0.010');
     em.injectFaults({ burst429: { requests: 3, retryAfterSec: 0 } });
-    rig = await startEngine(em, { config: { symbols: ['BTCUSDT'] } });
-    await rig.until(() => allSettled(rig as EngineRig), 'the stop rests');
+    const rig = await live.engine(em, { config: { symbols: ['BTCUSDT'] } });
+    await rig.until(() => allSettled(rig), 'the stop rests');
     expect(openStops(em, 'BTCUSDT')).toHaveLength(1);
   });
 });

@@ -1,6 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/venues/emulator/index.ts';
-import { allSettled, startEngine, startTestEmulator, type EngineRig } from './engineHarness.ts';
+import { describe, expect, it } from 'vitest';
+import { allSettled, liveRigs, type EngineRig } from './engineHarness.ts';
 
 // Found by the chaos soak (bench/soak.ts, clockSkew faults): the engine measures the venue's
 // clock once, at start. When the venue's clock then moves by 1.5 s against ours (a skew that
@@ -8,14 +7,7 @@ import { allSettled, startEngine, startTestEmulator, type EngineRig } from './en
 // signature offset for ever: the stop stops trailing (a new position would get no stop at all).
 // The venue's error says what to do — resync the time offset, then retry.
 
-let em: Emulator | undefined;
-let rig: EngineRig | undefined;
-afterEach(async () => {
-  await rig?.shutdown();
-  await em?.close();
-  rig = undefined;
-  em = undefined;
-});
+const live = liveRigs();
 
 const clockSkewFailures = (r: EngineRig): number =>
   [...r.engine.requestCounts.errors].reduce(
@@ -34,24 +26,23 @@ describe('the engine after the venue clock moves by 1.5 s', () => {
   ])(
     '$name: it resyncs and the stop trails again',
     async ({ before, after }) => {
-      em = await startTestEmulator({ startPrices: { BTCUSDT: '60000.0' } });
+      const em = await live.emulator({ startPrices: { BTCUSDT: '60000.0' } });
       em.injectFaults({ clockSkewMs: before });
       em.openPosition('BTCUSDT', 'long', '0.010');
-      rig = await startEngine(em, { config: { symbols: ['BTCUSDT'] } });
-      await rig.until(() => allSettled(rig as EngineRig), 'first stop rests');
+      const rig = await live.engine(em, { config: { symbols: ['BTCUSDT'] } });
+      await rig.until(() => allSettled(rig), 'first stop rests');
       await rig.feedReady('BTCUSDT');
       em.injectFaults({ clockSkewMs: after });
       em.setPrice('BTCUSDT', '60500.0');
-      const r = rig;
       // Either the stop reaches 1 % under the new price, or the engine keeps failing on the clock.
-      await r.until(
+      await rig.until(
         () =>
-          (allSettled(r) && Number(r.engine.status()[0]?.restingStop) === 59895) ||
-          clockSkewFailures(r) >= 10,
+          (allSettled(rig) && Number(rig.engine.status()[0]?.restingStop) === 59895) ||
+          clockSkewFailures(rig) >= 10,
         'the stop trails, or ten -1021 in a row',
       );
-      expect(clockSkewFailures(r)).toBeLessThan(10);
-      expect(r.engine.status()[0]?.restingStop).toBe('59895');
+      expect(clockSkewFailures(rig)).toBeLessThan(10);
+      expect(rig.engine.status()[0]?.restingStop).toBe('59895');
     },
     60_000,
   );

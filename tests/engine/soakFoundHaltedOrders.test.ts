@@ -1,6 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/venues/emulator/index.ts';
-import { allSettled, startEngine, startTestEmulator, type EngineRig } from './engineHarness.ts';
+import { describe, expect, it } from 'vitest';
+import { allSettled, liveRigs } from './engineHarness.ts';
 
 // Found by the chaos soak (seed 42, a full disk at 109 s: "5 order call(s) reached the exchange
 // after the engine halted"): a halted engine — its store refused a write — still runs its
@@ -8,14 +7,7 @@ import { allSettled, startEngine, startTestEmulator, type EngineRig } from './en
 // the halt) straight through the venue, with nothing journaled. The contract of a halt is the
 // opposite: send no order at all until an operator (or a supervisor's restart) steps in.
 
-let em: Emulator | undefined;
-let rig: EngineRig | undefined;
-afterEach(async () => {
-  await rig?.shutdown();
-  await em?.close();
-  rig = undefined;
-  em = undefined;
-});
+const live = liveRigs();
 
 const CANCEL = 'DELETE /fapi/v1/algoOrder';
 const PLACE = 'POST /fapi/v1/algoOrder';
@@ -23,10 +15,10 @@ const READ_STOPS = 'GET /fapi/v1/openAlgoOrders';
 
 describe('a halted engine', () => {
   it('cancels nothing, not even the stop of a position closed elsewhere', async () => {
-    em = await startTestEmulator({ startPrices: { BTCUSDT: '60000.0' } });
+    const em = await live.emulator({ startPrices: { BTCUSDT: '60000.0' } });
     em.openPosition('BTCUSDT', 'long', '0.010');
-    rig = await startEngine(em, { config: { symbols: ['BTCUSDT'] } });
-    await rig.until(() => allSettled(rig as EngineRig), 'first stop rests');
+    const rig = await live.engine(em, { config: { symbols: ['BTCUSDT'] } });
+    await rig.until(() => allSettled(rig), 'first stop rests');
     await rig.feedReady('BTCUSDT');
     // The disk fills up: every write of the store fails from now on.
     const store = rig.store;
@@ -40,16 +32,17 @@ describe('a halted engine', () => {
     store.putRaw = full;
     em.setPrice('BTCUSDT', '60600.0');
     await firstRefusal;
-    const r = rig;
-    const e = em;
-    const sent = () => ({ cancels: e.counter.servedOn(CANCEL), places: e.counter.servedOn(PLACE) });
+    const sent = () => ({
+      cancels: em.counter.servedOn(CANCEL),
+      places: em.counter.servedOn(PLACE),
+    });
     const before = sent();
     // Closed elsewhere: our stop is now an orphan on a flat symbol.
-    e.closePosition('BTCUSDT');
+    em.closePosition('BTCUSDT');
     // Two whole reconciliations later (each reads the open stops, then acts on them).
-    await e.counter.whenServed(READ_STOPS, e.counter.servedOn(READ_STOPS) + 2);
-    expect(r.alerts.some((a) => a.includes('could not be recorded'))).toBe(true);
+    await em.counter.whenServed(READ_STOPS, em.counter.servedOn(READ_STOPS) + 2);
+    expect(rig.alerts.some((a) => a.includes('could not be recorded'))).toBe(true);
     expect(sent()).toEqual(before);
-    expect(e.state().openOrders).toHaveLength(1);
+    expect(em.state().openOrders).toHaveLength(1);
   }, 60_000);
 });

@@ -1,6 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/venues/emulator/index.ts';
-import { allSettled, startEngine, startTestEmulator, type EngineRig } from './engineHarness.ts';
+import { describe, expect, it } from 'vitest';
+import { allSettled, liveRigs } from './engineHarness.ts';
 
 // Found by the chaos soak (seed 42, a burst429 of 6 requests with Retry-After 0 at 66 s): the
 // rate-limited answers count as failures against the venue's circuit breaker, so a short burst
@@ -8,21 +7,14 @@ import { allSettled, startEngine, startTestEmulator, type EngineRig } from './en
 // opened meanwhile gets no stop at all, and the virtual stop's market close is refused too —
 // although the venue said, with Retry-After, exactly when it would answer again.
 
-let em: Emulator | undefined;
-let rig: EngineRig | undefined;
-afterEach(async () => {
-  await rig?.shutdown();
-  await em?.close();
-  rig = undefined;
-  em = undefined;
-});
+const live = liveRigs();
 
 describe('a short 429 burst with Retry-After', () => {
   it('does not keep a new position without a stop once the venue answers again', async () => {
-    em = await startTestEmulator({ startPrices: { BTCUSDT: '60000.0', ETHUSDT: '3000.00' } });
+    const em = await live.emulator({ startPrices: { BTCUSDT: '60000.0', ETHUSDT: '3000.00' } });
     em.openPosition('BTCUSDT', 'long', '0.010');
-    rig = await startEngine(em, { config: { symbols: ['BTCUSDT', 'ETHUSDT'] } });
-    await rig.until(() => allSettled(rig as EngineRig), 'first stop rests');
+    const rig = await live.engine(em, { config: { symbols: ['BTCUSDT', 'ETHUSDT'] } });
+    await rig.until(() => allSettled(rig), 'first stop rests');
     // The next six placements answer 429 (-1003): the venue answers again right after them.
     em.injectFaults({
       reject: {
@@ -33,16 +25,15 @@ describe('a short 429 burst with Retry-After', () => {
         status: 429,
       },
     });
-    const e = em;
-    e.openPosition('ETHUSDT', 'short', '0.500');
-    const r = rig;
-    const ethProtected = () => e.state().positions.find((p) => p.symbol === 'ETHUSDT')?.isProtected;
-    const circuitOpened = () => r.alerts.some((a) => a.startsWith('circuit opened'));
-    await r.until(
+    em.openPosition('ETHUSDT', 'short', '0.500');
+    const ethProtected = () =>
+      em.state().positions.find((p) => p.symbol === 'ETHUSDT')?.isProtected;
+    const circuitOpened = () => rig.alerts.some((a) => a.startsWith('circuit opened'));
+    await rig.until(
       () => ethProtected() === true || circuitOpened(),
       'ETH has its stop, or the circuit opened',
     );
-    expect(r.alerts.filter((a) => a.startsWith('circuit opened'))).toEqual([]);
+    expect(rig.alerts.filter((a) => a.startsWith('circuit opened'))).toEqual([]);
     expect(ethProtected()).toBe(true);
   }, 60_000);
 });

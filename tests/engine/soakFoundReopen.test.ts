@@ -1,20 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/venues/emulator/index.ts';
-import { allSettled, startEngine, startTestEmulator, type EngineRig } from './engineHarness.ts';
+import { describe, expect, it } from 'vitest';
+import { allSettled, liveRigs } from './engineHarness.ts';
 
 // The chaos soak's question: a position closed elsewhere and reopened on the same side while the
 // predecessor's leftover stop is still being cancelled. The leftover (reduce-only, same size)
 // protects the new position at first; when its slow cancel lands, the new position must already
 // have its own stop, or it is naked until the engine places one.
 
-let em: Emulator | undefined;
-let rig: EngineRig | undefined;
-afterEach(async () => {
-  await rig?.shutdown();
-  await em?.close();
-  rig = undefined;
-  em = undefined;
-});
+const live = liveRigs();
 
 const CANCEL = 'DELETE /fapi/v1/algoOrder';
 const PLACE = 'POST /fapi/v1/algoOrder';
@@ -34,10 +26,10 @@ describe('a same-side reopen while the leftover cancel is in flight', () => {
   it.each(CASES)(
     '$side, cancel $cancelMs ms, place $placeMs ms: the new position is never naked once protected',
     async ({ side, cancelMs, placeMs }) => {
-      em = await startTestEmulator({ startPrices: { BTCUSDT: '60000.0' } });
+      const em = await live.emulator({ startPrices: { BTCUSDT: '60000.0' } });
       em.openPosition('BTCUSDT', side, '0.010');
-      rig = await startEngine(em, { config: { symbols: ['BTCUSDT'] } });
-      await rig.until(() => allSettled(rig as EngineRig), 'first stop rests');
+      const rig = await live.engine(em, { config: { symbols: ['BTCUSDT'] } });
+      await rig.until(() => allSettled(rig), 'first stop rests');
       await rig.feedReady('BTCUSDT');
       em.injectFaults({ latencyMs: { [CANCEL]: cancelMs, [PLACE]: placeMs } });
       const cancels = em.counter.servedOn(CANCEL);
@@ -45,16 +37,14 @@ describe('a same-side reopen while the leftover cancel is in flight', () => {
       // The engine saw the position flat and sent the leftover's cancel: reopen now.
       await em.counter.whenServed(CANCEL, cancels + 1);
       const cancelSentAt = em.state().time;
-      const e = em;
-      e.openPosition('BTCUSDT', side, '0.010');
+      em.openPosition('BTCUSDT', side, '0.010');
       // The protection record of the position open now (the predecessor's record is closed).
-      const current = () => e.state().protection.find((p) => p.closedAt === null);
-      const r = rig;
-      await r.until(
+      const current = () => em.state().protection.find((p) => p.closedAt === null);
+      await rig.until(
         () =>
-          allSettled(r) &&
-          r.engine.status().length === 1 &&
-          e.state().openOrders.length === 1 &&
+          allSettled(rig) &&
+          rig.engine.status().length === 1 &&
+          em.state().openOrders.length === 1 &&
           current()?.isProtected === true,
         'the new position has its own stop and the leftover is gone',
       );
@@ -62,7 +52,7 @@ describe('a same-side reopen while the leftover cancel is in flight', () => {
       expect(record?.firstOwnStopAt).not.toBeNull();
       // Once its own stop rested, the position was never without one.
       expect(record?.unprotectedMsSinceOwnStop).toBe(0);
-      const own = e.state().openOrders[0] as { createTime: number };
+      const own = em.state().openOrders[0] as { createTime: number };
       if (own.createTime >= cancelSentAt) {
         // The leftover's cancel left before the new position's own stop was asked for: any
         // unprotected time lies between the opening and that stop resting, never after it.
