@@ -1,5 +1,7 @@
+import ccxt from 'ccxt';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { ManualClock } from '../../src/venues/emulator/index.ts';
 import { admin, emulator } from './emulatorHarness.ts';
 import { bybitClient } from './bybitHarness.ts';
 
@@ -103,5 +105,22 @@ describe('soak faults on the Bybit side of the emulator', () => {
     await fetch(`${em.restUrl}/v5/nowhere`);
     expect(em.counter.servedOn('other')).toBe(1);
     expect(em.counter.served()).toBe(before + 1);
+  });
+
+  it('skews the Bybit clock clients see, so a client that measures it again is accepted', async () => {
+    const clock = new ManualClock(Date.now());
+    const em = await emulator({ symbols: ['BTCUSDT'], clock });
+    const ex = await bybitClient(em);
+    await ex.loadMarkets();
+    em.injectFaults({ clockSkewMs: -1500 });
+    // Signed with the wall clock, now 1.5 s ahead of the exchange's: refused (10002).
+    await expect(ex.fetchPositions(['BTC/USDT:USDT'])).rejects.toBeInstanceOf(ccxt.InvalidNonce);
+    // ccxt reads the answer's `time`: it must be the skewed clock for a resync to help.
+    const seen = await ex.fetchTime();
+    expect(seen).toBe(clock.now() - 1500);
+    ex.options['timeDifference'] = Date.now() - (seen ?? 0);
+    await expect(ex.fetchPositions(['BTC/USDT:USDT'])).resolves.toBeDefined();
+    em.injectFaults({ clear: true });
+    expect(await ex.fetchTime()).toBe(clock.now());
   });
 });

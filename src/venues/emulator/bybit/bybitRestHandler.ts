@@ -71,10 +71,13 @@ export function createBybitRestHandler(
       const method = req.method ?? 'GET';
       const path = url.pathname;
       const key = `${method} ${path}`;
+      // The envelope's `time` is the clock clients see (skewed by a fault): ccxt's fetchTime
+      // reads it, so a client that measures the clock again after 10002 can catch up.
+      const seenNow = (): number => ex.clock.now() + deps.faults.clockSkewMs();
       const answerError = (e: BybitError): void =>
         e.status === 403
           ? send(res, 403, e.message)
-          : send(res, e.status, e.body(ex.clock.now()), e.headers);
+          : send(res, e.status, e.body(seenNow()), e.headers);
       try {
         const body = await readBody(req);
         const route = bybitRoutes[key];
@@ -89,7 +92,7 @@ export function createBybitRestHandler(
         const fault = deps.faults.intercept(method, path);
         if (fault !== undefined) throw bybitErrorOf(fault, ex.clock.now());
         const query = url.search.startsWith('?') ? url.search.slice(1) : '';
-        const now = ex.clock.now() + deps.faults.clockSkewMs();
+        const now = seenNow();
         let headers: Record<string, string> = {};
         if (route.signed) {
           checkBybitAuth(
@@ -113,7 +116,7 @@ export function createBybitRestHandler(
             send(
               res,
               200,
-              { retCode: 0, retMsg: 'OK', result, retExtInfo: {}, time: ex.clock.now() },
+              { retCode: 0, retMsg: 'OK', result, retExtInfo: {}, time: seenNow() },
               headers,
             );
         } catch (e) {
