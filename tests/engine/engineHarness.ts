@@ -39,7 +39,10 @@ export interface EngineRig {
   until(predicate: () => boolean, what: string): Promise<void>;
   /** Resolves once the engine's price stream of `symbol` and its account stream are subscribed. */
   feedReady(symbol: string): Promise<void>;
-  /** Stops the engine and closes the venue and store (the emulator stays up); once, however often called. */
+  /**
+   * Stops the engine and closes the venue and store (the emulator stays up), once: a later
+   * call resolves with the first.
+   */
   shutdown(): Promise<void>;
 }
 
