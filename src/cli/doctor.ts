@@ -93,7 +93,7 @@ export async function runDoctor(
       config.symbols === undefined || config.symbols.includes(symbol);
     const [positions, stops, checkedAt] = await Promise.all([
       venue.fetchPositions(),
-      venue.fetchOpenStops(),
+      venue.fetchOpenStops(config.symbols),
       venue.fetchTime(),
     ]);
     return diagnose({

@@ -315,7 +315,7 @@ export class LiveEngine {
       );
     const restored = await this.restoreSlots();
     const [positions, stops] = await this.patiently('fetchPositions', () =>
-      Promise.all([venue.fetchPositions(), venue.fetchOpenStops()]),
+      Promise.all([venue.fetchPositions(), venue.fetchOpenStops(this.options.config.symbols)]),
     );
     const plan = reconcilePlan(
       restored.map((s) => this.held(s)),
@@ -966,7 +966,10 @@ export class LiveEngine {
     let positions: VenuePosition[];
     let stops: VenueStopOrder[];
     try {
-      [positions, stops] = await Promise.all([venue.fetchPositions(), venue.fetchOpenStops()]);
+      [positions, stops] = await Promise.all([
+        venue.fetchPositions(),
+        venue.fetchOpenStops(this.options.config.symbols),
+      ]);
     } catch (error) {
       this.log.warn({ err: String(error) }, 'reconciliation failed; retried soon');
       if (error instanceof VenueError && error.kind === 'clockSkew') await this.resyncClock();

@@ -156,6 +156,32 @@ describe('the Binance venue against the emulator', () => {
     expect(em.state().positions).toEqual([]);
   });
 
+  it('reads the stops of named symbols one symbol at a time, skipping unlisted ones', async () => {
+    const em = await emulator({ symbols: ['BTCUSDT', 'ETHUSDT'] });
+    const venue = await venueOn(em);
+    em.openPosition('BTCUSDT', 'long', '0.010');
+    em.openPosition('ETHUSDT', 'short', '0.5');
+    await venue.placeStop(longStop());
+    await venue.placeStop({
+      symbol: 'ETHUSDT',
+      positionSide: 'short',
+      quantity: '0.5',
+      stopPrice: '3100',
+      clientId: 'rt-eth-1',
+      workingType: 'CONTRACT_PRICE',
+    });
+    const READ = 'GET /fapi/v1/openAlgoOrders';
+    const before = em.counter.servedOn(READ);
+    const btc = await venue.fetchOpenStops(['BTCUSDT', 'NOTLISTED']);
+    expect(btc.map((s) => [s.symbol, s.clientId])).toEqual([['BTCUSDT', 'rt-test-1']]);
+    // One read of weight 1 for the listed symbol, none for the other.
+    expect(em.counter.servedOn(READ) - before).toBe(1);
+    const both = await venue.fetchOpenStops(['BTCUSDT', 'ETHUSDT']);
+    expect(both.map((s) => s.clientId).sort()).toEqual(['rt-eth-1', 'rt-test-1']);
+    expect(em.counter.servedOn(READ) - before).toBe(3);
+    expect(await venue.fetchOpenStops([])).toEqual([]);
+  });
+
   it('places a stop without queueing behind account-wide reads', async () => {
     const em = await emulator({ symbols: ['BTCUSDT'] });
     const venue = await venueOn(em);

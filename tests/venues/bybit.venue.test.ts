@@ -77,6 +77,8 @@ describe('the Bybit venue over the emulator (real ccxt bybit)', () => {
         status: 'open',
       }),
     ]);
+    expect((await venue.fetchOpenStops(['ETHUSDT'])).map((s) => s.id)).toEqual(['ETHUSDT:sl']);
+    expect(await venue.fetchOpenStops(['BTCUSDT'])).toEqual([]);
     expect(await venue.fetchEquity()).toBe('10000');
   });
 

@@ -260,10 +260,12 @@ export async function createBybitVenue(options: BybitVenueOptions): Promise<Venu
       });
     },
 
-    fetchOpenStops(): Promise<VenueStopOrder[]> {
+    fetchOpenStops(symbols?: readonly string[]): Promise<VenueStopOrder[]> {
       return call('fetchOpenStops', async () => {
         await markets.load();
+        // One position-list read answers for every symbol (a stop lives on its position).
         return (await positionRows())
+          .filter((row) => symbols === undefined || symbols.includes(String(row['symbol'])))
           .map((row) => stopFromRow(row, clientIdOf(String(row['symbol']))))
           .filter(present);
       });
