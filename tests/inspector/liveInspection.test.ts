@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../src/config/index.ts';
 import type { InspectionRecord, PositionInfo } from '../../src/inspection/inspectionRecord.ts';
 import { InspectionHub, type LiveStatus } from '../../src/inspector/inspectionHub.ts';
@@ -19,17 +19,11 @@ import type {
   SyncStep,
 } from '../../src/inspector/protocol.ts';
 import { layoutRing } from '../../src/inspector/ringLayout.ts';
-import { serveInspector, type ServedInspector } from '../../src/inspector/serveInspector.ts';
+import { serveInspector } from '../../src/inspector/serveInspector.ts';
 import type { SyncRecord } from '../../src/machines/orderSyncTypes.ts';
 import { orderSyncMachine } from '../../src/machines/orderSyncMachine.ts';
 import { inspectScenario } from '../../src/replay/inspectScenario.ts';
-import type { Emulator } from '../../src/venues/emulator/index.ts';
-import {
-  allSettled,
-  startEngine,
-  startTestEmulator,
-  type EngineRig,
-} from '../engine/engineHarness.ts';
+import { allSettled, liveRigs } from '../engine/engineHarness.ts';
 import { SPEC } from './helpers.ts';
 
 let info: PositionInfo;
@@ -247,39 +241,28 @@ describe('the page reading a live history', () => {
   });
 });
 
-let em: Emulator | undefined;
-let rig: EngineRig | undefined;
-let inspector: ServedInspector | undefined;
-afterEach(async () => {
-  await rig?.shutdown();
-  await em?.close();
-  await inspector?.close();
-  rig = undefined;
-  em = undefined;
-  inspector = undefined;
-});
+const rigs = liveRigs();
 
 describe('the inspector over a running engine', () => {
   it('lists each position with its desired and resting stop, and draws the order sync it went through', async () => {
-    em = await startTestEmulator({ startPrices: { BTCUSDT: '60000.0' } });
+    const em = await rigs.emulator({ startPrices: { BTCUSDT: '60000.0' } });
     em.openPosition('BTCUSDT', 'long', '0.010');
     // The engine's store is opened by the rig; the journal reader reaches it once it exists.
     let journalOf: ReturnType<typeof inspectorJournal> = () =>
       Promise.reject(new Error('no store'));
-    inspector = await serveInspector({
+    const inspector = await serveInspector({
       positions: [],
       port: 0,
       journal: (id, limit) => journalOf(id, limit),
     });
-    rig = await startEngine(em, { engine: { inspection: inspector.hub } });
+    rigs.cleanup(() => inspector.close());
+    const rig = await rigs.engine(em, { engine: { inspection: inspector.hub } });
     journalOf = inspectorJournal(rig.store);
-    const served = inspector;
-    const live = rig;
     const listed = async () =>
-      (await (await fetch(new URL('/api/positions', served.url))).json()) as PositionsResponse;
-    await rig.until(() => allSettled(live), 'the stop rests');
+      (await (await fetch(new URL('/api/positions', inspector.url))).json()) as PositionsResponse;
+    await rig.until(() => allSettled(rig), 'the stop rests');
     await rig.until(
-      () => served.hub.summaries()[0]?.live?.orderSync === 'resting',
+      () => inspector.hub.summaries()[0]?.live?.orderSync === 'resting',
       'the hub hears the stop rest',
     );
     const engineView = rig.engine.status()[0];
@@ -296,7 +279,7 @@ describe('the inspector over a running engine', () => {
     expect(position?.unprotectedMs).toBe(engineView?.unprotectedMs);
 
     const drawing = (await (
-      await fetch(new URL('/api/machine/orderSync', served.url))
+      await fetch(new URL('/api/machine/orderSync', inspector.url))
     ).json()) as MachineDrawing;
     expect(drawing.machineId).toBe('orderSync');
     const drawn = new Set([
@@ -305,7 +288,7 @@ describe('the inspector over a running engine', () => {
     ]);
     const history = (await (
       await fetch(
-        new URL(`/api/positions/${encodeURIComponent(position?.id ?? '')}/history`, served.url),
+        new URL(`/api/positions/${encodeURIComponent(position?.id ?? '')}/history`, inspector.url),
       )
     ).json()) as HistoryResponse;
     expect(history.syncSteps.map((s) => s.state)).toEqual(['placing', 'resting']);
@@ -320,7 +303,7 @@ describe('the inspector over a running engine', () => {
     const journalUrl = (limit: number) =>
       new URL(
         `/api/positions/${encodeURIComponent(position?.id ?? '')}/journal?limit=${limit}`,
-        served.url,
+        inspector.url,
       );
     const journal = (await (await fetch(journalUrl(500))).json()) as JournalResponse;
     expect(journal.lines.map((l) => `${l.machine}:${l.event.type}`)).toEqual(
@@ -335,12 +318,15 @@ describe('the inspector over a running engine', () => {
     await rig.feedReady('BTCUSDT');
     em.setPrice('BTCUSDT', '61000.0');
     await rig.until(
-      () => Number(served.hub.summaries()[0]?.restingStop) > Number(engineView?.restingStop),
+      () => Number(inspector.hub.summaries()[0]?.restingStop) > Number(engineView?.restingStop),
       'the moved stop is reported',
     );
-    expect(served.hub.summaries()[0]?.state).toBe('trailing.normal');
+    expect(inspector.hub.summaries()[0]?.state).toBe('trailing.normal');
     em.closePosition('BTCUSDT');
-    await rig.until(() => served.hub.summaries()[0]?.status === 'closed', 'the close is reported');
+    await rig.until(
+      () => inspector.hub.summaries()[0]?.status === 'closed',
+      'the close is reported',
+    );
     expect((await listed()).positions[0]?.closedAt).toEqual(expect.any(Number));
   }, 120_000);
 });
