@@ -3,9 +3,9 @@ import { defineConfig } from 'vitest/config';
 
 // Most files wait on sockets, child processes and backoffs rather than the CPU, so two of them
 // share a 2-core machine well (vitest's default there is one worker: cores - 1). The chaos soak
-// is the exception: it drives a synthetic market, an emulator and a live engine for a minute of
+// is the exception (on both venues): it drives a synthetic market, an emulator and a live engine for a minute of
 // wall time and is judged on what happened in that minute, so it runs alone, after the rest.
-const SOLO = ['tests/e2e/soak.test.ts'];
+const SOLO = ['tests/e2e/soak.test.ts', 'tests/e2e/soak.bybit.test.ts'];
 
 export default defineConfig({
   test: {
