@@ -2,9 +2,9 @@ import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // Most files wait on sockets, child processes and backoffs rather than the CPU, so two of them
-// share a 2-core machine well (vitest's default there is one worker: cores - 1). The chaos soak
-// is the exception (on both venues): it drives a synthetic market, an emulator and a live engine for a minute of
-// wall time and is judged on what happened in that minute, so it runs alone, after the rest.
+// share a 2-core machine well (vitest's default there is one worker: cores - 1). The chaos soaks
+// are the exception: each drives a synthetic market, an emulator and a live engine for a fixed
+// wall time and is judged on what happened in it, so they run alone, after the rest.
 const SOLO = ['tests/e2e/soak.test.ts', 'tests/e2e/soak.bybit.test.ts'];
 
 export default defineConfig({
