@@ -196,7 +196,12 @@ class Engine {
   }
 }
 
-function engineConfig(venue: SoakVenue, url: string, dataDir: string): string {
+function engineConfig(
+  venue: SoakVenue,
+  url: string,
+  dataDir: string,
+  symbols: readonly string[],
+): string {
   return `venue:
   exchange: ${EXCHANGE_IDS[venue]}
   url: ${url}
@@ -214,6 +219,7 @@ lanes:
   clockPeriodMs: 200
   maxPriceAgeMs: 1000
   pollIntervalMs: 250
+symbols: [${symbols.join(', ')}]
 dataDir: ${JSON.stringify(dataDir)}
 clientIdPrefix: ${PREFIX}
 `;
@@ -312,7 +318,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     feed: { kind: 'none' },
   });
   const configPath = join(dir, 'engine.yaml');
-  writeFileSync(configPath, engineConfig(venue, em.restUrl, dataDir));
+  writeFileSync(configPath, engineConfig(venue, em.restUrl, dataDir, symbols));
   log(`soak seed ${seed} on ${venue}: data in ${dataDir}, engine log in ${engineLog}`);
 
   const problems: string[] = [];
