@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Decimal } from 'decimal.js';
+import { SYNC_COMMAND_TYPES } from '../src/machines/orderSyncTypes.ts';
 import { positionStopId } from '../src/venues/bybit/bybitWire.ts';
 import { startEmulator, type AdminState, type Emulator } from '../src/venues/emulator/index.ts';
 import { createRandom, hashSeed } from '../src/venues/emulator/random.ts';
@@ -76,14 +77,6 @@ export interface SoakOptions {
 
 type LogRecord = EngineRecord;
 
-const COMMANDS = new Set([
-  'placeStop',
-  'amendStop',
-  'cancelStop',
-  'lookUpStop',
-  'closeAtMarket',
-  'lookUpClose',
-]);
 const ANSWERS = new Set([
   'stopResting',
   'stopAmended',
@@ -163,7 +156,7 @@ class Engine {
       const { position, type } = record;
       if (record.alert === 'storeFailed') this.halted = true;
       if (position !== undefined && type !== undefined) {
-        if (COMMANDS.has(type)) this.pending.set(position, type);
+        if (SYNC_COMMAND_TYPES.has(type)) this.pending.set(position, type);
         else if (ANSWERS.has(type)) this.pending.delete(position);
       }
       onRecord(record);

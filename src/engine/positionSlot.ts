@@ -1,11 +1,12 @@
 import { createActor, type Actor } from 'xstate';
 import type { PositionEvent, Side } from '../domain/types.ts';
 import { orderSyncMachine } from '../machines/orderSyncMachine.ts';
-import type {
-  OrderSyncInput,
-  SyncCommand,
-  SyncEvent,
-  SyncRecord,
+import {
+  SYNC_COMMAND_TYPES,
+  type OrderSyncInput,
+  type SyncCommand,
+  type SyncEvent,
+  type SyncRecord,
 } from '../machines/orderSyncTypes.ts';
 import type { ClockEvent, PriceEvent } from '../machines/positionEvents.ts';
 import { positionMachine } from '../machines/positionMachine.ts';
@@ -313,17 +314,8 @@ export class PositionSlot {
   }
 }
 
-const COMMANDS = new Set([
-  'placeStop',
-  'amendStop',
-  'cancelStop',
-  'lookUpStop',
-  'closeAtMarket',
-  'lookUpClose',
-]);
-
 function isCommand(r: SyncRecord): r is SyncCommand & SyncRecord & { ts: number } {
-  return COMMANDS.has(r.type);
+  return SYNC_COMMAND_TYPES.has(r.type);
 }
 
 function stripTs(r: SyncCommand & { ts: number }): SyncCommand {

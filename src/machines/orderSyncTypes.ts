@@ -162,6 +162,16 @@ export type SyncEvent =
       readonly restart: boolean;
     };
 
+/** The type of every command the order sync issues: what a journal line is when it is one. */
+export const SYNC_COMMAND_TYPES: ReadonlySet<string> = new Set<SyncCommand['type']>([
+  'placeStop',
+  'amendStop',
+  'cancelStop',
+  'lookUpStop',
+  'closeAtMarket',
+  'lookUpClose',
+]);
+
 /** The journal lines of the sync machine: every command it issued and every fact it learned. */
 export type SyncRecord =
   | (SyncCommand & { readonly ts: Millis })

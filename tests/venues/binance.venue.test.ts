@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { PlaceStopRequest } from '../../src/venues/port.ts';
+import type { Emulator } from '../../src/venues/emulator/index.ts';
+import type { PlaceStopRequest, Venue } from '../../src/venues/port.ts';
 import { emulator } from './emulatorHarness.ts';
 import { rejection, venueOn } from './binanceHarness.ts';
 
@@ -12,6 +13,21 @@ const longStop = (over: Partial<PlaceStopRequest> = {}): PlaceStopRequest => ({
   workingType: 'MARK_PRICE',
   ...over,
 });
+
+/** Opens a BTC long and an ETH short and rests a stop on each (rt-test-1, rt-eth-1). */
+async function stopsOnBtcAndEth(em: Emulator, venue: Venue): Promise<void> {
+  em.openPosition('BTCUSDT', 'long', '0.010');
+  em.openPosition('ETHUSDT', 'short', '0.5');
+  await venue.placeStop(longStop());
+  await venue.placeStop({
+    symbol: 'ETHUSDT',
+    positionSide: 'short',
+    quantity: '0.5',
+    stopPrice: '3100',
+    clientId: 'rt-eth-1',
+    workingType: 'CONTRACT_PRICE',
+  });
+}
 
 describe('the Binance venue against the emulator', () => {
   it('lists markets with the raw tick and step and maps ids to unified symbols', async () => {
@@ -78,17 +94,7 @@ describe('the Binance venue against the emulator', () => {
   it('lists every open stop of the account with its side and status', async () => {
     const em = await emulator({ symbols: ['BTCUSDT', 'ETHUSDT'] });
     const venue = await venueOn(em);
-    em.openPosition('BTCUSDT', 'long', '0.010');
-    em.openPosition('ETHUSDT', 'short', '0.5');
-    await venue.placeStop(longStop());
-    await venue.placeStop({
-      symbol: 'ETHUSDT',
-      positionSide: 'short',
-      quantity: '0.5',
-      stopPrice: '3100',
-      clientId: 'rt-eth-1',
-      workingType: 'CONTRACT_PRICE',
-    });
+    await stopsOnBtcAndEth(em, venue);
     const stops = await venue.fetchOpenStops();
     expect(stops.map((s) => [s.symbol, s.clientId, s.positionSide, s.stopPrice, s.status])).toEqual(
       expect.arrayContaining([
@@ -159,17 +165,7 @@ describe('the Binance venue against the emulator', () => {
   it('reads the stops of named symbols one symbol at a time, skipping unlisted ones', async () => {
     const em = await emulator({ symbols: ['BTCUSDT', 'ETHUSDT'] });
     const venue = await venueOn(em);
-    em.openPosition('BTCUSDT', 'long', '0.010');
-    em.openPosition('ETHUSDT', 'short', '0.5');
-    await venue.placeStop(longStop());
-    await venue.placeStop({
-      symbol: 'ETHUSDT',
-      positionSide: 'short',
-      quantity: '0.5',
-      stopPrice: '3100',
-      clientId: 'rt-eth-1',
-      workingType: 'CONTRACT_PRICE',
-    });
+    await stopsOnBtcAndEth(em, venue);
     const READ = 'GET /fapi/v1/openAlgoOrders';
     const before = em.counter.servedOn(READ);
     const btc = await venue.fetchOpenStops(['BTCUSDT', 'NOTLISTED']);

@@ -1,8 +1,7 @@
 import ccxt from 'ccxt';
 import { describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { ManualClock } from '../../src/venues/emulator/index.ts';
-import { admin, emulator } from './emulatorHarness.ts';
+import { admin, emulator, socketMessages } from './emulatorHarness.ts';
 import { bybitClient } from './bybitHarness.ts';
 
 const NO_AMOUNT = undefined as unknown as number;
@@ -21,33 +20,21 @@ async function publicStream(
   url: string,
   topics: readonly string[],
 ): Promise<{ next: () => Promise<Published>; close: () => void }> {
-  const ws = new WebSocket(`${url}/v5/public/linear`);
-  const queue: Published[] = [];
-  const waiting: Array<(m: Published) => void> = [];
-  ws.on('message', (raw: Buffer) => {
-    const msg = JSON.parse(raw.toString('utf8')) as {
+  const stream = socketMessages(`${url}/v5/public/linear`, (raw): Published | undefined => {
+    const msg = raw as {
       topic?: string;
       data?: { lastPrice?: string } | Array<{ p?: string }>;
     };
-    if (msg.topic === undefined) return;
+    if (msg.topic === undefined) return undefined;
     const data = msg.data;
-    const price = Array.isArray(data) ? (data[0]?.p ?? '') : (data?.lastPrice ?? '');
-    const m = { topic: msg.topic, price };
-    const w = waiting.shift();
-    if (w === undefined) queue.push(m);
-    else w(m);
+    return {
+      topic: msg.topic,
+      price: Array.isArray(data) ? (data[0]?.p ?? '') : (data?.lastPrice ?? ''),
+    };
   });
-  await new Promise((resolve) => ws.once('open', resolve));
+  const ws = await stream.opened;
   ws.send(JSON.stringify({ op: 'subscribe', args: topics }));
-  return {
-    next: () => {
-      const head = queue.shift();
-      return head === undefined
-        ? new Promise((resolve) => waiting.push(resolve))
-        : Promise.resolve(head);
-    },
-    close: () => ws.close(),
-  };
+  return stream;
 }
 
 describe('soak faults on the Bybit side of the emulator', () => {

@@ -1,35 +1,10 @@
 import ccxt from 'ccxt';
 import { describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { ManualClock } from '../../src/venues/emulator/index.ts';
-import { BTC, admin, client, emulator } from './emulatorHarness.ts';
+import { BTC, admin, client, emulator, socketMessages } from './emulatorHarness.ts';
 
-/** Returns the symbols of the next `n` trade payloads a raw stream client receives. */
-function nextTrades(url: string): {
-  opened: Promise<void>;
-  next: () => Promise<string>;
-  close: () => void;
-} {
-  const ws = new WebSocket(url);
-  const queue: string[] = [];
-  const waiting: Array<(s: string) => void> = [];
-  ws.on('message', (raw: Buffer) => {
-    const data = JSON.parse(raw.toString('utf8')) as { s: string };
-    const w = waiting.shift();
-    if (w === undefined) queue.push(data.s);
-    else w(data.s);
-  });
-  return {
-    opened: new Promise((resolve) => ws.once('open', () => resolve())),
-    next: () => {
-      const head = queue.shift();
-      return head === undefined
-        ? new Promise((resolve) => waiting.push(resolve))
-        : Promise.resolve(head);
-    },
-    close: () => ws.close(),
-  };
-}
+/** The symbol of each trade payload a raw stream client receives, in order. */
+const nextTrades = (url: string) => socketMessages(url, (m) => (m as { s: string }).s);
 
 describe('soak faults: clock skew and frozen streams', () => {
   it('skews the clock clients see: -1021 until the client resyncs, true time for matching', async () => {

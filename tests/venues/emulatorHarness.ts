@@ -1,4 +1,5 @@
 import { afterEach } from 'vitest';
+import { WebSocket } from 'ws';
 import {
   createCcxtClient,
   startEmulator,
@@ -61,4 +62,34 @@ export async function admin(
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: res.status, body: (await res.json()) as Body };
+}
+
+/**
+ * Opens a raw WebSocket to `url`; `next()` resolves with each message `read` turns into a value,
+ * in arrival order (messages it maps to undefined, such as subscription answers, are skipped).
+ */
+export function socketMessages<T>(
+  url: string,
+  read: (message: unknown) => T | undefined,
+): { opened: Promise<WebSocket>; next: () => Promise<T>; close: () => void } {
+  const ws = new WebSocket(url);
+  const queue: T[] = [];
+  const waiting: Array<(m: T) => void> = [];
+  ws.on('message', (raw: Buffer) => {
+    const m = read(JSON.parse(raw.toString('utf8')));
+    if (m === undefined) return;
+    const w = waiting.shift();
+    if (w === undefined) queue.push(m);
+    else w(m);
+  });
+  return {
+    opened: new Promise((resolve) => ws.once('open', () => resolve(ws))),
+    next: () => {
+      const head = queue.shift();
+      return head === undefined
+        ? new Promise((resolve) => waiting.push(resolve))
+        : Promise.resolve(head);
+    },
+    close: () => ws.close(),
+  };
 }
