@@ -32,6 +32,7 @@ export function initialSyncContext(input: OrderSyncInput): OrderSyncContext {
     retryAt: null,
     failures: 0,
     atLimit: false,
+    limitAlerted: false,
     exit: null,
     fired: false,
     closeSent: false,
@@ -139,6 +140,8 @@ function acceptPlaced(c: Ctx, out: SyncRecord[], ts: number, stop: StopRef): voi
   c.resting = stop;
   c.lastMoveTs = ts;
   c.atLimit = false;
+  // A new stop beside the old one: there was room, so a later refusal is news again.
+  if (old !== null) c.limitAlerted = false;
   if (old !== null) c.leftovers = [old, ...c.leftovers];
   out.push({ type: 'stopResting', ts, stop, replaces: old?.id ?? null });
 }
@@ -329,7 +332,7 @@ function onFailure(
         c.exit = { ts, price: f.stopPrice, stop: f.stopPrice, force: true };
         out.push({ type: 'requestFailed', ts, command: f.type, kind, message, retryAt: null });
       } else if (kind === 'tooManyStops') {
-        if (!c.atLimit)
+        if (c.limitAlerted !== true)
           out.push({
             type: 'alert',
             ts,
@@ -337,6 +340,7 @@ function onFailure(
             message: `${c.symbol}: the account is at its conditional-order limit; moving stops by cancel-then-create`,
           });
         c.atLimit = true;
+        c.limitAlerted = true;
         if (c.resting === null) fail(c, out, ts, f, kind, message, retryAfterMs);
         else out.push({ type: 'requestFailed', ts, command: f.type, kind, message, retryAt: null });
       } else {

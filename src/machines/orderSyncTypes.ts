@@ -272,6 +272,12 @@ export interface OrderSyncContext {
   readonly failures: number;
   /** The account is at its conditional-order limit: move by cancel-then-create. */
   readonly atLimit: boolean;
+  /**
+   * The limit was alerted and no make-before-break placement has landed since: one alert per
+   * stretch at the limit, although each move probes for room again. Absent in snapshots from
+   * before it existed (read as false).
+   */
+  readonly limitAlerted?: boolean;
   readonly exit: {
     readonly ts: Millis;
     readonly price: DecimalString;

@@ -199,6 +199,52 @@ describe.each(['long', 'short'] as const)('order sync, %s', (side) => {
     expect(t.actor.getSnapshot().context.gapMs).toBe(250);
   });
 
+  it('alerts the order limit once per stretch at it, though each move probes for room', () => {
+    const t = resting();
+    const alerts: SyncRecord[] = [];
+    const refusedThenPlaced = (ts: number, stop: string, id: string) => {
+      // The move tries make-before-break first; -4045 turns it into cancel-then-create.
+      const [place] = t.send({ type: 'DESIRED', ts, stop });
+      if (place?.type !== 'placeStop') throw new Error('expected a placement first');
+      alerts.push(
+        ...t.send({ type: 'FAILED', ts: ts + 10, kind: 'tooManyStops', message: '-4045' }),
+        ...t.send({
+          type: 'CANCELLED',
+          ts: ts + 20,
+          id: t.actor.getSnapshot().context.resting?.id ?? '',
+        }),
+      );
+      const next = t.command();
+      if (next?.type !== 'placeStop') throw new Error('expected the placement after the cancel');
+      t.send({
+        type: 'PLACED',
+        ts: ts + 30,
+        clientId: next.clientId,
+        id,
+        stopPrice: stop,
+        quantity: '2',
+      });
+    };
+    // Moves a minute apart, each past the minimum improvement.
+    refusedThenPlaced(70_000, s9850, 'o2');
+    refusedThenPlaced(140_000, s99, 'o3');
+    expect(alerts.filter((r) => r.type === 'alert')).toHaveLength(1);
+    // Room again: a move lands make-before-break; a later refusal is news and is alerted.
+    const [place] = t.send({ type: 'DESIRED', ts: 210_000, stop: P(side, '99.5', '100.5') });
+    if (place?.type !== 'placeStop') throw new Error('expected a placement');
+    t.send({
+      type: 'PLACED',
+      ts: 210_050,
+      clientId: place.clientId,
+      id: 'o4',
+      stopPrice: P(side, '99.5', '100.5'),
+      quantity: '2',
+    });
+    t.send({ type: 'CANCELLED', ts: 210_100, id: 'o3' });
+    refusedThenPlaced(280_000, P(side, '99.9', '100.1'), 'o5');
+    expect(alerts.filter((r) => r.type === 'alert')).toHaveLength(2);
+  });
+
   it('closes at market when the exit stop is tighter than the resting one (virtual stop)', () => {
     const t = resting();
     const out = t.send({ type: 'EXIT', ts: 3000, price: s9850, stop: s99 });
