@@ -65,19 +65,36 @@ function improvesBy(desired: string, resting: string, percent: string): boolean 
   return diff.times(100).gte(new Decimal(percent).times(resting));
 }
 
-/** Failures that another identical request will not cure: they back off whatever is at stake. */
-const NEEDS_A_HUMAN: ReadonlySet<FailureKind> = new Set(['auth', 'invalid', 'tooManyStops']);
+/**
+ * Failures a prompt retry may cure (the venue busy, an answer lost, a clock resynced): a position
+ * with no stop on the exchange retries these at the base interval, its first few times.
+ */
+const PASSING: ReadonlySet<FailureKind> = new Set([
+  'retryable',
+  'unknownOutcome',
+  'circuitOpen',
+  'clockSkew',
+  'rateLimited',
+]);
+
+/** Whether the position is open and ours with no stop resting for it. */
+function isNaked(c: Ctx): boolean {
+  return c.quantity !== null && c.resting === null && !c.fired && !c.done;
+}
 
 function backoff(c: Ctx, ts: number, kind: FailureKind, retryAfterMs: number | undefined): number {
-  const { retryBaseMs, retryMaxMs } = c.settings;
-  // A position with no stop on the exchange is the one thing worth request weight: it retries
-  // at the base interval instead of backing off (Retry-After still rules), so a burst of 5xx
-  // costs it a few hundred ms rather than seconds.
-  const naked = c.quantity !== null && c.resting === null && !c.fired && !c.done;
-  const exp =
-    naked && !NEEDS_A_HUMAN.has(kind)
-      ? retryBaseMs
-      : Math.min(retryMaxMs, retryBaseMs * 2 ** Math.min(20, Math.max(0, c.failures - 1)));
+  const { retryBaseMs, retryMaxMs, alertAfterFailures } = c.settings;
+  // A naked position is worth request weight: a passing failure is retried at the base interval
+  // rather than backed off (Retry-After still rules; a rate limit without one backs off), until
+  // the failures reach the alert. Refusals that persist (funds, conflicts, bad orders) back off.
+  const prompt =
+    isNaked(c) &&
+    PASSING.has(kind) &&
+    (kind !== 'rateLimited' || retryAfterMs !== undefined) &&
+    c.failures < alertAfterFailures;
+  const exp = prompt
+    ? retryBaseMs
+    : Math.min(retryMaxMs, retryBaseMs * 2 ** Math.min(20, Math.max(0, c.failures - 1)));
   return ts + Math.max(exp, retryAfterMs ?? 0);
 }
 
@@ -88,8 +105,7 @@ function nextClientId(c: Ctx, kind: 's' | 'x'): string {
 
 /** Keeps the unprotected-time books: no resting stop while the position is open and ours. */
 function account(c: Ctx, ts: number): void {
-  const naked = c.quantity !== null && c.resting === null && !c.fired && !c.done;
-  if (naked) {
+  if (isNaked(c)) {
     if (c.unprotectedSince === null) c.unprotectedSince = ts;
   } else if (c.unprotectedSince !== null) {
     const span = Math.max(0, ts - c.unprotectedSince);

@@ -162,15 +162,18 @@ export type SyncEvent =
       readonly restart: boolean;
     };
 
+// A record keyed by the union: a command type added to SyncCommand fails to compile until listed.
+const COMMAND_TYPES: Readonly<Record<SyncCommand['type'], true>> = {
+  placeStop: true,
+  amendStop: true,
+  cancelStop: true,
+  lookUpStop: true,
+  closeAtMarket: true,
+  lookUpClose: true,
+};
+
 /** The type of every command the order sync issues: what a journal line is when it is one. */
-export const SYNC_COMMAND_TYPES: ReadonlySet<string> = new Set<SyncCommand['type']>([
-  'placeStop',
-  'amendStop',
-  'cancelStop',
-  'lookUpStop',
-  'closeAtMarket',
-  'lookUpClose',
-]);
+export const SYNC_COMMAND_TYPES: ReadonlySet<string> = new Set(Object.keys(COMMAND_TYPES));
 
 /** The journal lines of the sync machine: every command it issued and every fact it learned. */
 export type SyncRecord =

@@ -385,34 +385,78 @@ describe.each(['long', 'short'] as const)('order sync, %s', (side) => {
     expect(t.actor.getSnapshot().context.leftovers).toEqual([]);
   });
 
-  // Three failures in a row: the retry times the machine sets, per situation.
+  // Five failures in a row: the retry times the machine sets, per situation (base 500 ms,
+  // alert after 3 failures).
   it.each([
-    // No stop on the exchange: every retry at the base interval (500 ms).
-    { what: 'a naked position, 5xx', naked: true, kind: 'retryable', waits: [500, 500, 500] },
+    // No stop on the exchange: a failure a prompt retry may cure is retried at the base interval
+    // until the failures reach the alert, then backs off.
+    {
+      what: 'a naked position, 5xx',
+      naked: true,
+      kind: 'retryable',
+      waits: [500, 500, 2000, 4000, 8000],
+    },
+    {
+      what: 'a naked position, clock refused',
+      naked: true,
+      kind: 'clockSkew',
+      waits: [500, 500, 2000, 4000, 8000],
+    },
+    {
+      what: 'a naked position, 429 with Retry-After 0',
+      naked: true,
+      kind: 'rateLimited',
+      retryAfterMs: 0,
+      waits: [500, 500, 2000, 4000, 8000],
+    },
+    // A stop rests: the move backs off exponentially.
+    {
+      what: 'a protected move, 5xx',
+      naked: false,
+      kind: 'retryable',
+      waits: [500, 1000, 2000, 4000, 8000],
+    },
+    // Refusals another identical request will not cure back off, naked or not.
+    {
+      what: 'a naked position, 429 without Retry-After',
+      naked: true,
+      kind: 'rateLimited',
+      waits: [500, 1000, 2000, 4000, 8000],
+    },
     {
       what: 'a naked position, exchange rejection',
       naked: true,
       kind: 'exchange',
-      waits: [500, 500, 500],
+      waits: [500, 1000, 2000, 4000, 8000],
     },
-    // A stop rests: the move backs off exponentially.
-    { what: 'a protected move, 5xx', naked: false, kind: 'retryable', waits: [500, 1000, 2000] },
-    // Another identical request will not cure these, naked or not.
-    { what: 'a naked position, auth refused', naked: true, kind: 'auth', waits: [500, 1000, 2000] },
+    {
+      what: 'a naked position, insufficient funds',
+      naked: true,
+      kind: 'insufficientFunds',
+      waits: [500, 1000, 2000, 4000, 8000],
+    },
+    {
+      what: 'a naked position, auth refused',
+      naked: true,
+      kind: 'auth',
+      waits: [500, 1000, 2000, 4000, 8000],
+    },
     {
       what: 'a naked position, invalid order',
       naked: true,
       kind: 'invalid',
-      waits: [500, 1000, 2000],
+      waits: [500, 1000, 2000, 4000, 8000],
     },
-  ] as const)('retries $what after $waits ms', ({ naked, kind, waits }) => {
+  ] as const)('retries $what after $waits ms', (row) => {
+    const { naked, kind, waits } = row;
+    const retryAfterMs = 'retryAfterMs' in row ? row.retryAfterMs : undefined;
     const t = naked ? startSync(side) : resting();
     t.send({ type: 'DESIRED', ts: 2000, stop: naked ? s98 : s99 });
     let ts = 2000;
     const seen: number[] = [];
     for (let i = 0; i < waits.length; i++) {
       ts += 100;
-      const [failed] = t.send({ type: 'FAILED', ts, kind, message: 'no' });
+      const [failed] = t.send({ type: 'FAILED', ts, kind, message: 'no', retryAfterMs });
       if (failed?.type !== 'requestFailed' || failed.retryAt === null)
         throw new Error(`expected a retry time, got ${JSON.stringify(failed)}`);
       seen.push(failed.retryAt - ts);

@@ -178,6 +178,18 @@ describe('the Binance venue against the emulator', () => {
     expect(await venue.fetchOpenStops([])).toEqual([]);
   });
 
+  it('reads account-wide for 40 symbols or more, and still returns only the named ones', async () => {
+    const many = ['BTCUSDT', ...Array.from({ length: 39 }, (_, i) => `COIN${i}USDT`)];
+    const em = await emulator({ symbols: [...many, 'ETHUSDT'] });
+    const venue = await venueOn(em);
+    await stopsOnBtcAndEth(em, venue);
+    const READ = 'GET /fapi/v1/openAlgoOrders';
+    const before = em.counter.servedOn(READ);
+    const stops = await venue.fetchOpenStops(many);
+    expect(stops.map((s) => s.clientId)).toEqual(['rt-test-1']);
+    expect(em.counter.servedOn(READ) - before).toBe(1);
+  });
+
   it('places a stop without queueing behind account-wide reads', async () => {
     const em = await emulator({ symbols: ['BTCUSDT'] });
     const venue = await venueOn(em);

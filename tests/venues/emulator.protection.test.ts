@@ -84,11 +84,11 @@ describe('unprotected time per position', () => {
       unprotectedMs: 0,
       isProtected: true,
       firstProtectedAt: opened.openedAt,
-      firstOwnStopAt: null,
+      firstOwnStopAt: opened.openedAt,
     });
   });
 
-  it('starts the own-stop clock only with a stop placed while the position is open', async () => {
+  it('starts the own-stop clock with a stop placed while open, not with a leftover whose cancel was already sent', async () => {
     const clock = new ManualClock();
     const { em, ex } = await setup({ clock });
     em.openPosition('BTCUSDT', 'long', '0.010');
@@ -97,17 +97,23 @@ describe('unprotected time per position', () => {
       ex.createOrder(BTC, 'market', 'sell', 0.01, undefined, { stopLossPrice, reduceOnly: true });
     const leftover = await sellStop(59000);
     clock.advance(100);
+    // The leftover's cancel is sent while the symbol is flat and held on the way.
+    em.injectFaults({ latencyMs: { 'DELETE /fapi/v1/algoOrder': 300 } });
+    const cancels = em.counter.servedOn('DELETE /fapi/v1/algoOrder');
+    const cancelling = ex.cancelOrder(leftover.id!, BTC, { trigger: true });
+    await em.counter.whenServed('DELETE /fapi/v1/algoOrder', cancels + 1);
     em.openPosition('BTCUSDT', 'long', '0.010');
     clock.advance(100);
-    // The borrowed cover goes before the position's own first stop: opening time, not naked time.
-    await ex.cancelOrder(leftover.id!, BTC, { trigger: true });
+    await cancelling;
     clock.advance(250);
+    // Borrowed cover lost before the position's own first stop: opening time, not naked time.
     expect(em.state().positions[0]).toMatchObject({
       unprotectedMs: 250,
       unprotectedMsSinceFirstProtected: 250,
       firstOwnStopAt: null,
       unprotectedMsSinceOwnStop: 0,
     });
+    em.injectFaults({ latencyMs: {} });
     const own = await sellStop(59500);
     const ownAt = clock.now();
     clock.advance(100);
@@ -118,6 +124,27 @@ describe('unprotected time per position', () => {
       unprotectedMsSinceFirstProtected: 280,
       firstOwnStopAt: ownAt,
       unprotectedMsSinceOwnStop: 30,
+    });
+  });
+
+  it('holds a leftover resting at the opening, cancel not yet sent, to be the position’s own', async () => {
+    const clock = new ManualClock();
+    const { em, ex } = await setup({ clock });
+    em.openPosition('BTCUSDT', 'long', '0.010');
+    em.closePosition('BTCUSDT');
+    const leftover = await ex.createOrder(BTC, 'market', 'sell', 0.01, undefined, {
+      stopLossPrice: 59000,
+      reduceOnly: true,
+    });
+    clock.advance(100);
+    const opened = em.openPosition('BTCUSDT', 'long', '0.010');
+    clock.advance(100);
+    // Cancelled under the open position before any other stop: naked time, counted.
+    await ex.cancelOrder(leftover.id!, BTC, { trigger: true });
+    clock.advance(40);
+    expect(em.state().positions[0]).toMatchObject({
+      firstOwnStopAt: opened.openedAt,
+      unprotectedMsSinceOwnStop: 40,
     });
   });
 });

@@ -140,7 +140,10 @@ export async function createBinanceVenue(options: BinanceVenueOptions): Promise<
                   }),
                 )
               ).flat();
-        return open.map((o) => stopFromRest(o.info as RawRecord)).filter(present);
+        return open
+          .map((o) => stopFromRest(o.info as RawRecord))
+          .filter(present)
+          .filter((o) => symbols === undefined || symbols.includes(o.symbol));
       });
     },
 

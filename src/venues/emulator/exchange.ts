@@ -12,7 +12,7 @@ import {
 } from './exchangeState.ts';
 import { isMultipleOf, roundTo, type SymbolSpec } from './markets.ts';
 import { OpenAlgoOrders } from './openAlgoOrders.ts';
-import { ProtectionTracker } from './protection.ts';
+import { ProtectionTracker, type Cover } from './protection.ts';
 import { RecentMap } from './recentMap.ts';
 import { RecentOrders } from './recentOrders.ts';
 import { retentionOf, type Retention } from './retention.ts';
@@ -92,6 +92,8 @@ export class EmulatedExchange {
   private readonly books = new Map<string, Book>();
   private readonly positions = new Map<string, Position>();
   private readonly openAlgoOrders = new OpenAlgoOrders();
+  /** Open conditional orders whose cancel has arrived (bounded by the open orders). */
+  private readonly cancelAsked = new Set<number>();
   /** At most one per listed symbol, so bounded by the listing. */
   private readonly positionStops = new Map<string, PositionStop>();
   private readonly finishedAlgos: RecentOrders<AlgoOrder>;
@@ -467,9 +469,25 @@ export class EmulatedExchange {
     return this.wallet;
   }
 
+  /**
+   * Notes that a cancel of the open conditional order `algoId` (or `clientAlgoId`) reached the
+   * exchange, before any injected latency holds it: the protection records tell a leftover whose
+   * cancel was asked for before a position opened from one cancelled under it.
+   */
+  noteCancelRequested(algoId: number | undefined, clientAlgoId: string | undefined): void {
+    const algo =
+      algoId !== undefined
+        ? this.openAlgoOrders.get(algoId)
+        : clientAlgoId !== undefined
+          ? this.openAlgoOrders.getByClientId(clientAlgoId)
+          : undefined;
+    if (algo !== undefined) this.cancelAsked.add(algo.algoId);
+  }
+
   private fire(algo: AlgoOrder): void {
     const now = this.clock.now();
     this.openAlgoOrders.remove(algo);
+    this.cancelAsked.delete(algo.algoId);
     algo.status = 'TRIGGERING';
     algo.triggerTime = now;
     algo.updateTime = now;
@@ -504,6 +522,7 @@ export class EmulatedExchange {
   private finishAlgo(algo: AlgoOrder, status: 'CANCELED' | 'EXPIRED' | 'FINISHED'): void {
     const now = this.clock.now();
     this.openAlgoOrders.remove(algo);
+    this.cancelAsked.delete(algo.algoId);
     this.finishedAlgos.add(algo);
     algo.status = status;
     algo.updateTime = now;
@@ -614,13 +633,13 @@ export class EmulatedExchange {
     const position = this.position(symbol);
     const side = position.amount.isZero() ? undefined : position.amount.isPos() ? 'long' : 'short';
     const closing: OrderSide = side === 'long' ? 'SELL' : 'BUY';
-    let coverPlacedAt: number | undefined;
+    const cover: Cover[] = [];
     const stop = this.positionStops.get(symbol);
-    if (stop?.side === closing) coverPlacedAt = stop.updateTime;
+    if (stop?.side === closing) cover.push({ id: 'position', cancelAsked: false });
     for (const a of this.openAlgos(symbol))
       if (a.side === closing && a.orderType !== 'TAKE_PROFIT_MARKET')
-        coverPlacedAt = Math.max(coverPlacedAt ?? a.createTime, a.createTime);
-    this.protection.update(symbol, side, coverPlacedAt, this.clock.now());
+        cover.push({ id: String(a.algoId), cancelAsked: this.cancelAsked.has(a.algoId) });
+    this.protection.update(symbol, side, cover, this.clock.now());
   }
 
   private emit(event: Record<string, unknown>): void {

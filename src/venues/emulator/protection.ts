@@ -20,14 +20,21 @@ export interface ProtectionRecord {
   /** Unprotected time after firstProtectedAt (0 before it): the naked time a stop engine caused. */
   readonly unprotectedMsSinceFirstProtected: number;
   /**
-   * When a stop placed while this position was open first protected it; null if none has yet. A
-   * stop left from before the opening (a predecessor's reduce-only leftover) protects, but does
-   * not start this clock: losing such borrowed cover before the position's own first stop is
-   * opening time, not a broken promise.
+   * When a stop of this position's own first protected it; null if none has yet. Its own: placed
+   * while it was open, or resting when it opened with no cancel asked for by then. A
+   * predecessor's leftover whose cancel was already on its way when the position opened protects,
+   * but does not start this clock: losing such borrowed cover before the position's own first
+   * stop is opening time, not a broken promise.
    */
   readonly firstOwnStopAt: number | null;
   /** Unprotected time after firstOwnStopAt (0 before it). */
   readonly unprotectedMsSinceOwnStop: number;
+}
+
+/** One stop protecting a position: which order it is, and whether its cancel was asked for. */
+export interface Cover {
+  readonly id: string;
+  readonly cancelAsked: boolean;
 }
 
 interface Entry {
@@ -43,6 +50,8 @@ interface Entry {
   since: number | undefined;
   firstProtectedAt: number | undefined;
   firstOwnStopAt: number | undefined;
+  /** Covers present at the opening whose cancel was already asked for: borrowed, not its own. */
+  readonly borrowed: ReadonlySet<string>;
 }
 
 /**
@@ -60,17 +69,17 @@ export class ProtectionTracker {
   }
 
   /**
-   * Records the state of `symbol` at `now`: which side is open (undefined when flat) and, when a
-   * stop order protects it, when the newest protecting stop was placed (undefined when none
-   * does). A change of side closes the old record and starts a new one.
+   * Records the state of `symbol` at `now`: which side is open (undefined when flat) and the stop
+   * orders protecting it (none: naked). A change of side closes the old record and starts a new
+   * one.
    */
   update(
     symbol: string,
     side: 'long' | 'short' | undefined,
-    coverPlacedAt: number | undefined,
+    cover: readonly Cover[],
     now: number,
   ): void {
-    const isProtected = coverPlacedAt !== undefined;
+    const isProtected = cover.length > 0;
     const entry = this.open.get(symbol);
     if (entry !== undefined && entry.side !== side) {
       this.closed.set(this.closedSeq++, { ...this.record(symbol, entry, now), closedAt: now });
@@ -87,7 +96,10 @@ export class ProtectionTracker {
         accumulatedSinceOwn: 0,
         since: isProtected ? undefined : now,
         firstProtectedAt: isProtected ? now : undefined,
-        firstOwnStopAt: coverPlacedAt !== undefined && coverPlacedAt >= now ? now : undefined,
+        firstOwnStopAt: cover.some((c) => !c.cancelAsked) ? now : undefined,
+        // By identity, not by time: a cancel asked for in the millisecond of the opening is
+        // before it or after it, as the exchange handled the two.
+        borrowed: new Set(cover.filter((c) => c.cancelAsked).map((c) => c.id)),
       });
       return;
     }
@@ -101,8 +113,7 @@ export class ProtectionTracker {
     } else if (!isProtected && current.since === undefined) {
       current.since = now;
     }
-    if (coverPlacedAt !== undefined && coverPlacedAt >= current.openedAt)
-      current.firstOwnStopAt ??= now;
+    if (cover.some((c) => !current.borrowed.has(c.id))) current.firstOwnStopAt ??= now;
   }
 
   /** Returns the record of the open position on `symbol`, or undefined if it is flat. */

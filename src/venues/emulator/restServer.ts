@@ -100,13 +100,21 @@ export function createRestHandler(
           });
           return;
         }
+        const query = url.search.startsWith('?') ? url.search.slice(1) : url.search;
+        const params = new URLSearchParams(query);
+        for (const [k, v] of new URLSearchParams(body)) params.append(k, v);
+        // When a cancel was sent is what the protection records judge (not when it took effect).
+        if (method === 'DELETE' && path === '/fapi/v1/algoOrder') {
+          const id = params.get('algoId');
+          ex.noteCancelRequested(
+            id !== null && /^\d+$/.test(id) ? Number(id) : undefined,
+            params.get('clientAlgoId') ?? undefined,
+          );
+        }
         const latency = deps.faults.latencyFor(method, path);
         if (latency > 0) await sleep(latency);
         const fault = deps.faults.intercept(method, path);
         if (fault !== undefined) throw fault;
-        const query = url.search.startsWith('?') ? url.search.slice(1) : url.search;
-        const params = new URLSearchParams(query);
-        for (const [k, v] of new URLSearchParams(body)) params.append(k, v);
         const used = deps.limiter.spend(weightOf(method, path, params.has('symbol')));
         const headers = { 'X-MBX-USED-WEIGHT-1M': String(used) };
         // What the client sees of the clock may be skewed; the matching core keeps the true time.
