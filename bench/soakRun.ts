@@ -804,7 +804,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         problem(`${label}: ${p.symbol} open with no stop of ours`);
       } else if (n > 1) {
         duplicates += 1;
-        problem(`${label}: ${p.symbol} has ${n} stops of ours`);
+        // Which orders, so the engine's log tells whose they are.
+        problem(
+          `${label}: ${p.symbol} has ${n} stops of ours: ${stops.map((o) => `${o.clientId} (${o.algoId}) at ${o.stopPrice}`).join(', ')}`,
+        );
       } else {
         // Settled: the one stop is exactly the one the engine last acknowledged for it: by
         // order id, or for a Bybit position's stop (one id for all its moves) by id and price
