@@ -405,7 +405,7 @@ function onFailure(
 }
 
 /** Returns the one command to send now, or undefined; records what it issues in `c`. */
-function decide(c: Ctx, ts: number): SyncCommand | undefined {
+function decide(c: Ctx, ts: number, out: SyncRecord[]): SyncCommand | undefined {
   if (c.inflight !== null || c.done) return undefined;
   if (c.unresolved !== null) {
     if (c.retryAt !== null && ts < c.retryAt) return undefined;
@@ -418,6 +418,13 @@ function decide(c: Ctx, ts: number): SyncCommand | undefined {
     if (c.resting !== null) {
       c.leftovers = [c.resting, ...c.leftovers];
       c.resting = null;
+    }
+    // A position's own stop (Bybit's trading-stop) goes with the position: what rests under
+    // its id once the symbol is flat belongs to the next position there, never ours to cancel.
+    if (c.settings.atomicAmend === true) {
+      for (const left of c.leftovers)
+        out.push({ type: 'stopCancelled', ts, id: left.id, purpose: 'external' });
+      c.leftovers = [];
     }
     if (c.retryAt !== null && ts < c.retryAt) return undefined;
     const left = c.leftovers[0];
@@ -496,7 +503,7 @@ export function syncStep(
   const out: SyncRecord[] = [];
   apply(c, event, ts, out);
   account(c, ts);
-  const command = decide(c, ts);
+  const command = decide(c, ts, out);
   if (command !== undefined) {
     c.inflight = command;
     out.push({ ...command, ts });

@@ -385,6 +385,25 @@ describe.each(['long', 'short'] as const)('order sync, %s', (side) => {
     expect(t.actor.getSnapshot().context.leftovers).toEqual([]);
   });
 
+  it('with position stops (atomic amend), leaves what rests under the stop id to the next position once flat', () => {
+    const t = startSync(side, { ...SETTINGS, atomicAmend: true });
+    t.send({ type: 'DESIRED', ts: 1000, stop: s98 });
+    t.send({
+      type: 'PLACED',
+      ts: 1100,
+      clientId: 'rt-abc-s1',
+      id: 'BTCUSDT:sl',
+      stopPrice: s98,
+      quantity: '2',
+    });
+    // The exchange dropped the stop with the position; a stop under its id now is a successor's.
+    const out = t.send({ type: 'POSITION', ts: 2000, quantity: null });
+    expect(out.map((r) => r.type)).toEqual(['positionFlat', 'stopCancelled', 'syncDone']);
+    expect(out[1]).toMatchObject({ id: 'BTCUSDT:sl', purpose: 'external' });
+    expect(t.command()).toBeNull();
+    expect(t.actor.getSnapshot().context.done).toBe(true);
+  });
+
   // Five failures in a row: the retry times the machine sets, per situation (base 500 ms,
   // alert after 3 failures).
   it.each([
