@@ -206,6 +206,7 @@ export class LiveEngine {
       now: () => this.now(),
       breaker: new CircuitBreaker({
         failuresToOpen: 5,
+        firstOpenMs: 2_000,
         openMs: 30_000,
         onChange: (open, reason) =>
           this.alert(

@@ -43,7 +43,9 @@ export class VenueExecutor {
     private readonly venue: Venue,
     private readonly options: VenueExecutorOptions,
   ) {
-    this.breaker = options.breaker ?? new CircuitBreaker({ failuresToOpen: 5, openMs: 30_000 });
+    this.breaker =
+      options.breaker ??
+      new CircuitBreaker({ failuresToOpen: 5, firstOpenMs: 2_000, openMs: 30_000 });
   }
 
   /** Returns the event answering `command` for the position on `symbol` with `side`. */
