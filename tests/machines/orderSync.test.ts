@@ -405,70 +405,22 @@ describe.each(['long', 'short'] as const)('order sync, %s', (side) => {
   });
 
   // Five failures in a row: the retry times the machine sets, per situation (base 500 ms,
-  // alert after 3 failures).
+  // alert after 3 failures). Prompt: a naked position's failure a retry may cure, retried at
+  // the base interval until the failures reach the alert. Backed off: a stop rests, or the
+  // refusal is one another identical request will not cure.
+  const PROMPT = [500, 500, 2000, 4000, 8000];
+  const BACKED_OFF = [500, 1000, 2000, 4000, 8000];
   it.each([
-    // No stop on the exchange: a failure a prompt retry may cure is retried at the base interval
-    // until the failures reach the alert, then backs off.
-    {
-      what: 'a naked position, 5xx',
-      naked: true,
-      kind: 'retryable',
-      waits: [500, 500, 2000, 4000, 8000],
-    },
-    {
-      what: 'a naked position, clock refused',
-      naked: true,
-      kind: 'clockSkew',
-      waits: [500, 500, 2000, 4000, 8000],
-    },
-    {
-      what: 'a naked position, 429 with Retry-After 0',
-      naked: true,
-      kind: 'rateLimited',
-      retryAfterMs: 0,
-      waits: [500, 500, 2000, 4000, 8000],
-    },
-    // A stop rests: the move backs off exponentially.
-    {
-      what: 'a protected move, 5xx',
-      naked: false,
-      kind: 'retryable',
-      waits: [500, 1000, 2000, 4000, 8000],
-    },
-    // Refusals another identical request will not cure back off, naked or not.
-    {
-      what: 'a naked position, 429 without Retry-After',
-      naked: true,
-      kind: 'rateLimited',
-      waits: [500, 1000, 2000, 4000, 8000],
-    },
-    {
-      what: 'a naked position, exchange rejection',
-      naked: true,
-      kind: 'exchange',
-      waits: [500, 1000, 2000, 4000, 8000],
-    },
-    {
-      what: 'a naked position, insufficient funds',
-      naked: true,
-      kind: 'insufficientFunds',
-      waits: [500, 1000, 2000, 4000, 8000],
-    },
-    {
-      what: 'a naked position, auth refused',
-      naked: true,
-      kind: 'auth',
-      waits: [500, 1000, 2000, 4000, 8000],
-    },
-    {
-      what: 'a naked position, invalid order',
-      naked: true,
-      kind: 'invalid',
-      waits: [500, 1000, 2000, 4000, 8000],
-    },
-  ] as const)('retries $what after $waits ms', (row) => {
-    const { naked, kind, waits } = row;
-    const retryAfterMs = 'retryAfterMs' in row ? row.retryAfterMs : undefined;
+    ['a naked position, 5xx', true, 'retryable', undefined, PROMPT],
+    ['a naked position, clock refused', true, 'clockSkew', undefined, PROMPT],
+    ['a naked position, 429 with Retry-After 0', true, 'rateLimited', 0, PROMPT],
+    ['a protected move, 5xx', false, 'retryable', undefined, BACKED_OFF],
+    ['a naked position, 429 without Retry-After', true, 'rateLimited', undefined, BACKED_OFF],
+    ['a naked position, exchange rejection', true, 'exchange', undefined, BACKED_OFF],
+    ['a naked position, insufficient funds', true, 'insufficientFunds', undefined, BACKED_OFF],
+    ['a naked position, auth refused', true, 'auth', undefined, BACKED_OFF],
+    ['a naked position, invalid order', true, 'invalid', undefined, BACKED_OFF],
+  ] as const)('retries %s after %j ms', (_what, naked, kind, retryAfterMs, waits) => {
     const t = naked ? startSync(side) : resting();
     t.send({ type: 'DESIRED', ts: 2000, stop: naked ? s98 : s99 });
     let ts = 2000;
