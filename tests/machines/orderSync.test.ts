@@ -12,8 +12,8 @@ describe.each(['long', 'short'] as const)('order sync, %s', (side) => {
   const s9801 = P(side, '98.05', '101.95'); // 0.05 % better: below the 0.1 % threshold
   const s9850 = P(side, '98.5', '101.5'); // ≥ 0.1 % and < 1 %
 
-  function resting(at = s98) {
-    const t = startSync(side);
+  function resting(at = s98, settings = SETTINGS) {
+    const t = startSync(side, settings);
     t.send({ type: 'DESIRED', ts: 1000, stop: at });
     const c = t.command();
     if (c?.type !== 'placeStop') throw new Error('expected a placement');
@@ -353,16 +353,7 @@ describe.each(['long', 'short'] as const)('order sync, %s', (side) => {
   });
 
   it('moves by one atomic amend when the venue has one: no second stop, no cancel', () => {
-    const t = startSync(side, { ...SETTINGS, atomicAmend: true });
-    t.send({ type: 'DESIRED', ts: 1000, stop: s98 });
-    t.send({
-      type: 'PLACED',
-      ts: 1100,
-      clientId: 'rt-abc-s1',
-      id: 'o1',
-      stopPrice: s98,
-      quantity: '2',
-    });
+    const t = resting(s98, { ...SETTINGS, atomicAmend: true });
     const out = t.send({ type: 'DESIRED', ts: 2000, stop: s99 });
     expect(out).toEqual([
       {
@@ -386,20 +377,11 @@ describe.each(['long', 'short'] as const)('order sync, %s', (side) => {
   });
 
   it('with position stops (atomic amend), leaves what rests under the stop id to the next position once flat', () => {
-    const t = startSync(side, { ...SETTINGS, atomicAmend: true });
-    t.send({ type: 'DESIRED', ts: 1000, stop: s98 });
-    t.send({
-      type: 'PLACED',
-      ts: 1100,
-      clientId: 'rt-abc-s1',
-      id: 'BTCUSDT:sl',
-      stopPrice: s98,
-      quantity: '2',
-    });
+    const t = resting(s98, { ...SETTINGS, atomicAmend: true });
     // The exchange dropped the stop with the position; a stop under its id now is a successor's.
     const out = t.send({ type: 'POSITION', ts: 2000, quantity: null });
     expect(out.map((r) => r.type)).toEqual(['positionFlat', 'stopCancelled', 'syncDone']);
-    expect(out[1]).toMatchObject({ id: 'BTCUSDT:sl', purpose: 'external' });
+    expect(out[1]).toMatchObject({ id: 'o1', purpose: 'external' });
     expect(t.command()).toBeNull();
     expect(t.actor.getSnapshot().context.done).toBe(true);
   });
