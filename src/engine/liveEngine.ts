@@ -1,3 +1,4 @@
+import { Decimal } from 'decimal.js';
 import type { Logger } from 'pino';
 import type { Subscription } from 'rxjs';
 import type { EngineConfig } from '../config/engineConfigSchema.ts';
@@ -1019,11 +1020,16 @@ export class LiveEngine {
       }
       const c = slot.syncSnapshot.context;
       const quantity = truth.position?.quantity ?? null;
+      // By id and price: a venue that moves a stop in place (Bybit) keeps its id, and a move
+      // that landed out of order (a timed-out request executed late, another client) shows only
+      // in the price. Reconciled, the sync rests on the exchange's price and moves on from it.
+      const key = (s: { id: string; stopPrice: string }) =>
+        `${s.id}@${new Decimal(s.stopPrice).toString()}`;
       const known = [c.resting, ...c.leftovers]
         .filter((s) => s !== null)
-        .map((s) => s.id)
+        .map(key)
         .sort();
-      const seen = truth.stops.map((s) => s.id).sort();
+      const seen = truth.stops.map(key).sort();
       const sameQty =
         quantity === null
           ? c.quantity === null
