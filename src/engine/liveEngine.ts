@@ -497,6 +497,11 @@ export class LiveEngine {
     return this.reconciling;
   }
 
+  /** The id of the actor pair of `position`: venue, symbol, side and opening time. */
+  private positionIdOf(position: VenuePosition): string {
+    return `${this.options.venue.id}:${position.symbol}:${position.side}:${position.openedAt}`;
+  }
+
   private wanted(symbol: string): boolean {
     const only = this.options.config.symbols;
     return only === undefined || only.includes(symbol);
@@ -751,7 +756,7 @@ export class LiveEngine {
       return;
     }
     const { config, venue } = this.options;
-    const positionId = `${venue.id}:${position.symbol}:${position.side}:${position.openedAt}`;
+    const positionId = this.positionIdOf(position);
     if (this.slots.has(positionId)) return;
     const meta: SlotMeta & { live: number } = {
       positionId,
@@ -990,6 +995,16 @@ export class LiveEngine {
         'stops of positions that ended during reconciliation left out of it',
       );
     stops = stopsNow;
+    // So are their positions: a list read before a position went flat still shows it, under the
+    // very id of the position that just ended (a new one on the symbol has another opening).
+    const endedIds = new Set(ended.map((s) => s.meta.positionId));
+    const positionsNow = positions.filter((p) => !endedIds.has(this.positionIdOf(p)));
+    if (positionsNow.length !== positions.length)
+      this.log.info(
+        { positions: positions.length - positionsNow.length },
+        'positions that ended during reconciliation left out of it',
+      );
+    positions = positionsNow;
     if (this.stopping) return;
     // Halted (the store refused a write), the engine reads but acts on nothing: whatever
     // reconciliation would do — cancel an orphan, take a position in charge — could not be
