@@ -11,6 +11,13 @@ describe('the chaos soak on Bybit', () => {
       venue: 'bybit',
       durationMs: 30_000,
       seed: 68,
+      // Open (docs/soak.md, "the exchange kept an older stop price"): after an amend that timed
+      // out, the exchange may hold that amend's price though the next one was acknowledged. It
+      // shows as one of these two findings; naked, lost, duplicate and looser still must be 0.
+      knownOpen: [
+        /position stop at \S+ is not the one the engine acknowledged/,
+        /the exchange holds our stop\(s\) \[[^\]]+\] but the journal's last desired stop is/,
+      ],
     });
   }, 180_000);
 });

@@ -10,6 +10,11 @@ export interface CiSoak {
   readonly venue: SoakVenue;
   readonly durationMs: number;
   readonly seed: number;
+  /**
+   * Findings of an open, documented defect (docs/soak.md, "Still open") that this soak may meet:
+   * printed, not failed on. Every other problem fails the test.
+   */
+  readonly knownOpen?: readonly RegExp[];
 }
 
 /**
@@ -32,7 +37,9 @@ export async function soakMeetsTargets(soak: CiSoak): Promise<SoakReport> {
   console.log(summaryText(report));
   expect(soakReportSchema.parse(report)).toEqual(report);
   expect(report.venue).toBe(soak.venue);
-  expect(report.problems).toEqual([]);
+  const known = report.problems.filter((p) => soak.knownOpen?.some((r) => r.test(p)) === true);
+  for (const p of known) console.log(`known open finding (docs/soak.md), not failed on: ${p}`);
+  expect(report.problems.filter((p) => !known.includes(p))).toEqual([]);
   expect(report.nakedMs).toBe(0);
   expect(report.lost).toBe(0);
   expect(report.duplicates).toBe(0);
